@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { issuePath } from '../core/validate';
+
+/**
+ * Environment → typed settings, validated once at start. Every variable has a default that
+ * works on one machine (local MariaDB and Redis); secrets have development defaults and the
+ * start-up log warns when those are in use.
+ */
+const role = z.enum(['api', 'worker', 'all']);
+
+const schema = z.object({
+  ROLE: role.default('all'),
+  DATABASE_URL: z
+    .string()
+    .default('mysql://root@127.0.0.1:3306/promduty')
+    .refine((s) => /^mysql2?:\/\//.test(s), 'must be a mysql:// URL'),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((s) => /^rediss?:\/\//.test(s), 'must be a redis:// URL'),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/, 'letters, digits, ":", ".", "-" only').default('promduty'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  API_TOKEN: z.string().min(8, 'must be at least 8 characters').default('dev-api-token'),
+  WEBHOOK_TOKEN: z.string().min(8, 'must be at least 8 characters').default('dev-webhook-token'),
+  SD_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  FEISHU_APP_ID: z.string().optional(),
+  FEISHU_APP_SECRET: z.string().optional(),
+  FEISHU_ENCRYPT_KEY: z.string().optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().optional(),
+  FEISHU_DOMAIN: z.string().default('https://open.feishu.cn'),
+  FEISHU_MODE: z.enum(['http', 'ws']).default('http'),
+  PUBLIC_URL: z.string().url('must be a URL').optional(),
+  CONFIG_DIR: z.string().default('./var/config'),
+  TZ: z.string().default('Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 1mb or 512kb').default('1mb'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Role = z.infer<typeof role>;
+
+export interface Settings {
+  role: Role;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  port: number;
+  host: string;
+  apiToken: string;
+  webhookToken: string;
+  /** Bearer Prometheus sends to http_sd; defaults to the API token. */
+  sdToken: string;
+  feishu: {
+    appId?: string;
+    appSecret?: string;
+    encryptKey?: string;
+    verificationToken?: string;
+    domain: string;
+    mode: 'http' | 'ws';
+    /** False when no app credentials are set: the app runs, Feishu delivery is off. */
+    enabled: boolean;
+  };
+  publicUrl: string;
+  configDir: string;
+  timezone: string;
+  logLevel: string;
+  bodyLimit: string;
+  shutdownGraceMs: number;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads settings from an env-like object; throws SettingsError naming every bad variable. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = schema.safeParse(blankless);
+  if (!r.success) {
+    throw new SettingsError(r.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`));
+  }
+  const e = r.data;
+  if (!validTimeZone(e.TZ)) throw new SettingsError([`TZ: unknown time zone "${e.TZ}"`]);
+  const enabled = Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET);
+  return {
+    role: e.ROLE,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    port: e.PORT,
+    host: e.HOST,
+    apiToken: e.API_TOKEN,
+    webhookToken: e.WEBHOOK_TOKEN,
+    sdToken: e.SD_TOKEN ?? e.API_TOKEN,
+    feishu: {
+      appId: e.FEISHU_APP_ID,
+      appSecret: e.FEISHU_APP_SECRET,
+      encryptKey: e.FEISHU_ENCRYPT_KEY,
+      verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+      domain: e.FEISHU_DOMAIN.replace(/\/+$/, ''),
+      mode: e.FEISHU_MODE,
+      enabled,
+    },
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    configDir: e.CONFIG_DIR,
+    timezone: e.TZ,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** Warnings worth a log line at start (never the secret values themselves). */
+export function settingsWarnings(s: Settings): string[] {
+  const w: string[] = [];
+  if (s.apiToken === 'dev-api-token') w.push('API_TOKEN is the development default; set a secret in production');
+  if (s.webhookToken === 'dev-webhook-token') w.push('WEBHOOK_TOKEN is the development default; set a secret in production');
+  if (!s.feishu.enabled) w.push('FEISHU_APP_ID/FEISHU_APP_SECRET not set: Feishu delivery is off');
+  else if (!s.feishu.encryptKey && !s.feishu.verificationToken)
+    w.push('neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN set: Feishu callbacks will be refused');
+  return w;
+}

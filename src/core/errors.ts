@@ -1,0 +1,70 @@
+/**
+ * Typed errors with stable codes. Every layer throws these; the HTTP layer maps them to
+ * `{error:{code,message,details}}` and the chat layer to an error card, so a code means the
+ * same thing wherever a user meets it.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'upstream_failed'
+  | 'unavailable'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  upstream_failed: 502,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** One problem with one field of the input; `path` names the field (`instances[2]`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const invalid = (message: string, issues: FieldIssue[] = []): AppError =>
+  new AppError('validation_failed', message, issues);
+
+export const invalidField = (path: string, message: string): AppError =>
+  invalid(`${path}: ${message}`, [{ path, message }]);
+
+export const notFound = (entity: string, id: unknown): AppError =>
+  new AppError('not_found', `${entity} ${String(id)} not found`, { entity, id });
+
+export const conflict = (message: string, details?: unknown): AppError =>
+  new AppError('conflict', message, details);
+
+export const forbidden = (message: string): AppError => new AppError('forbidden', message);
+
+export const upstreamFailed = (message: string, cause?: unknown): AppError =>
+  new AppError('upstream_failed', message, undefined, { cause });
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Rendezvous (highest-random-weight) hashing: each key goes to the node with the highest
+ * hash(node, key). When a node leaves, only its own keys move; when one joins, it takes
+ * about 1/N of the keys. Used for rule placement and the consistent sharding mode.
+ */
+export function rendezvousPick<N extends string>(key: string, nodes: readonly N[]): N | undefined {
+  let best: N | undefined;
+  let bestWeight = -1n;
+  for (const node of nodes) {
+    const w = weight(node, key);
+    if (w > bestWeight || (w === bestWeight && best !== undefined && node < best)) {
+      best = node;
+      bestWeight = w;
+    }
+  }
+  return best;
+}
+
+function weight(node: string, key: string): bigint {
+  const h = createHash('sha1').update(node).update('\0').update(key).digest();
+  return h.readBigUInt64BE(0);
+}
+
+/**
+ * The shard Prometheus' `hashmod` relabel action gives a value: md5 of the value, its last
+ * 8 bytes as a big-endian uint64, modulo the modulus (prometheus/model/relabel).
+ */
+export function prometheusHashmod(value: string, modulus: number): number {
+  const sum = createHash('md5').update(value).digest();
+  return Number(sum.readBigUInt64BE(8) % BigInt(modulus));
+}
+
+export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One registry per running app (not prom-client's global), so tests can start several apps
+ * in one process. Every metric promduty exposes is declared here, so /metrics is one list.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'promduty_' });
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'promduty_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: 'promduty_queue_jobs',
+      help: 'Jobs per queue and state (waiting, active, delayed, failed)',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+    }),
+    jobsProcessed: new Counter({
+      name: 'promduty_jobs_processed_total',
+      help: 'Jobs finished by queue, job name and outcome',
+      labelNames: ['queue', 'name', 'outcome'] as const,
+      registers: [registry],
+    }),
+    feishuRequests: new Counter({
+      name: 'promduty_feishu_requests_total',
+      help: 'Feishu Open API calls by operation and outcome',
+      labelNames: ['op', 'outcome'] as const,
+      registers: [registry],
+    }),
+    alertsReceived: new Counter({
+      name: 'promduty_alerts_received_total',
+      help: 'Alerts received on the Alertmanager webhook',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

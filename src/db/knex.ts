@@ -1,0 +1,73 @@
+import knexFactory, { type Knex } from 'knex';
+
+export type { Knex };
+export type Db = Knex | Knex.Transaction;
+
+export interface DbTarget {
+  connection: Knex.MySql2ConnectionConfig;
+  database: string;
+}
+
+/** Splits a `mysql://user:pass@host:port/db` URL into a connection config and the database name. */
+export function parseDatabaseUrl(url: string): DbTarget {
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!database) throw new Error('DATABASE_URL must name a database');
+  if (!/^[\w$]+$/.test(database)) throw new Error(`database name "${database}" may contain only letters, digits, _ and $`);
+  return {
+    database,
+    connection: {
+      host: u.hostname,
+      port: u.port ? Number(u.port) : 3306,
+      user: decodeURIComponent(u.username || 'root'),
+      password: decodeURIComponent(u.password),
+      database,
+      // Everything is stored and read as UTC; the on-call code applies group time zones itself.
+      timezone: 'Z',
+      charset: 'utf8mb4',
+      supportBigNumbers: true,
+      dateStrings: false,
+    },
+  };
+}
+
+export function createKnex(url: string, pool: { min: number; max: number } = { min: 0, max: 10 }): Knex {
+  const { connection } = parseDatabaseUrl(url);
+  return knexFactory({ client: 'mysql2', connection, pool });
+}
+
+/** Creates the database when it does not exist (idempotent, safe from several processes). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const { connection, database } = parseDatabaseUrl(url);
+  const admin = knexFactory({ client: 'mysql2', connection: { ...connection, database: undefined }, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const { connection, database } = parseDatabaseUrl(url);
+  const admin = knexFactory({ client: 'mysql2', connection: { ...connection, database: undefined }, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS \`${database}\``);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** MariaDB returns JSON columns as text; mysql2 on MySQL returns objects. Accept both. */
+export function fromJson<T>(v: unknown, fallback: T): T {
+  if (v == null) return fallback;
+  if (typeof v === 'string') return v === '' ? fallback : (JSON.parse(v) as T);
+  return v as T;
+}
+
+export const toJson = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** MySQL duplicate-key error, so callers can turn a race into a clean `conflict`. */
+export const isDuplicateKey = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'ER_DUP_ENTRY';
+/** Foreign key still referenced (delete refused) or referencing a missing row. */
+export const isRowReferenced = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'ER_ROW_IS_REFERENCED_2';
+export const isMissingReference = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'ER_NO_REFERENCED_ROW_2';

@@ -1,0 +1,45 @@
+import type Router from '@koa/router';
+import type { Knex } from 'knex';
+import type { Redis } from 'ioredis';
+import type { Metrics } from '../../core/metrics';
+import { queueCounts, type Queues } from '../../queue/queues';
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms).unref())]);
+
+export interface HealthDeps {
+  db: Knex;
+  redis: Redis;
+  metrics: Metrics;
+  queues: Queues;
+}
+
+export function healthRoutes(router: Router, d: HealthDeps): void {
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/readyz', async (ctx) => {
+    const checks = await Promise.allSettled([
+      withTimeout(d.db.raw('SELECT 1'), 2000, 'database'),
+      withTimeout(d.redis.ping(), 2000, 'redis'),
+    ]);
+    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String((c.reason as Error).message)));
+    const ready = db === 'ok' && redis === 'ok';
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not ready', checks: { database: db, redis } };
+  });
+
+  router.get('/metrics', async (ctx) => {
+    // Queue depths are read on scrape rather than polled, so idle installs cost nothing.
+    try {
+      const counts = await withTimeout(queueCounts(d.queues), 2000, 'queue counts');
+      for (const [queue, states] of Object.entries(counts))
+        for (const [state, n] of Object.entries(states)) d.metrics.queueJobs.set({ queue, state }, n);
+    } catch {
+      // Redis down: still serve process metrics; /readyz reports the outage.
+    }
+    ctx.type = d.metrics.registry.contentType;
+    ctx.body = await d.metrics.registry.metrics();
+  });
+}

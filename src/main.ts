@@ -1,0 +1,162 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { loadSettings, settingsWarnings, SettingsError, type Role, type Settings } from './config/settings';
+import { systemClock, type Clock } from './core/clock';
+import { createLogger, type Logger } from './core/logger';
+import { createMetrics } from './core/metrics';
+import { createKnex, ensureDatabase } from './db/knex';
+import { migrateLatest } from './db/migrate';
+import { createLarkClient } from './feishu/client';
+import { createHttpApp } from './http/app';
+import { closeQueues, createQueues } from './queue/queues';
+import { startWorkers, type RunningWorkers } from './queue/workers';
+import { processors } from './queue/processors';
+import { HostService } from './scrape/hosts';
+import { TreeService } from './scrape/tree';
+import { UserService } from './users/users';
+
+/**
+ * The only place that wires infrastructure together: settings → clients → services →
+ * HTTP app and/or workers. Tests call `startPromduty` with their own settings (fresh
+ * database, Redis prefix, port 0) so they run exactly what production runs.
+ */
+export interface StartOptions {
+  role?: Role;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface Promduty {
+  settings: Settings;
+  logger: Logger;
+  db: Knex;
+  redis: Redis;
+  /** Base URL of the HTTP server, when the role serves HTTP. */
+  url: string | null;
+  services: ReturnType<typeof buildServices>;
+  stop(): Promise<void>;
+}
+
+function buildServices(db: Knex) {
+  return {
+    users: new UserService(db),
+    tree: new TreeService(db),
+    hosts: new HostService(db),
+  };
+}
+
+export async function startPromduty(settings: Settings, opts: StartOptions = {}): Promise<Promduty> {
+  const role = opts.role ?? settings.role;
+  const logger = opts.logger ?? createLogger(settings.logLevel);
+  const clock = opts.clock ?? systemClock;
+  for (const w of settingsWarnings(settings)) logger.warn(w);
+
+  await ensureDatabase(settings.databaseUrl);
+  const db = createKnex(settings.databaseUrl);
+  const applied = await migrateLatest(db);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+
+  // BullMQ needs maxRetriesPerRequest: null (it blocks on Redis); the app's own client
+  // gets a key prefix so several installs and test runs share one Redis safely.
+  const bullConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = new Redis(settings.redisUrl, { keyPrefix: `${settings.redisPrefix}:` });
+  const metrics = createMetrics();
+  const queues = createQueues(bullConnection, settings.redisPrefix);
+  const lark = createLarkClient(settings.feishu, logger);
+  const services = buildServices(db);
+  logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
+
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (role === 'api' || role === 'all') {
+    const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(settings.port, settings.host, () => resolve(s)).on('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    url = `http://127.0.0.1:${port}`;
+    logger.info({ url }, 'http listening');
+  }
+
+  let workers: RunningWorkers | null = null;
+  if (role === 'worker' || role === 'all') {
+    workers = startWorkers({
+      connection: bullConnection,
+      prefix: settings.redisPrefix,
+      processors,
+      ctx: { ...services, db, redis, lark, logger, clock, settings, queues },
+      logger,
+      metrics,
+    });
+    logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers running');
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping: no new requests, letting running jobs finish');
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+      }
+      await workers?.close();
+      await closeQueues(queues);
+      await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      await db.destroy();
+      logger.info('stopped');
+    })());
+
+  return { settings, logger, db, redis, url, services, stop };
+}
+
+async function cli(argv: string[]): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings();
+  } catch (e) {
+    if (e instanceof SettingsError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(settings.logLevel);
+  if (argv[0] === 'migrate') {
+    await ensureDatabase(settings.databaseUrl);
+    const db = createKnex(settings.databaseUrl);
+    const applied = await migrateLatest(db);
+    logger.info({ migrations: applied }, applied.length ? 'migrated' : 'already up to date');
+    await db.destroy();
+    return;
+  }
+  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
+  const role = roleArg === undefined ? settings.role : loadSettings({ ROLE: roleArg }).role;
+  const app = await startPromduty(settings, { role, logger });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutdown requested');
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, settings.shutdownGraceMs);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  cli(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`promduty failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

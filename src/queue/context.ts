@@ -1,0 +1,24 @@
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import type { Settings } from '../config/settings';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { HostService } from '../scrape/hosts';
+import type { TreeService } from '../scrape/tree';
+import type { UserService } from '../users/users';
+import type { Queues } from './queues';
+
+/** What every processor gets: the services and clients main.ts wired. */
+export interface WorkerContext {
+  settings: Settings;
+  logger: Logger;
+  clock: Clock;
+  db: Knex;
+  redis: Redis;
+  queues: Queues;
+  lark: lark.Client | null;
+  users: UserService;
+  tree: TreeService;
+  hosts: HostService;
+}

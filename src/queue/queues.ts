@@ -1,0 +1,35 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { QUEUES, type QueueName } from './names';
+
+export type Queues = Record<QueueName, Queue>;
+
+/** Every queue under the configured key prefix, so several promduty installs share a Redis. */
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  return Object.fromEntries(
+    QUEUES.map((name) => [
+      name,
+      new Queue(name, {
+        connection,
+        prefix,
+        defaultJobOptions: {
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: { age: 3600, count: 1000 },
+          removeOnFail: { age: 7 * 86400 },
+        },
+      }),
+    ]),
+  ) as Queues;
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((q) => q.close()));
+}
+
+/** Job counts per queue and state, for /metrics and readiness reporting. */
+export async function queueCounts(queues: Queues): Promise<Record<QueueName, Record<string, number>>> {
+  const entries = await Promise.all(
+    Object.entries(queues).map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed')] as const),
+  );
+  return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
+}

@@ -1,0 +1,65 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
+import type { QueueName } from './names';
+import type { Processor, QueueTuning } from './processor';
+
+export interface WorkerOptions<Ctx> {
+  connection: ConnectionOptions;
+  prefix: string;
+  processors: Processor<Ctx>[];
+  ctx: Ctx;
+  logger: Logger;
+  metrics: Metrics;
+  tuning?: Partial<Record<QueueName, QueueTuning>>;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for running ones to finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * One BullMQ Worker per queue that has processors; it dispatches on job name. A job whose
+ * name nobody handles fails loudly instead of vanishing. Failures are logged with the job
+ * and counted in metrics.
+ */
+export function startWorkers<Ctx>(o: WorkerOptions<Ctx>): RunningWorkers {
+  const byQueue = new Map<QueueName, Map<string, Processor<Ctx>>>();
+  for (const p of o.processors) {
+    const names = byQueue.get(p.queue) ?? new Map<string, Processor<Ctx>>();
+    if (names.has(p.name)) throw new Error(`two processors for ${p.queue}/${p.name}`);
+    names.set(p.name, p);
+    byQueue.set(p.queue, names);
+  }
+  const workers = [...byQueue].map(([queue, names]) => {
+    const tuning = o.tuning?.[queue] ?? {};
+    const w = new Worker(
+      queue,
+      async (job: Job) => {
+        const p = names.get(job.name);
+        if (!p) throw new Error(`no processor for job ${queue}/${job.name}`);
+        return p.handle(job, o.ctx);
+      },
+      { connection: o.connection, prefix: o.prefix, concurrency: tuning.concurrency ?? 1, limiter: tuning.limiter },
+    );
+    w.on('completed', (job) => o.metrics.jobsProcessed.inc({ queue, name: job.name, outcome: 'completed' }));
+    w.on('failed', (job, err) => {
+      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+      o.metrics.jobsProcessed.inc({ queue, name: job?.name ?? 'unknown', outcome: final ? 'failed' : 'retried' });
+      o.logger[final ? 'error' : 'warn'](
+        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err },
+        final ? 'job failed for good' : 'job failed, will retry',
+      );
+    });
+    w.on('error', (err) => o.logger.error({ queue, err }, 'worker error'));
+    return w;
+  });
+  return {
+    workers,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
