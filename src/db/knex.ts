@@ -68,6 +68,8 @@ export const toJson = (v: unknown): string | null => (v === undefined || v === n
 
 /** MySQL duplicate-key error, so callers can turn a race into a clean `conflict`. */
 export const isDuplicateKey = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'ER_DUP_ENTRY';
+/** The unique index a duplicate-key error hit (`users_email_unique`), from the driver's message. */
+export const duplicateKeyName = (e: unknown): string => /for key '(?:[\w]+\.)?([\w]+)'/.exec(String((e as Error).message))?.[1] ?? '';
 /** Foreign key still referenced (delete refused) or referencing a missing row. */
 export const isRowReferenced = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'ER_ROW_IS_REFERENCED_2';
 export const isMissingReference = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'ER_NO_REFERENCED_ROW_2';

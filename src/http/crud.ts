@@ -17,7 +17,7 @@ export interface CrudHandlers<T> {
 const batchSchema = z.object({ items: z.array(z.unknown()).min(1, 'must hold at least one item').max(1000, 'at most 1000 items') });
 
 export const routeId = (params: Record<string, string | undefined>, name = 'id'): number =>
-  parseInput(idParam, params[name], name);
+  parseInput(z.object({ [name]: idParam }), { [name]: params[name] }, 'path')[name] as number;
 
 export const queryOf = (q: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string')) as Record<string, string>;

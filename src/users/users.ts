@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Knex } from 'knex';
 import { conflict, invalidField, notFound } from '../core/errors';
 import { parseInput } from '../core/validate';
-import { isDuplicateKey, isRowReferenced, type Db } from '../db/knex';
+import { duplicateKeyName, isDuplicateKey, isRowReferenced, type Db } from '../db/knex';
 import { writeAudit, type Actor } from '../db/audit';
 
 export type Role = 'admin' | 'editor' | 'viewer';
@@ -53,9 +53,8 @@ export const fromUserRow = (r: any): User => ({
 
 /** Names the unique key a duplicate hit, from MySQL's message. */
 function duplicateField(e: unknown): string {
-  const msg = String((e as Error).message);
-  for (const f of ['email', 'feishu_open_id', 'feishu_user_id', 'name']) if (msg.includes(`users.${f}`) || msg.includes(`'${f}'`)) return f;
-  return 'name';
+  const key = duplicateKeyName(e);
+  return (['email', 'feishu_open_id', 'feishu_user_id', 'name'] as const).find((f) => key === `users_${f}_unique`) ?? 'name';
 }
 
 export class UserService {

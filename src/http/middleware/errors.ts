@@ -15,7 +15,8 @@ function toAppError(e: unknown): AppError {
   const h = e as HttpishError;
   if (h?.status === 413) return new AppError('payload_too_large', 'request body is too large');
   if (h?.status === 415) return new AppError('unsupported_media_type', h.message);
-  if (h?.status === 400 && h.type === 'entity.parse.failed') return new AppError('validation_failed', 'body is not valid JSON');
+  if (h?.status === 400 && (e instanceof SyntaxError || h.type === 'entity.parse.failed'))
+    return new AppError('validation_failed', 'body is not valid JSON');
   if (h?.status === 404) return new AppError('not_found', h.expose ? h.message : 'not found');
   if (h?.status === 405) return new AppError('validation_failed', h.message);
   if (h?.status && h.status >= 400 && h.status < 500 && h.expose) return new AppError('validation_failed', h.message);
