@@ -63,6 +63,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('cluster_id').unsigned().notNullable().references('alertmanager_clusters.id').onDelete('CASCADE');
     t.string('address', 300).notNullable().unique();
     t.boolean('healthy').notNullable().defaultTo(true);
+    // Consecutive failed probes; an instance turns unhealthy only after a few (no flapping).
+    t.integer('probe_failures').unsigned().notNullable().defaultTo(0);
     t.datetime('last_probe_at', { precision: 3 }).nullable();
     ts(t, knex);
   });
@@ -89,6 +91,8 @@ export async function up(knex: Knex): Promise<void> {
     // A Prometheus instance belongs to exactly one pool.
     t.string('address', 300).notNullable().unique();
     t.boolean('healthy').notNullable().defaultTo(true);
+    // Consecutive failed probes; an instance turns unhealthy only after a few (no flapping).
+    t.integer('probe_failures').unsigned().notNullable().defaultTo(0);
     t.datetime('last_probe_at', { precision: 3 }).nullable();
     ts(t, knex);
     t.index(['pool_id']);

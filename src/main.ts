@@ -13,7 +13,15 @@ import { createHttpApp } from './http/app';
 import { closeQueues, createQueues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { processors } from './queue/processors';
+import { httpLifecycle } from './alertmanager/lifecycle';
+import type { ConfigPublisher } from './core/ports';
+import { queueConfigPublisher } from './queue/config-publisher';
+import { scheduleRepeatables } from './queue/repeatables';
 import { HostService } from './scrape/hosts';
+import { JobService } from './scrape/jobs';
+import { PoolConfigService } from './scrape/pool-config';
+import { PoolService } from './scrape/pools';
+import { SdService } from './scrape/sd-service';
 import { TreeService } from './scrape/tree';
 import { UserService } from './users/users';
 
@@ -39,11 +47,13 @@ export interface Promduty {
   stop(): Promise<void>;
 }
 
-function buildServices(db: Knex) {
+function buildServices(db: Knex, publisher: ConfigPublisher) {
   return {
     users: new UserService(db),
     tree: new TreeService(db),
     hosts: new HostService(db),
+    pools: new PoolService(db, publisher),
+    jobs: new JobService(db, publisher),
   };
 }
 
@@ -65,13 +75,18 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const metrics = createMetrics();
   const queues = createQueues(bullConnection, settings.redisPrefix);
   const lark = createLarkClient(settings.feishu, logger);
-  const services = buildServices(db);
+  const publisher = queueConfigPublisher(queues, settings.publishDebounceMs);
+  const lifecycle = httpLifecycle();
+  const services = buildServices(db, publisher);
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
   let url: string | null = null;
   if (role === 'api' || role === 'all') {
-    const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services });
+    const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services,
+      sd: new SdService(db, services.hosts),
+      poolConfigs: new PoolConfigService(db, services.jobs, settings),
+    });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(settings.port, settings.host, () => resolve(s)).on('error', reject);
     });
@@ -86,10 +101,11 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: bullConnection,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, lark, logger, clock, settings, queues },
+      ctx: { ...services, db, redis, lark, logger, clock, settings, queues, publisher, lifecycle },
       logger,
       metrics,
     });
+    await scheduleRepeatables(queues, settings);
     logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers running');
   }
 

@@ -36,6 +36,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 1mb or 512kb').default('1mb'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(1000),
+  PROBE_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
 });
 
 export type Role = z.infer<typeof role>;
@@ -67,6 +69,10 @@ export interface Settings {
   logLevel: string;
   bodyLimit: string;
   shutdownGraceMs: number;
+  /** Changes within this window collapse into one publish. */
+  publishDebounceMs: number;
+  /** How often Prometheus and Alertmanager instances are probed. */
+  probeIntervalMs: number;
 }
 
 export class SettingsError extends Error {
@@ -120,6 +126,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    publishDebounceMs: e.PUBLISH_DEBOUNCE_MS,
+    probeIntervalMs: e.PROBE_INTERVAL_MS,
   };
 }
 

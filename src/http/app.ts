@@ -13,6 +13,13 @@ import { treeRoutes } from './routes/tree';
 import type { UserService } from '../users/users';
 import type { TreeService } from '../scrape/tree';
 import type { HostService } from '../scrape/hosts';
+import type { JobService } from '../scrape/jobs';
+import type { PoolConfigService } from '../scrape/pool-config';
+import type { PoolService } from '../scrape/pools';
+import type { SdService } from '../scrape/sd-service';
+import { configRoutes } from './routes/configs';
+import { scrapeRoutes } from './routes/scrape';
+import { sdRoutes } from './routes/sd';
 
 export interface HttpDeps extends HealthDeps {
   settings: Settings;
@@ -20,6 +27,10 @@ export interface HttpDeps extends HealthDeps {
   users: UserService;
   tree: TreeService;
   hosts: HostService;
+  pools: PoolService;
+  jobs: JobService;
+  sd: SdService;
+  poolConfigs: PoolConfigService;
 }
 
 /**
@@ -48,13 +59,21 @@ export function createHttpApp(d: HttpDeps): Koa {
   const open = new Router();
   healthRoutes(open, d);
 
+  // Prometheus-facing reads (http_sd, pulled configs) take the SD token or the admin token.
+  const prometheusFacing = new Router();
+  prometheusFacing.use(bearer(() => [d.settings.sdToken, d.settings.apiToken], 'sd'));
+  sdRoutes(prometheusFacing, d.sd);
+  configRoutes(prometheusFacing, d.poolConfigs);
+
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'));
   userRoutes(admin, d.users);
   treeRoutes(admin, d.tree, d.hosts);
+  scrapeRoutes(admin, d.pools, d.jobs);
 
   app.use(open.routes());
   app.use(open.allowedMethods());
+  app.use(prometheusFacing.routes());
   app.use(admin.routes());
   app.use(admin.allowedMethods());
   return app;

@@ -4,7 +4,11 @@ import type { Knex } from 'knex';
 import type { Settings } from '../config/settings';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import type { Lifecycle } from '../alertmanager/lifecycle';
+import type { ConfigPublisher } from '../core/ports';
 import type { HostService } from '../scrape/hosts';
+import type { JobService } from '../scrape/jobs';
+import type { PoolService } from '../scrape/pools';
 import type { TreeService } from '../scrape/tree';
 import type { UserService } from '../users/users';
 import type { Queues } from './queues';
@@ -21,4 +25,8 @@ export interface WorkerContext {
   users: UserService;
   tree: TreeService;
   hosts: HostService;
+  pools: PoolService;
+  jobs: JobService;
+  publisher: ConfigPublisher;
+  lifecycle: Lifecycle;
 }

@@ -8,7 +8,8 @@ import type { QueueName } from './names';
 export interface Processor<Ctx, Data = any, Result = unknown> {
   queue: QueueName;
   name: string;
-  handle(job: Job<Data>, ctx: Ctx): Promise<Result>;
+  /** `token` is the worker's lock token, for `job.moveToDelayed(ts, token)`. */
+  handle(job: Job<Data>, ctx: Ctx, token?: string): Promise<Result>;
 }
 
 /** Work a queue's worker does besides its default concurrency of 1. */

@@ -37,10 +37,10 @@ export function startWorkers<Ctx>(o: WorkerOptions<Ctx>): RunningWorkers {
     const tuning = o.tuning?.[queue] ?? {};
     const w = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const p = names.get(job.name);
         if (!p) throw new Error(`no processor for job ${queue}/${job.name}`);
-        return p.handle(job, o.ctx);
+        return p.handle(job, o.ctx, token);
       },
       { connection: o.connection, prefix: o.prefix, concurrency: tuning.concurrency ?? 1, limiter: tuning.limiter },
     );

@@ -1,5 +1,7 @@
 import type { Processor } from '../processor';
 import type { WorkerContext } from '../context';
+import { probePrometheusProcessor } from './probe-prometheus';
+import { publishPoolProcessor } from './publish-pool';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
-export const processors: Processor<WorkerContext>[] = [];
+export const processors: Processor<WorkerContext>[] = [publishPoolProcessor, probePrometheusProcessor];

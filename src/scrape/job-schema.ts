@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { duration, entityName, hostPort, httpUrl, labelSet, parseDuration, port } from '../core/names';
+import { KUBERNETES_ROLES } from './model';
+
+const discovery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('http_sd'), nodeIds: z.array(z.number().int().positive()).min(1, 'must name at least one tree node') }).strict(),
+  z
+    .object({
+      kind: z.literal('static'),
+      targets: z.array(hostPort).min(1, 'must list at least one host:port target'),
+      labels: labelSet.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('kubernetes_sd'),
+      role: z.enum(KUBERNETES_ROLES),
+      inCluster: z.boolean(),
+      apiServer: httpUrl.optional(),
+      caCert: z
+        .string()
+        .refine((s) => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(s), 'must be a PEM certificate')
+        .optional(),
+      bearerToken: z.string().min(1).optional(),
+      insecureSkipVerify: z.boolean().optional(),
+      namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')).optional(),
+    })
+    .strict()
+    .superRefine((k, ctx) => {
+      if (k.inCluster) return;
+      if (!k.apiServer) ctx.addIssue({ code: 'custom', path: ['apiServer'], message: 'is required out of cluster' });
+      if (!k.bearerToken) ctx.addIssue({ code: 'custom', path: ['bearerToken'], message: 'is required out of cluster' });
+      if (!k.caCert && !k.insecureSkipVerify)
+        ctx.addIssue({ code: 'custom', path: ['caCert'], message: 'is required out of cluster (or set insecureSkipVerify)' });
+    }),
+]);
+
+const jobFields = {
+  poolId: z.number().int().positive(),
+  name: entityName,
+  enabled: z.boolean(),
+  metricsPath: z.string().regex(/^\/[\x21-\x7e]*$/, 'must be a path starting with /'),
+  scheme: z.enum(['http', 'https']),
+  port: port.nullable(),
+  scrapeInterval: duration.nullable(),
+  scrapeTimeout: duration.nullable(),
+  honorLabels: z.boolean(),
+  discovery,
+  relabelConfigs: z.string().max(65_536).nullable(),
+};
+
+export const jobCreateSchema = z
+  .object({
+    ...jobFields,
+    enabled: jobFields.enabled.default(true),
+    metricsPath: jobFields.metricsPath.default('/metrics'),
+    scheme: jobFields.scheme.default('http'),
+    port: jobFields.port.default(null),
+    scrapeInterval: jobFields.scrapeInterval.default(null),
+    scrapeTimeout: jobFields.scrapeTimeout.default(null),
+    honorLabels: jobFields.honorLabels.default(false),
+    relabelConfigs: jobFields.relabelConfigs.default(null),
+  })
+  .strict();
+export const jobUpdateSchema = z.object(jobFields).partial().strict();
+export type JobInput = z.output<typeof jobCreateSchema>;
+
+/** The effective interval/timeout (job's own or the pool's) must keep timeout ≤ interval. */
+export function timeoutProblem(job: Pick<JobInput, 'scrapeInterval' | 'scrapeTimeout'>, pool: { scrapeInterval: string; scrapeTimeout: string }) {
+  const interval = job.scrapeInterval ?? pool.scrapeInterval;
+  const timeout = job.scrapeTimeout ?? pool.scrapeTimeout;
+  const i = parseDuration(interval);
+  const t = parseDuration(timeout);
+  return i !== null && t !== null && t > i ? `timeout ${timeout} is longer than the interval ${interval}` : null;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { duration, entityName, hostPort, httpUrl, labelSet, parseDuration } from '../core/names';
+
+const remoteEndpoint = z
+  .object({
+    url: httpUrl,
+    name: z.string().trim().min(1).max(64).optional(),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), z.string()).optional(),
+    bearerToken: z.string().min(1).optional(),
+  })
+  .strict();
+
+const poolFields = {
+  name: entityName,
+  instances: z.array(hostPort).max(64, 'at most 64 instances'),
+  externalLabels: labelSet,
+  scrapeInterval: duration,
+  scrapeTimeout: duration,
+  evaluationInterval: duration,
+  remoteWrite: z.array(remoteEndpoint),
+  remoteRead: z.array(remoteEndpoint),
+  alertmanagerClusterId: z.number().int().positive().nullable(),
+  alertRulesEnabled: z.boolean(),
+  recordRulesEnabled: z.boolean(),
+  sharding: z.enum(['hashmod', 'consistent']),
+};
+
+/** Problems no single field shows: duplicates inside the lists, timeout beyond interval. */
+function crossChecks(p: Partial<PoolInput>, ctx: z.RefinementCtx): void {
+  p.instances?.forEach((a, i) => {
+    if (p.instances!.indexOf(a) !== i) ctx.addIssue({ code: 'custom', path: ['instances', i], message: `${a} is listed twice` });
+  });
+  for (const key of ['remoteWrite', 'remoteRead'] as const) {
+    const names = (p[key] ?? []).map((e) => e.name).filter(Boolean);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `name ${n} is used twice` });
+    });
+  }
+  if (p.externalLabels) for (const k of Object.keys(p.externalLabels)) if (k.startsWith('__')) ctx.addIssue({ code: 'custom', path: ['externalLabels', k], message: 'names starting with __ are reserved' });
+  const interval = p.scrapeInterval && parseDuration(p.scrapeInterval);
+  const timeout = p.scrapeTimeout && parseDuration(p.scrapeTimeout);
+  if (interval && timeout && timeout > interval)
+    ctx.addIssue({ code: 'custom', path: ['scrapeTimeout'], message: `${p.scrapeTimeout} is longer than scrapeInterval ${p.scrapeInterval}` });
+}
+
+export const poolCreateSchema = z
+  .object({
+    ...poolFields,
+    instances: poolFields.instances.default([]),
+    externalLabels: poolFields.externalLabels.default({}),
+    scrapeInterval: poolFields.scrapeInterval.default('30s'),
+    scrapeTimeout: poolFields.scrapeTimeout.default('10s'),
+    evaluationInterval: poolFields.evaluationInterval.default('30s'),
+    remoteWrite: poolFields.remoteWrite.default([]),
+    remoteRead: poolFields.remoteRead.default([]),
+    alertmanagerClusterId: poolFields.alertmanagerClusterId.default(null),
+    alertRulesEnabled: poolFields.alertRulesEnabled.default(true),
+    recordRulesEnabled: poolFields.recordRulesEnabled.default(true),
+    sharding: poolFields.sharding.default('hashmod'),
+  })
+  .strict()
+  .superRefine(crossChecks);
+
+export const poolUpdateSchema = z.object(poolFields).partial().strict();
+export type PoolInput = z.output<typeof poolCreateSchema>;
+export type PoolPatch = z.output<typeof poolUpdateSchema>;

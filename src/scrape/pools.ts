@@ -1,0 +1,209 @@
+import type { Knex } from 'knex';
+import { conflict, invalidField, notFound } from '../core/errors';
+import type { ConfigPublisher } from '../core/ports';
+import { parseInput } from '../core/validate';
+import { writeAudit, type Actor } from '../db/audit';
+import { duplicateKeyName, fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
+import type { InstanceSpec, PoolSpec, RemoteEndpoint } from './model';
+import { poolCreateSchema, poolUpdateSchema, type PoolInput } from './pool-schema';
+
+export interface InstanceView extends InstanceSpec {
+  lastProbeAt: Date | null;
+  publish: { file: string; hash: string; publishedAt: Date; reloadOk: boolean | null; error: string | null }[];
+}
+
+export interface Pool extends PoolSpec {
+  alertmanagerClusterId: number | null;
+  instances: InstanceView[];
+}
+
+export const fromPoolRow = (r: any): Omit<Pool, 'instances'> => ({
+  id: r.id,
+  name: r.name,
+  scrapeInterval: r.scrape_interval,
+  scrapeTimeout: r.scrape_timeout,
+  evaluationInterval: r.evaluation_interval,
+  externalLabels: fromJson(r.external_labels, {}),
+  remoteWrite: fromJson<RemoteEndpoint[]>(r.remote_write, []),
+  remoteRead: fromJson<RemoteEndpoint[]>(r.remote_read, []),
+  sharding: r.sharding,
+  alertRulesEnabled: Boolean(r.alert_rules_enabled),
+  recordRulesEnabled: Boolean(r.record_rules_enabled),
+  alertmanagerClusterId: r.alertmanager_cluster_id,
+});
+
+const toPoolRow = (p: PoolInput) => ({
+  name: p.name,
+  scrape_interval: p.scrapeInterval,
+  scrape_timeout: p.scrapeTimeout,
+  evaluation_interval: p.evaluationInterval,
+  external_labels: toJson(p.externalLabels),
+  remote_write: toJson(p.remoteWrite),
+  remote_read: toJson(p.remoteRead),
+  sharding: p.sharding,
+  alert_rules_enabled: p.alertRulesEnabled,
+  record_rules_enabled: p.recordRulesEnabled,
+  alertmanager_cluster_id: p.alertmanagerClusterId,
+});
+
+/** Bearer tokens of remote endpoints never leave through the API. */
+const redactRemote = (list: RemoteEndpoint[]): RemoteEndpoint[] =>
+  list.map((e) => (e.bearerToken ? { ...e, bearerToken: '[redacted]' } : e));
+
+/**
+ * Scrape pools and their Prometheus instances. Instances are edited as the pool's list of
+ * addresses; an address kept across an update keeps its id, health and publish history.
+ * Deleting a pool that still has jobs or rules is refused unless `cascade`.
+ */
+export class PoolService {
+  constructor(
+    private readonly db: Knex,
+    private readonly publisher: ConfigPublisher,
+  ) {}
+
+  async list(): Promise<Pool[]> {
+    const rows = await this.db('scrape_pools').orderBy('name');
+    return this.withInstances(this.db, rows.map(fromPoolRow));
+  }
+
+  async get(id: number, db: Db = this.db): Promise<Pool> {
+    const row = await db('scrape_pools').where({ id }).first();
+    if (!row) throw notFound('scrape pool', id);
+    return (await this.withInstances(db, [fromPoolRow(row)]))[0]!;
+  }
+
+  async findByName(name: string): Promise<Pool | null> {
+    const row = await this.db('scrape_pools').where({ name }).first();
+    return row ? (await this.withInstances(this.db, [fromPoolRow(row)]))[0]! : null;
+  }
+
+  async create(input: unknown, actor: Actor): Promise<Pool> {
+    const p = parseInput(poolCreateSchema, input, 'scrape pool');
+    const pool = await this.db.transaction(async (trx) => {
+      await this.checkRefs(trx, p, null);
+      let id: number;
+      try {
+        [id] = (await trx('scrape_pools').insert(toPoolRow(p))) as [number];
+      } catch (e) {
+        if (isDuplicateKey(e)) throw conflict(`a scrape pool named ${p.name} already exists`, { field: 'name' });
+        throw e;
+      }
+      await this.syncInstances(trx, id, p.instances);
+      const created = await this.get(id, trx);
+      await writeAudit(trx, actor, { action: 'create', entity: 'scrape_pool', entityId: id, after: created });
+      return created;
+    });
+    await this.publisher.schedulePool(pool.id);
+    return pool;
+  }
+
+  async update(id: number, input: unknown, actor: Actor): Promise<Pool> {
+    const patch = parseInput(poolUpdateSchema, input, 'scrape pool');
+    const pool = await this.db.transaction(async (trx) => {
+      const before = await this.get(id, trx);
+      // Merge onto the stored row (not the redacted view, or secrets would be overwritten)
+      // and validate the result, so cross-field rules (timeout ≤ interval) see both values.
+      const { id: _id, ...stored } = fromPoolRow(await trx('scrape_pools').where({ id }).forUpdate().first());
+      const merged = parseInput(poolCreateSchema, { ...stored, instances: before.instances.map((i) => i.address), ...patch }, 'scrape pool');
+      await this.checkRefs(trx, merged, id);
+      try {
+        await trx('scrape_pools').where({ id }).update({ ...toPoolRow(merged), updated_at: trx.fn.now(3) });
+      } catch (e) {
+        if (isDuplicateKey(e)) throw conflict(`a scrape pool named ${merged.name} already exists`, { field: 'name' });
+        throw e;
+      }
+      await this.syncInstances(trx, id, merged.instances);
+      const after = await this.get(id, trx);
+      await writeAudit(trx, actor, { action: 'update', entity: 'scrape_pool', entityId: id, before, after });
+      return after;
+    });
+    await this.publisher.schedulePool(id);
+    return pool;
+  }
+
+  async delete(id: number, opts: { cascade?: boolean }, actor: Actor): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const before = await this.get(id, trx);
+      const count = async (table: string) => Number((await trx(table).where({ pool_id: id }).count({ n: '*' }))[0]!.n);
+      const [jobs, alertRules, recordRules] = [await count('scrape_jobs'), await count('alert_rules'), await count('record_rules')];
+      if (jobs + alertRules + recordRules > 0 && !opts.cascade)
+        throw conflict(
+          `scrape pool ${before.name} still has ${jobs} job(s), ${alertRules} alert rule(s) and ${recordRules} record rule(s); delete them first or pass cascade=true`,
+          { jobs, alertRules, recordRules },
+        );
+      await trx('alert_events').whereIn('rule_id', trx('alert_rules').where({ pool_id: id }).select('id')).update({ rule_id: null });
+      for (const table of ['scrape_jobs', 'alert_rules', 'record_rules']) await trx(table).where({ pool_id: id }).delete();
+      await trx('publish_state')
+        .where('target_kind', 'prometheus')
+        .whereIn('target_id', before.instances.map((i) => i.id))
+        .delete();
+      await trx('scrape_pools').where({ id }).delete();
+      await writeAudit(trx, actor, { action: 'delete', entity: 'scrape_pool', entityId: id, before });
+    });
+  }
+
+  private async checkRefs(db: Db, p: PoolInput, poolId: number | null): Promise<void> {
+    if (p.alertmanagerClusterId && !(await db('alertmanager_clusters').where({ id: p.alertmanagerClusterId }).first()))
+      throw invalidField('alertmanagerClusterId', `Alertmanager cluster ${p.alertmanagerClusterId} does not exist`);
+    if (p.instances.length === 0) return;
+    const taken = await db('prometheus_instances as i')
+      .join('scrape_pools as p', 'p.id', 'i.pool_id')
+      .whereIn('i.address', p.instances)
+      .modify((q) => (poolId ? q.whereNot('i.pool_id', poolId) : q))
+      .select('i.address', 'p.name');
+    if (taken.length) {
+      const t = taken[0];
+      throw conflict(`instances[${p.instances.indexOf(t.address)}]: ${t.address} already belongs to pool ${t.name}`, {
+        path: `instances[${p.instances.indexOf(t.address)}]`,
+        pool: t.name,
+      });
+    }
+  }
+
+  private async syncInstances(trx: Knex.Transaction, poolId: number, addresses: string[]): Promise<void> {
+    const existing = await trx('prometheus_instances').where({ pool_id: poolId });
+    const gone = existing.filter((r: any) => !addresses.includes(r.address)).map((r: any) => r.id);
+    if (gone.length) {
+      await trx('publish_state').where('target_kind', 'prometheus').whereIn('target_id', gone).delete();
+      await trx('prometheus_instances').whereIn('id', gone).delete();
+    }
+    const fresh = addresses.filter((a) => !existing.some((r: any) => r.address === a));
+    if (!fresh.length) return;
+    try {
+      await trx('prometheus_instances').insert(fresh.map((address) => ({ pool_id: poolId, address })));
+    } catch (e) {
+      // A concurrent pool took the address between the check and the insert.
+      if (isDuplicateKey(e)) throw conflict(`an instance is already used by another pool (${duplicateKeyName(e)})`);
+      throw e;
+    }
+  }
+
+  /** The API view: instances with health and publish state; remote secrets redacted. */
+  private async withInstances(db: Db, pools: Omit<Pool, 'instances'>[]): Promise<Pool[]> {
+    const ids = pools.map((p) => p.id);
+    const inst = ids.length ? await db('prometheus_instances').whereIn('pool_id', ids).orderBy('id') : [];
+    const state = inst.length
+      ? await db('publish_state')
+          .where('target_kind', 'prometheus')
+          .whereIn('target_id', inst.map((i: any) => i.id))
+          .select('target_id', 'file', 'hash', 'published_at', 'reload_ok', 'error')
+          .orderBy('file')
+      : [];
+    return pools.map((p) => ({
+      ...p,
+      remoteWrite: redactRemote(p.remoteWrite),
+      remoteRead: redactRemote(p.remoteRead),
+      instances: inst
+        .filter((i: any) => i.pool_id === p.id)
+        .map((i: any) => ({
+          id: i.id,
+          address: i.address,
+          healthy: Boolean(i.healthy),
+          lastProbeAt: i.last_probe_at,
+          publish: state
+            .filter((s: any) => s.target_id === i.id)
+            .map((s: any) => ({ file: s.file, hash: s.hash, publishedAt: s.published_at, reloadOk: s.reload_ok == null ? null : Boolean(s.reload_ok), error: s.error })),
+        })),
+    }));
+  }
+}

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { Lifecycle } from '../alertmanager/lifecycle';
+import { publishFiles, type PublishResult } from '../publish/publish-files';
+import type { JobService } from './jobs';
+import { instanceDirName, renderPool } from './render-pool';
+import { loadPoolSnapshot } from './snapshot';
+
+export interface PoolPublishDeps {
+  db: Knex;
+  jobs: JobService;
+  lifecycle: Lifecycle;
+  clock: Clock;
+  logger: Logger;
+  configDir: string;
+  publicUrl: string;
+  sdToken: string;
+}
+
+/** Flow 1 for a pool: snapshot → render → write what changed → reload → record. */
+export async function publishPool(d: PoolPublishDeps, poolId: number): Promise<PublishResult[]> {
+  const snapshot = await loadPoolSnapshot(d.db, d.jobs, poolId);
+  const rendered = renderPool(snapshot, d);
+  return publishFiles(
+    d,
+    rendered.map((r) => ({
+      kind: 'prometheus' as const,
+      id: r.instanceId,
+      address: r.address,
+      dir: join(d.configDir, instanceDirName(snapshot.pool.name), instanceDirName(r.address)),
+      files: r.files,
+    })),
+  );
+}

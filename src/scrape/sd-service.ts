@@ -1,0 +1,31 @@
+import type { Knex } from 'knex';
+import { AppError, notFound } from '../core/errors';
+import type { HostService } from './hosts';
+import { buildTargetGroups, type TargetGroup } from './http-sd';
+import { shardMembers } from './sharding';
+
+/**
+ * Prometheus http_sd for a scrape job (design flow 2): the hosts under the job's tree
+ * nodes. With `instance` (consistent sharding), only that instance's share.
+ */
+export class SdService {
+  constructor(
+    private readonly db: Knex,
+    private readonly hosts: HostService,
+  ) {}
+
+  async targetGroups(jobId: number, instance?: string): Promise<TargetGroup[]> {
+    const job = await this.db('scrape_jobs').where({ id: jobId }).first('id', 'name', 'port', 'pool_id', 'discovery');
+    if (!job) throw notFound('scrape job', jobId);
+    if (job.discovery !== 'http_sd') throw new AppError('validation_failed', `scrape job ${jobId} does not use http_sd`);
+    const nodeIds = await this.db('scrape_job_nodes').where({ job_id: jobId }).pluck('node_id');
+    const { nodes, hosts } = await this.hosts.under(nodeIds);
+    let filter: { address: string; all: string[] } | undefined;
+    if (instance) {
+      const members = await this.db('prometheus_instances').where({ pool_id: job.pool_id }).select('id', 'address', 'healthy');
+      const all = shardMembers(members.map((m: any) => ({ id: m.id, address: m.address, healthy: Boolean(m.healthy) }))).map((m) => m.address);
+      filter = { address: instance, all };
+    }
+    return buildTargetGroups({ job: { id: job.id, name: job.name, port: job.port }, nodes, hosts, instance: filter });
+  }
+}
