@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { parseInput } from '../src/core/validate';
+import { duration, LABEL_NAME } from '../src/core/names';
+
+/**
+ * The contract between the cards and the card-callback handler: every callback value a card
+ * emits is `{a: '<action>', ...args}` and is parsed back with `cardActionSchema`, so the two
+ * sides cannot drift apart. Keys are one letter because Feishu echoes the whole value on every
+ * click and a card carries many of them.
+ */
+
+/** Durations offered on cards; a value outside this list is refused, whoever crafted it. */
+export const SILENCE_DURATIONS = ['30m', '1h', '4h', '24h'] as const;
+export type SilenceDuration = (typeof SILENCE_DURATIONS)[number];
+
+// Feishu hands the value back as the JSON we sent, but accept numeric strings as well: the
+// documented examples (and older clients) stringify values.
+const id = z
+  .union([z.number(), z.string().regex(/^\d+$/, 'must be a number').transform(Number)])
+  .pipe(z.number().int().positive());
+const silenceDuration = z.enum(SILENCE_DURATIONS);
+
+export const cardActionSchema = z.discriminatedUnion('a', [
+  z.object({ a: z.literal('claim'), e: id }),
+  z.object({ a: z.literal('silence'), e: id, d: silenceDuration }),
+  z.object({ a: z.literal('silence_alertname'), e: id, d: silenceDuration }),
+  z.object({ a: z.literal('unsilence'), e: id }),
+  z.object({ a: z.literal('rule_save'), r: id }),
+  z.object({ a: z.literal('swap'), g: id }),
+]);
+export type CardAction = z.output<typeof cardActionSchema>;
+export type CardActionName = CardAction['a'];
+/** The value of a select_static whose chosen option supplies the duration `d`. */
+export type CardActionAwaitingOption = Omit<Extract<CardAction, { d: SilenceDuration }>, 'd'>;
+
+/** What a `card.action.trigger` callback carries in `event.action`. */
+export interface CallbackAction {
+  value?: unknown;
+  option?: unknown;
+  form_value?: unknown;
+}
+
+/**
+ * Parse a callback into a CardAction. A select_static sends its choice as `option`, not inside
+ * the value (the silence-by-alertname select sends `{a, e}` + option `'4h'`), so the option
+ * fills `d` when the value has none. Throws a validation_failed AppError on anything else.
+ */
+export function parseCardAction(action: CallbackAction): CardAction {
+  const value = action.value;
+  const merged =
+    value && typeof value === 'object' && !('d' in value) && typeof action.option === 'string'
+      ? { ...value, d: action.option }
+      : value;
+  return parseInput(cardActionSchema, merged, 'card action');
+}
+
+// ---- forms: field names and parsing shared by the form cards and their handlers ----
+
+/*
+ * Labels and annotations edit as `k=v`, one per line. A value may itself span lines (a
+ * description), so inside values a newline is written `\n` and a backslash `\\`. Keys and
+ * values are trimmed (`team = infra` is what people type), so parsing undoes formatting
+ * exactly for every value without surrounding whitespace.
+ */
+export function formatKeyValueLines(record: Record<string, string>): string {
+  return Object.keys(record)
+    .sort()
+    .map((k) => `${k}=${(record[k] ?? '').replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n')}`)
+    .join('\n');
+}
+
+export function parseKeyValueLines(text: string): { ok: true; value: Record<string, string> } | { ok: false; error: string } {
+  // A Map, not an object: `__proto__` is a valid label name and must stay an ordinary key.
+  const value = new Map<string, string>();
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) return { ok: false, error: `line ${i + 1}: expected key=value` };
+    const key = line.slice(0, eq).trim();
+    if (!LABEL_NAME.test(key)) return { ok: false, error: `line ${i + 1}: "${key}" is not a valid label name` };
+    if (value.has(key)) return { ok: false, error: `line ${i + 1}: "${key}" given twice` };
+    const v = line.slice(eq + 1).trim();
+    value.set(key, v.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')));
+  }
+  return { ok: true, value: Object.fromEntries(value) };
+}
+
+const keyValueLines = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    const r = parseKeyValueLines(s ?? '');
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: 'custom', message: r.error, input: s });
+    return z.NEVER;
+  });
+
+/** `action.form_value` of the rule edit form (rule-card). Every value arrives as a string. */
+export const ruleFormSchema = z.object({
+  expr: z.string().trim().min(1, 'must not be empty'),
+  for: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => s || '0s')
+    .pipe(duration),
+  severity: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, "_", "." or "-"'),
+  labels: keyValueLines,
+  annotations: keyValueLines,
+  enabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+});
+export type RuleForm = z.output<typeof ruleFormSchema>;
+export type RuleFormField = keyof z.input<typeof ruleFormSchema>;
+
+/**
+ * `action.form_value` of the swap form (swap-card). The date picker may append a zone offset
+ * (`2025-03-14 +0800`); only the calendar date matters, so it is cut off.
+ */
+export const swapFormSchema = z.object({
+  date: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}(\s.*)?$/, 'must be a date YYYY-MM-DD')
+    .transform((s) => s.slice(0, 10)),
+  user: z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Feishu open_id'),
+});
+export type SwapForm = z.output<typeof swapFormSchema>;
+export type SwapFormField = keyof z.input<typeof swapFormSchema>;

@@ -1,0 +1,42 @@
+import { SILENCE_DURATIONS } from './actions';
+import { card, clip, escLine, fitCount, header, hr, md, row, type Card, type Element } from './card';
+import { alertControls, alertFacts, alertLinks, alertTemplate, stateLabel, stateTags, type FactsInput } from './alert-parts';
+
+export type { AlertEventView } from './alert-parts';
+
+export interface AlertCardInput extends FactsInput {
+  /** false for custom webhook bots, whose cards cannot call back: a link and commands instead. */
+  withButtons: boolean;
+  /** The event in promduty, linked from the card. */
+  eventUrl?: string | null;
+}
+
+// Enough labels to identify any real series; the byte budget may cut further.
+const MAX_LABELS = 60;
+const MAX_LABEL_VALUE = 200;
+
+/** The alert card posted to the send group's chat and privately to the on-call person. */
+export function alertCard(input: AlertCardInput): Card {
+  const { event: e, now } = input;
+  const head = header(
+    alertTemplate(e, now),
+    e.alertname,
+    e.claimedBy && e.status === 'firing' ? `#${e.id} · claimed by ${e.claimedBy.name}` : `#${e.id} · ${e.target || input.sendGroupName}`,
+    stateTags(e, now),
+  );
+  const summary = `[${stateLabel(e, now)}] ${e.alertname}${e.target ? ` · ${e.target}` : ''}`;
+  const facts = alertFacts(input);
+  const controls = input.withButtons ? alertControls(e, now, { silence: SILENCE_DURATIONS, alertname: true }) : [];
+  const tail: Element[] = [alertLinks(e, { eventUrl: input.eventUrl, withButtons: input.withButtons, timezone: input.timezone })];
+  if (controls.length) tail.push(hr(), row(controls));
+
+  const names = Object.keys(e.labels).filter((k) => k !== 'alertname').sort();
+  const lines = names.slice(0, MAX_LABELS).map((k) => `${escLine(clip(k, 100))}: ${escLine(clip(e.labels[k] ?? '', MAX_LABEL_VALUE))}`);
+  const labels = (n: number): Element[] => {
+    if (!names.length) return [];
+    const more = names.length - n;
+    const body = ['**Labels**', ...lines.slice(0, n), ...(more > 0 ? [`… ${more} more labels`] : [])];
+    return [md(body.join('\n'), 'notation')];
+  };
+  return fitCount(lines.length, (n) => card(head, [...facts, ...labels(n), ...tail], summary));
+}

@@ -1,0 +1,115 @@
+import { formatKeyValueLines, type RuleFormField } from './actions';
+import {
+  card, clip, esc, escLine, fields, header, md, note, option, text, textTag,
+  type Card, type Element, type Input, type SelectStatic,
+} from './card';
+import { severityStyle } from './alert-parts';
+
+export interface RuleView {
+  id: number;
+  alertname: string;
+  poolName?: string | null;
+  sendGroupName?: string | null;
+  treePath?: string | null;
+  expr: string;
+  for: string;
+  severity: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  enabled: boolean;
+}
+
+export interface RuleCardInput {
+  rule: RuleView;
+  /** Viewers get the rule without the edit form. */
+  editable: boolean;
+  /** What the user submitted, shown back in the form when it was refused. */
+  draft?: Partial<Record<RuleFormField, string>> | null;
+  /** Why the last submit was refused (PromQL error, bad label line, …). */
+  error?: { message: string; details?: string[] } | null;
+}
+
+// Feishu's input holds at most 1000 characters.
+const INPUT_MAX = 1000;
+const SEVERITIES = ['critical', 'warning', 'info'];
+
+const input = (name: RuleFormField, label: string, value: string, rows?: number): Input => ({
+  tag: 'input',
+  name,
+  label: text(label),
+  label_position: 'top',
+  default_value: value,
+  max_length: INPUT_MAX,
+  width: 'fill',
+  ...(rows ? { input_type: 'multiline_text' as const, rows } : {}),
+});
+
+const select = (name: RuleFormField, placeholder: string, options: Array<[string, string]>, initial: string): SelectStatic => ({
+  tag: 'select_static',
+  name,
+  placeholder: text(placeholder),
+  options: options.map(([label, value]) => option(label, value)),
+  initial_option: initial,
+  width: 'fill',
+  required: true,
+});
+
+/** `/rule <id>`: the rule, and for editors a form that submits `{a:'rule_save', r:id}`. */
+export function ruleCard({ rule, editable, draft, error }: RuleCardInput): Card {
+  const values: Record<RuleFormField, string> = {
+    expr: draft?.expr ?? rule.expr,
+    for: draft?.for ?? rule.for,
+    severity: draft?.severity ?? rule.severity,
+    labels: draft?.labels ?? formatKeyValueLines(rule.labels),
+    annotations: draft?.annotations ?? formatKeyValueLines(rule.annotations),
+    enabled: draft?.enabled ?? String(rule.enabled),
+  };
+  const elements: Element[] = [];
+  if (error) {
+    const details = (error.details ?? []).slice(0, 10).map((d) => `- ${escLine(clip(d, 300))}`);
+    elements.push(md([`<font color='red'>**Not saved:** ${escLine(clip(error.message, 500))}</font>`, ...details].join('\n')));
+  }
+  elements.push(md(`**Expression**\n${esc(clip(rule.expr, 2000))}`));
+  const pairs: Array<[string, string]> = [
+    ['For', escLine(rule.for)],
+    ['Severity', escLine(rule.severity)],
+    ['Pool', rule.poolName ? escLine(rule.poolName) : '—'],
+    ['Send group', rule.sendGroupName ? escLine(rule.sendGroupName) : '—'],
+  ];
+  if (rule.treePath) pairs.push(['Service tree', escLine(rule.treePath)]);
+  elements.push(...fields(pairs));
+
+  const tooLong = (['expr', 'labels', 'annotations'] as const).filter((f) => values[f].length > INPUT_MAX);
+  if (!editable || tooLong.length) {
+    const kv = (r: Record<string, string>) => Object.keys(r).sort().map((k) => `${escLine(k)}: ${escLine(clip(r[k] ?? '', 300))}`);
+    elements.push(md(['**Labels**', ...kv(rule.labels), '**Annotations**', ...kv(rule.annotations)].join('\n'), 'notation'));
+  }
+  if (editable && tooLong.length) {
+    elements.push(note(`Too long to edit in a card (${tooLong.join(', ')} over ${INPUT_MAX} characters): use the API.`));
+  } else if (editable) {
+    const severities = SEVERITIES.includes(values.severity) ? SEVERITIES : [...SEVERITIES, values.severity];
+    elements.push({
+      tag: 'form',
+      name: 'rule_form',
+      elements: [
+        input('expr', 'Expression (PromQL)', values.expr, 3),
+        input('for', 'For (e.g. 5m)', values.for),
+        select('severity', 'Severity', severities.map((s) => [s, s]), values.severity),
+        input('labels', 'Labels, one key=value per line', values.labels, 3),
+        input('annotations', 'Annotations, one key=value per line (\\n for a line break)', values.annotations, 4),
+        select('enabled', 'State', [['Enabled', 'true'], ['Disabled', 'false']], values.enabled),
+        {
+          tag: 'button',
+          text: text('Save and publish'),
+          type: 'primary',
+          name: 'rule_save',
+          form_action_type: 'submit',
+          behaviors: [{ type: 'callback', value: { a: 'rule_save', r: rule.id } }],
+        },
+      ],
+    });
+  }
+  const tags = [textTag(rule.enabled ? 'ENABLED' : 'DISABLED', rule.enabled ? 'green' : 'neutral'), textTag(clip(rule.severity, 20), severityStyle(rule.severity).color)];
+  const subtitle = [rule.poolName, rule.sendGroupName].filter(Boolean).join(' · ');
+  return card(header(error ? 'red' : rule.enabled ? 'blue' : 'grey', `Rule #${rule.id}: ${rule.alertname}`, subtitle, tags), elements);
+}

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import type { AlertCardInput, AlertEventView } from '../../cards/alert-card';
+import type { EventRowView } from '../../cards/alert-parts';
+import { alertsListCard } from '../../cards/alerts-list-card';
+import { CARD_MAX_BYTES, cardBytes, type Card } from '../../cards/card';
+import { digestCard } from '../../cards/digest-card';
+import { errorCard } from '../../cards/error-card';
+import { escalationCard } from '../../cards/escalation-card';
+import { handoffCard } from '../../cards/handoff-card';
+import { helpCard } from '../../cards/help-card';
+import { oncallCard } from '../../cards/oncall-card';
+import { poolsCard } from '../../cards/pools-card';
+import { rosterCard } from '../../cards/roster-card';
+import { ruleCard, type RuleView } from '../../cards/rule-card';
+import { swapCard } from '../../cards/swap-card';
+import { textCard } from '../../cards/text-card';
+
+/** Fixed instants and zone so goldens never move: 10:30 in Shanghai on 2025-03-14. */
+export const TZ = 'Asia/Shanghai';
+export const NOW = new Date('2025-03-14T02:30:00Z');
+
+export const EVENT: AlertEventView = {
+  id: 42,
+  alertname: 'HighCPU',
+  status: 'firing',
+  severity: 'critical',
+  target: 'node-1:9100',
+  treePath: 'company/infra/db',
+  summary: 'CPU above 90% on node-1',
+  description: 'CPU usage is 97.3% for the last 5 minutes.\nCheck the top processes.',
+  value: '0.973',
+  labels: { alertname: 'HighCPU', instance: 'node-1:9100', job: 'node', severity: 'critical', send_group: '3', rule_id: '7' },
+  generatorUrl: 'http://prom-1:9090/graph?g0.expr=rate%28node_cpu_seconds_total%5B5m%5D%29&g0.tab=1',
+  grafanaUrl: 'https://grafana.example.com/d/node?var-instance=node-1:9100',
+  firstSeenAt: new Date('2025-03-14T02:00:00Z'),
+  lastSeenAt: new Date('2025-03-14T02:29:00Z'),
+  resolvedAt: null,
+  count: 3,
+  claimedBy: null,
+  claimedAt: null,
+  silencedUntil: null,
+  escalationLevel: 0,
+};
+
+export function alertInput(event: Partial<AlertEventView> = {}, extra: Partial<AlertCardInput> = {}): AlertCardInput {
+  return {
+    event: { ...EVENT, ...event },
+    sendGroupName: 'infra-oncall',
+    oncall: { name: 'Alice', openId: 'ou_alice01' },
+    timezone: TZ,
+    now: NOW,
+    withButtons: true,
+    eventUrl: 'https://promduty.example.com/events/42',
+    ...extra,
+  };
+}
+
+/** Every node of the card JSON that has a `tag` (components, plain_text, text tags). */
+export function countTagged(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((n: number, x) => n + countTagged(x), 0);
+  if (!node || typeof node !== 'object') return 0;
+  const own = 'tag' in node ? 1 : 0;
+  return own + Object.values(node).reduce((n: number, x) => n + countTagged(x), 0);
+}
+
+export interface EmittedCallback { tag: string; value: unknown; options: string[] }
+
+/** Every callback a card can send back: the value, and for selects the options it may carry. */
+export function callbacks(node: unknown, out: EmittedCallback[] = []): EmittedCallback[] {
+  if (Array.isArray(node)) {
+    for (const x of node) callbacks(x, out);
+  } else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    for (const b of (Array.isArray(o.behaviors) ? o.behaviors : []) as Array<{ type: string; value?: unknown }>) {
+      if (b.type !== 'callback') continue;
+      const options = Array.isArray(o.options) ? (o.options as Array<{ value: string }>).map((x) => x.value) : [];
+      out.push({ tag: String(o.tag), value: b.value, options });
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 'behaviors') callbacks(v, out);
+  }
+  return out;
+}
+
+/** The content of every markdown element: the only text Feishu parses. */
+export function markdownOf(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const x of node) markdownOf(x, out);
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.tag === 'markdown' && typeof o.content === 'string') out.push(o.content);
+    for (const v of Object.values(o)) markdownOf(v, out);
+  }
+  return out;
+}
+
+export const actionsOf = (c: Card): string[] => callbacks(c).map((cb) => (cb.value as { a: string }).a);
+
+/** Within Feishu's limits: 30 KB (as the card JSON and as the escaped string sent) and 200 components. */
+export function assertSendable(c: Card): void {
+  assert.ok(cardBytes(c) <= CARD_MAX_BYTES, `card is ${cardBytes(c)} bytes as sent`);
+  assert.ok(Buffer.byteLength(JSON.stringify(c)) < 30 * 1024);
+  assert.ok(countTagged(c) <= 200, `card has ${countTagged(c)} tagged nodes`);
+}
+
+// ---- one representative input per card, for goldens and the callback contract ----
+
+const rows = (n: number): EventRowView[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: 100 + i,
+    alertname: ['HighCPU', 'DiskFilling', 'InstanceDown', 'Latency'][i % 4]!,
+    status: i % 7 === 6 ? 'resolved' : 'firing',
+    severity: ['critical', 'warning', 'info', 'warning'][i % 4]!,
+    target: `node-${i}:9100`,
+    firstSeenAt: new Date(NOW.getTime() - (i + 1) * 60_000),
+    resolvedAt: i % 7 === 6 ? new Date(NOW.getTime() - 30_000) : null,
+    claimedBy: i === 1 ? { name: 'Bob' } : null,
+    silencedUntil: i === 2 ? new Date(NOW.getTime() + 3_600_000) : null,
+  }));
+export const digestRows = rows;
+
+const RULE: RuleView = {
+  id: 7,
+  alertname: 'HighCPU',
+  poolName: 'default',
+  sendGroupName: 'infra-oncall',
+  treePath: 'company/infra',
+  expr: 'rate(node_cpu_seconds_total{mode!="idle"}[5m]) > 0.9',
+  for: '5m',
+  severity: 'warning',
+  labels: { team: 'infra' },
+  annotations: { summary: 'CPU high on {{ $labels.instance }}', description_value: '{{ $value }}' },
+  enabled: true,
+};
+
+export function sampleCards() {
+  const events = [EVENT, { ...EVENT, id: 43, severity: 'warning', claimedBy: { name: 'Bob' } }, { ...EVENT, id: 44, silencedUntil: new Date(NOW.getTime() + 600_000) }];
+  return {
+    digest: digestCard({ sendGroupName: 'infra-oncall', alerts: rows(8), timezone: TZ, now: NOW, withButtons: true }),
+    'digest-webhook': digestCard({ sendGroupName: 'infra-oncall', alerts: rows(3), timezone: TZ, now: NOW, withButtons: false }),
+    escalation: escalationCard({ ...alertInput(), level: 1, unclaimedMinutes: 15 }),
+    'alerts-list': alertsListCard({ events, timezone: TZ, now: NOW, total: 5 }),
+    'alerts-list-empty': alertsListCard({ events: [], timezone: TZ, now: NOW }),
+    error: errorCard({ code: 'validation_failed', message: 'invalid silence: duration must be 30m, 1h, 4h or 24h', details: ['d: invalid option'], hint: 'Usage: /silence <event|alertname=...> <duration>' }),
+    help: helpCard({ commands: [{ usage: '/oncall [group]', description: 'Who is on call now' }, { usage: '/silence <event|alertname=...> <duration>', description: 'Silence an alert' }] }),
+    oncall: oncallCard({
+      groups: [
+        { name: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-15T01:00:00Z') },
+        { name: 'dba', current: null },
+      ],
+      timezone: TZ,
+    }),
+    roster: rosterCard({
+      groupName: 'infra',
+      month: '2025-03',
+      today: '2025-03-14',
+      days: Array.from({ length: 31 }, (_, i) => ({
+        day: `2025-03-${String(i + 1).padStart(2, '0')}`,
+        userName: i === 20 ? null : ['Alice', 'Bob', 'Carol'][Math.floor(i / 7) % 3]!,
+        reason: i === 20 ? ('none' as const) : i === 15 ? ('swap' as const) : i < 13 ? ('history' as const) : ('rotation' as const),
+      })),
+    }),
+    handoff: handoffCard({ groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ }),
+    rule: ruleCard({ rule: RULE, editable: true }),
+    'rule-readonly': ruleCard({ rule: { ...RULE, enabled: false }, editable: false }),
+    'rule-error': ruleCard({ rule: RULE, editable: true, draft: { expr: 'rate(foo[5m]) >', for: '5m' }, error: { message: 'expr: unexpected end of input', details: ['1:16: parse error'] } }),
+    swap: swapCard({ groupId: 3, groupName: 'infra', today: '2025-03-14', members: [{ name: 'Alice', openId: 'ou_alice01' }, { name: 'Bob', openId: 'ou_bob02' }, { name: 'Nobody' }] }),
+    pools: poolsCard({
+      pools: [
+        { id: 1, name: 'default', targets: 120, rules: 40, instances: [{ address: '10.0.0.1:9090', healthy: true }, { address: '10.0.0.2:9090', healthy: false }], lastPublish: { at: new Date('2025-03-14T02:00:00Z'), ok: true } },
+        { id: 2, name: 'k8s', instances: [{ address: 'prom-k8s:9090', healthy: null }], lastPublish: { at: new Date('2025-03-14T02:05:00Z'), ok: false, error: 'reload failed: 500' } },
+        { id: 3, name: 'empty', instances: [], lastPublish: null },
+      ],
+      timezone: TZ,
+    }),
+    text: textCard({ title: 'Silenced', markdown: 'Alert **#42** silenced for 1h.', template: 'grey' }),
+  } satisfies Record<string, Card>;
+}
