@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A free loopback port (bound and released: good enough for one test process). */
+export async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface RunningProcess {
+  address: string;
+  port: number;
+  child: ChildProcess;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function run(bin: string, args: string[], port: number, dataDir: string): Promise<RunningProcess> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout!.on('data', (c) => (log += String(c)));
+  child.stderr!.on('data', (c) => (log += String(c)));
+  const address = `127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${bin} on ${address}`, async () => {
+      if (child.exitCode !== null) throw new Error(`${bin} exited: ${log.slice(-2000)}`);
+      return (await fetch(`http://${address}/-/ready`)).ok;
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { address, port, child, log: () => log, stop };
+}
+
+/** A real Prometheus (Debian package) on a loopback port, reading `configFile`. */
+export async function startPrometheus(configFile: string, port?: number): Promise<RunningProcess> {
+  const p = port ?? (await freePort());
+  const data = await mkdtemp(join(tmpdir(), 'pd-prom-'));
+  return run(
+    'prometheus',
+    [
+      `--config.file=${configFile}`,
+      `--web.listen-address=127.0.0.1:${p}`,
+      '--web.enable-lifecycle',
+      `--storage.tsdb.path=${data}`,
+      '--log.level=warn',
+    ],
+    p,
+    data,
+  );
+}
+
+/** A real Alertmanager (Debian `prometheus-alertmanager`), clustering off. */
+export async function startAlertmanager(configFile: string, port?: number): Promise<RunningProcess> {
+  const p = port ?? (await freePort());
+  const data = await mkdtemp(join(tmpdir(), 'pd-am-'));
+  return run(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${configFile}`,
+      `--web.listen-address=127.0.0.1:${p}`,
+      `--storage.path=${data}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    p,
+    data,
+  );
+}
+
+/** Writes a file, creating its directory (bootstrap configs before promduty publishes). */
+export async function writeFileDeep(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
+}
