@@ -24,6 +24,13 @@ import { PoolService } from './scrape/pools';
 import { SdService } from './scrape/sd-service';
 import { TreeService } from './scrape/tree';
 import { UserService } from './users/users';
+import { larkCardSender } from './feishu/send';
+import { oncallServices, type OncallDeps } from './oncall/services';
+import { ClusterConfigService } from './routing/cluster-snapshot';
+import { ClusterService } from './routing/clusters';
+import { SendGroupService } from './routing/send-groups';
+import { AlertRuleService } from './rules/alert-rules';
+import { RecordRuleService } from './rules/record-rules';
 
 /**
  * The only place that wires infrastructure together: settings → clients → services →
@@ -47,13 +54,19 @@ export interface Promduty {
   stop(): Promise<void>;
 }
 
-function buildServices(db: Knex, publisher: ConfigPublisher) {
+function buildServices(db: Knex, publisher: ConfigPublisher, oncall: OncallDeps) {
   return {
+    ...oncallServices(db, oncall),
     users: new UserService(db),
     tree: new TreeService(db),
     hosts: new HostService(db),
     pools: new PoolService(db, publisher),
     jobs: new JobService(db, publisher),
+    clusters: new ClusterService(db, publisher),
+    // UserService is stateless: its own instance only checks that user ids exist.
+    sendGroups: new SendGroupService(db, publisher, new UserService(db)),
+    alertRules: new AlertRuleService(db, publisher),
+    recordRules: new RecordRuleService(db, publisher),
   };
 }
 
@@ -77,7 +90,8 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const lark = createLarkClient(settings.feishu, logger);
   const publisher = queueConfigPublisher(queues, settings.publishDebounceMs);
   const lifecycle = httpLifecycle();
-  const services = buildServices(db, publisher);
+  const cardSender = larkCardSender(lark, logger);
+  const services = buildServices(db, publisher, { redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
@@ -86,6 +100,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
     const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services,
       sd: new SdService(db, services.hosts),
       poolConfigs: new PoolConfigService(db, services.jobs, settings),
+      clusterConfigs: new ClusterConfigService(db, settings),
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(settings.port, settings.host, () => resolve(s)).on('error', reject);
@@ -101,7 +116,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: bullConnection,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, lark, logger, clock, settings, queues, publisher, lifecycle },
+      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle },
       logger,
       metrics,
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { issuePath } from '../core/validate';
+import { SANDBOX_CREDENTIALS, sandboxWanted } from './feishu-sandbox';
 
 /**
  * Environment → typed settings, validated once at start. Every variable has a default that
@@ -30,6 +31,8 @@ const schema = z.object({
   FEISHU_VERIFICATION_TOKEN: z.string().optional(),
   FEISHU_DOMAIN: z.string().default('https://open.feishu.cn'),
   FEISHU_MODE: z.enum(['http', 'ws']).default('http'),
+  FEISHU_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  FEISHU_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PUBLIC_URL: z.string().url('must be a URL').optional(),
   CONFIG_DIR: z.string().default('./var/config'),
   TZ: z.string().default('Asia/Shanghai'),
@@ -62,6 +65,16 @@ export interface Settings {
     mode: 'http' | 'ws';
     /** False when no app credentials are set: the app runs, Feishu delivery is off. */
     enabled: boolean;
+    /**
+     * The built-in Feishu sandbox (FEISHU_SANDBOX): when set, the app id, secret and callback
+     * keys above are the sandbox's, and `domain` is replaced by the sandbox's URL at start.
+     */
+    sandbox?: {
+      /** FEISHU_SANDBOX_PORT: where the sandbox's Open API listens (0: any free port). */
+      port: number;
+      /** FEISHU_SANDBOX=on: the /sandbox page also answers clients that are not on loopback. */
+      allowRemote: boolean;
+    } | null;
   };
   publicUrl: string;
   configDir: string;
@@ -100,7 +113,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const e = r.data;
   if (!validTimeZone(e.TZ)) throw new SettingsError([`TZ: unknown time zone "${e.TZ}"`]);
-  const enabled = Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET);
+  const configured = Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET);
+  const sandbox = sandboxWanted(e.FEISHU_SANDBOX, configured);
+  const enabled = configured || sandbox;
   return {
     role: e.ROLE,
     databaseUrl: e.DATABASE_URL,
@@ -112,13 +127,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webhookToken: e.WEBHOOK_TOKEN,
     sdToken: e.SD_TOKEN ?? e.API_TOKEN,
     feishu: {
-      appId: e.FEISHU_APP_ID,
-      appSecret: e.FEISHU_APP_SECRET,
-      encryptKey: e.FEISHU_ENCRYPT_KEY,
-      verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+      appId: sandbox ? SANDBOX_CREDENTIALS.appId : e.FEISHU_APP_ID,
+      appSecret: sandbox ? SANDBOX_CREDENTIALS.appSecret : e.FEISHU_APP_SECRET,
+      encryptKey: e.FEISHU_ENCRYPT_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.encryptKey : undefined),
+      verificationToken: e.FEISHU_VERIFICATION_TOKEN ?? (sandbox ? SANDBOX_CREDENTIALS.verificationToken : undefined),
       domain: e.FEISHU_DOMAIN.replace(/\/+$/, ''),
-      mode: e.FEISHU_MODE,
+      // The sandbox cannot open a long connection: its callbacks arrive over HTTP.
+      mode: sandbox ? 'http' : e.FEISHU_MODE,
       enabled,
+      sandbox: sandbox ? { port: e.FEISHU_SANDBOX_PORT, allowRemote: e.FEISHU_SANDBOX === 'on' } : null,
     },
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     configDir: e.CONFIG_DIR,
@@ -136,7 +153,8 @@ export function settingsWarnings(s: Settings): string[] {
   const w: string[] = [];
   if (s.apiToken === 'dev-api-token') w.push('API_TOKEN is the development default; set a secret in production');
   if (s.webhookToken === 'dev-webhook-token') w.push('WEBHOOK_TOKEN is the development default; set a secret in production');
-  if (!s.feishu.enabled) w.push('FEISHU_APP_ID/FEISHU_APP_SECRET not set: Feishu delivery is off');
+  if (s.feishu.sandbox) w.push('Feishu delivery is off: cards go to the built-in Feishu sandbox (see /sandbox); set FEISHU_APP_ID/FEISHU_APP_SECRET for real Feishu, or FEISHU_SANDBOX=off');
+  else if (!s.feishu.enabled) w.push('FEISHU_APP_ID/FEISHU_APP_SECRET not set: Feishu delivery is off');
   else if (!s.feishu.encryptKey && !s.feishu.verificationToken)
     w.push('neither FEISHU_ENCRYPT_KEY nor FEISHU_VERIFICATION_TOKEN set: Feishu callbacks will be refused');
   return w;

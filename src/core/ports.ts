@@ -2,6 +2,7 @@
  * Ports the domain calls without knowing what implements them (BullMQ in production, the
  * same in tests). Domain services take these in their constructors.
  */
+import { isAppError } from './errors';
 
 /** Asks for a re-render and publish of configs after a committed change (debounced). */
 export interface ConfigPublisher {
@@ -10,3 +11,27 @@ export interface ConfigPublisher {
   /** alertmanager.yml of one Alertmanager cluster. */
   scheduleCluster(clusterId: number): Promise<void>;
 }
+
+/**
+ * Sends Feishu interactive cards through the app bot (src/feishu/send.ts). `card` is a
+ * builder's output from cards/ (sent as JSON). `uuid` (at most 50 characters) must be
+ * deterministic for the message it stands for: Feishu drops a repeat of a uuid within an
+ * hour, so a retried job never posts twice. Resolves to the new message's id (the id of the
+ * earlier one for a repeated uuid), or null when Feishu is off (the send is only logged).
+ * Rejects with an AppError 'upstream_failed' whose details are a `SendFailure`.
+ */
+export interface CardSender {
+  sendToChat(chatId: string, card: object, uuid: string): Promise<{ messageId: string } | null>;
+  sendToUser(openId: string, card: object, uuid: string): Promise<{ messageId: string } | null>;
+}
+
+/** Why a card was not delivered. Not `retryable`: Feishu refused it for good (bot not in the chat, bad card). */
+export interface SendFailure {
+  feishuCode: number | null;
+  httpStatus: number | null;
+  retryable: boolean;
+}
+
+/** True when a CardSender refused for good: retrying the job would not help, give up on that message. */
+export const isPermanentSendFailure = (e: unknown): boolean =>
+  isAppError(e) && e.code === 'upstream_failed' && (e.details as Partial<SendFailure> | null)?.retryable === false;

@@ -20,6 +20,17 @@ import type { SdService } from '../scrape/sd-service';
 import { configRoutes } from './routes/configs';
 import { scrapeRoutes } from './routes/scrape';
 import { sdRoutes } from './routes/sd';
+import type { ClusterConfigService } from '../routing/cluster-snapshot';
+import type { ClusterService } from '../routing/clusters';
+import type { SendGroupService } from '../routing/send-groups';
+import type { AlertRuleService } from '../rules/alert-rules';
+import type { RecordRuleService } from '../rules/record-rules';
+import { alertmanagerConfigRoutes, routingRoutes } from './routes/routing';
+import { ruleRoutes } from './routes/rules';
+import type { OncallGroupService } from '../oncall/groups';
+import type { OncallService } from '../oncall/roster-service';
+import type { SwapService } from '../oncall/swaps';
+import { oncallRoutes } from './routes/oncall';
 
 export interface HttpDeps extends HealthDeps {
   settings: Settings;
@@ -31,6 +42,14 @@ export interface HttpDeps extends HealthDeps {
   jobs: JobService;
   sd: SdService;
   poolConfigs: PoolConfigService;
+  oncallGroups: OncallGroupService;
+  oncall: OncallService;
+  oncallSwaps: SwapService;
+  clusters: ClusterService;
+  sendGroups: SendGroupService;
+  alertRules: AlertRuleService;
+  recordRules: RecordRuleService;
+  clusterConfigs: ClusterConfigService;
 }
 
 /**
@@ -64,12 +83,16 @@ export function createHttpApp(d: HttpDeps): Koa {
   prometheusFacing.use(bearer(() => [d.settings.sdToken, d.settings.apiToken], 'sd'));
   sdRoutes(prometheusFacing, d.sd);
   configRoutes(prometheusFacing, d.poolConfigs);
+  alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
 
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'));
   userRoutes(admin, d.users);
   treeRoutes(admin, d.tree, d.hosts);
   scrapeRoutes(admin, d.pools, d.jobs);
+  routingRoutes(admin, d.clusters, d.sendGroups);
+  ruleRoutes(admin, d.alertRules, d.recordRules);
+  oncallRoutes(admin, d);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

@@ -11,6 +11,15 @@ import type { JobService } from '../scrape/jobs';
 import type { PoolService } from '../scrape/pools';
 import type { TreeService } from '../scrape/tree';
 import type { UserService } from '../users/users';
+import type { ClusterService } from '../routing/clusters';
+import type { SendGroupService } from '../routing/send-groups';
+import type { AlertRuleService } from '../rules/alert-rules';
+import type { RecordRuleService } from '../rules/record-rules';
+import type { CardSender } from '../core/ports';
+import type { OncallGroupService } from '../oncall/groups';
+import type { HandoffService } from '../oncall/handoff';
+import type { OncallService } from '../oncall/roster-service';
+import type { SwapService } from '../oncall/swaps';
 import type { Queues } from './queues';
 
 /** What every processor gets: the services and clients main.ts wired. */
@@ -27,6 +36,16 @@ export interface WorkerContext {
   hosts: HostService;
   pools: PoolService;
   jobs: JobService;
+  clusters: ClusterService;
+  sendGroups: SendGroupService;
+  alertRules: AlertRuleService;
+  recordRules: RecordRuleService;
   publisher: ConfigPublisher;
+  /** Feishu card delivery (logs only when Feishu is off). */
+  cardSender: CardSender;
+  oncall: OncallService;
+  oncallGroups: OncallGroupService;
+  oncallSwaps: SwapService;
+  handoff: HandoffService;
   lifecycle: Lifecycle;
 }

@@ -66,7 +66,8 @@ function requireField(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-const p2pChatId = (kind: string, id: string): string =>
+/** The made-up chat between the bot and one user, as messages sent to that user land in. */
+export const p2pChatId = (kind: string, id: string): string =>
   `oc_p2p_${createHash('sha256').update(`${kind}:${id}`).digest('hex').slice(0, 24)}`;
 
 function sameText(a: string, b: string): boolean {
@@ -107,7 +108,7 @@ export class SandboxApi {
       case 'send':
         return this.send(req.query.receive_id_type, body, req.bytes);
       case 'reply':
-        return this.reply(this.appMessage(id), body, req.bytes);
+        return this.reply(this.replyTarget(id), body, req.bytes);
       case 'patch':
         return this.patch(this.appMessage(id), body, req.bytes);
       case 'urgent':
@@ -141,6 +142,13 @@ export class SandboxApi {
     const message = this.store.find(id);
     if (message?.via !== 'app') return refuse(CODE.invalidParam, `message ${id} not found`);
     return message;
+  }
+
+  /** The bot may reply to its own messages and to what users wrote in its chats. */
+  private replyTarget(id: string): SandboxMessage {
+    const message = this.store.find(id);
+    if (message?.via === 'user') return message;
+    return this.appMessage(id);
   }
 
   private send(receiveIdType: string | undefined, body: Record<string, unknown>, bytes: number): FeishuReply {
@@ -271,7 +279,10 @@ export class SandboxApi {
       deleted: false,
       updated: m.updated_at !== m.created_at,
       chat_id: m.chat_id,
-      sender: { id: this.config.appId ?? 'cli_sandbox', id_type: 'app_id', sender_type: 'app', tenant_key: 'sandbox' },
+      sender:
+        m.via === 'user'
+          ? { id: m.sender, id_type: 'open_id', sender_type: 'user', tenant_key: 'sandbox' }
+          : { id: this.config.appId ?? 'cli_sandbox', id_type: 'app_id', sender_type: 'app', tenant_key: 'sandbox' },
       body: { content: JSON.stringify(m.content) },
     };
   }

@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock';
+import { cardProblem } from './feishu-content';
 import { CODE, fail, FaultQueue, type Fault, type FaultRoute, type FeishuReply } from './feishu-replies';
-import { SandboxApi } from './feishu-routes';
-import { SandboxStore, type SandboxMessage } from './feishu-store';
+import { p2pChatId, SandboxApi } from './feishu-routes';
+import { newMessageId, SandboxStore, type SandboxMessage } from './feishu-store';
 
 export type { Fault, FaultRoute, SandboxMessage };
 
@@ -112,6 +113,50 @@ export class FeishuServer {
       const unsubscribe = this.store.onChange(check);
       check();
     });
+  }
+
+  /** The chat between the bot and the user with this open_id (where `sendToUser` lands). */
+  p2pChatOf(openId: string): string {
+    return p2pChatId('open_id', openId);
+  }
+
+  /**
+   * A text a user writes in a chat, stored as Feishu stores it (the bot may reply to it);
+   * the caller delivers the matching `im.message.receive_v1` event. In a p2p chat the
+   * conversation is keyed by the user, as the bot's own messages to them are.
+   */
+  postAsUser(input: { chatId: string; chatType: 'p2p' | 'group'; openId: string; text: string }): SandboxMessage {
+    const now = this.clock.now().getTime();
+    const p2p = input.chatType === 'p2p';
+    const message: SandboxMessage = {
+      message_id: newMessageId(),
+      chat_id: input.chatId,
+      receive_id: p2p ? input.openId : input.chatId,
+      receive_id_type: p2p ? 'open_id' : 'chat_id',
+      msg_type: 'text',
+      content: { text: input.text },
+      created_at: now,
+      updated_at: now,
+      via: 'user',
+      sender: input.openId,
+    };
+    this.store.add(message);
+    return structuredClone(message);
+  }
+
+  /**
+   * Applies a card callback's answer (`card: {type: 'raw', data}`) to the clicked message, as
+   * the Feishu client does; returns why Feishu would refuse the card, or undefined.
+   */
+  replaceCard(messageId: string, card: unknown): string | undefined {
+    const message = this.store.find(messageId);
+    if (message?.msg_type !== 'interactive') return `message ${messageId} is not a card`;
+    const problem = cardProblem(card);
+    if (problem) return problem;
+    message.content = structuredClone(card);
+    message.updated_at = this.clock.now().getTime();
+    this.store.changed();
+    return undefined;
   }
 
   /** The next `times` calls to `route` get this failure instead of the real behaviour. */

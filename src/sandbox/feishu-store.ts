@@ -18,7 +18,9 @@ export interface SandboxMessage {
   updated_at: number;
   /** Users buzzed with urgent_app, in order, without repeats. */
   urgent?: string[];
-  via: 'app' | 'webhook';
+  /** `user`: written by a person (the sandbox page), with their open_id as `sender`. */
+  via: 'app' | 'webhook' | 'user';
+  sender?: string;
 }
 
 export const newMessageId = (): string => `om_${randomBytes(12).toString('hex')}`;

@@ -24,7 +24,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message ?? JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -40,8 +40,8 @@ export interface RunningProcess {
 async function run(bin: string, args: string[], port: number, dataDir: string): Promise<RunningProcess> {
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stdout!.on('data', (c) => (log += String(c)));
-  child.stderr!.on('data', (c) => (log += String(c)));
+  child.stdout.on('data', (c) => (log += String(c)));
+  child.stderr.on('data', (c) => (log += String(c)));
   const address = `127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -1,0 +1,13 @@
+import type { Card } from '../../cards/card';
+import type { AlertEventView } from '../../cards/alert-parts';
+
+/**
+ * What the chat layer needs to show alert events; the alert pipeline (src/events) owns the
+ * event → card mapping and implements this.
+ */
+export interface EventCards {
+  /** Firing events (at most `limit`, most recent first) and how many there are in all. */
+  active(limit: number): Promise<{ events: AlertEventView[]; total: number }>;
+  /** The current card of a message promduty sent for an event, or null when the message is no event card. */
+  forMessage(messageId: string): Promise<Card | null>;
+}

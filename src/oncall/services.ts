@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { CardSender } from '../core/ports';
+import { UserService } from '../users/users';
+import { OncallGroupService } from './groups';
+import { HandoffService } from './handoff';
+import { OncallNowCache } from './now-cache';
+import { OncallService } from './roster-service';
+import { SwapService } from './swaps';
+
+export interface OncallDeps {
+  redis: Redis;
+  clock: Clock;
+  logger: Logger;
+  sender: CardSender;
+  /** settings.timezone */
+  defaultTimezone: string;
+}
+
+/** The on-call services, sharing one `oncallNow` cache so every change drops what it must. */
+export function oncallServices(db: Knex, d: OncallDeps) {
+  const cache = new OncallNowCache(d.redis);
+  const oncall = new OncallService(db, d.clock, cache);
+  return {
+    oncall,
+    oncallGroups: new OncallGroupService(db, new UserService(db), cache, d.clock, d.defaultTimezone),
+    oncallSwaps: new SwapService(db, cache, d.clock),
+    handoff: new HandoffService(db, d.redis, d.clock, oncall, d.sender, d.logger),
+  };
+}
