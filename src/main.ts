@@ -21,6 +21,7 @@ import { HostService } from './scrape/hosts';
 import { JobService } from './scrape/jobs';
 import { PoolConfigService } from './scrape/pool-config';
 import { PoolService } from './scrape/pools';
+import { SdCache } from './scrape/sd-cache';
 import { SdService } from './scrape/sd-service';
 import { TreeService } from './scrape/tree';
 import { UserService } from './users/users';
@@ -54,14 +55,15 @@ export interface Promduty {
   stop(): Promise<void>;
 }
 
-function buildServices(db: Knex, publisher: ConfigPublisher, oncall: OncallDeps) {
+function buildServices(db: Knex, publisher: ConfigPublisher, sdCache: SdCache, oncall: OncallDeps) {
   return {
+    sdCache,
     ...oncallServices(db, oncall),
     users: new UserService(db),
-    tree: new TreeService(db),
-    hosts: new HostService(db),
-    pools: new PoolService(db, publisher),
-    jobs: new JobService(db, publisher),
+    tree: new TreeService(db, sdCache, publisher),
+    hosts: new HostService(db, sdCache),
+    pools: new PoolService(db, publisher, sdCache),
+    jobs: new JobService(db, publisher, sdCache),
     clusters: new ClusterService(db, publisher),
     // UserService is stateless: its own instance only checks that user ids exist.
     sendGroups: new SendGroupService(db, publisher, new UserService(db)),
@@ -91,14 +93,14 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const publisher = queueConfigPublisher(queues, settings.publishDebounceMs);
   const lifecycle = httpLifecycle();
   const cardSender = larkCardSender(lark, logger);
-  const services = buildServices(db, publisher, { redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone });
+  const services = buildServices(db, publisher, new SdCache(redis), { redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
   let url: string | null = null;
   if (role === 'api' || role === 'all') {
     const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services,
-      sd: new SdService(db, services.hosts),
+      sd: new SdService(db, services.hosts, services.sdCache),
       poolConfigs: new PoolConfigService(db, services.jobs, settings),
       clusterConfigs: new ClusterConfigService(db, settings),
     });

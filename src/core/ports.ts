@@ -35,3 +35,11 @@ export interface SendFailure {
 /** True when a CardSender refused for good: retrying the job would not help, give up on that message. */
 export const isPermanentSendFailure = (e: unknown): boolean =>
   isAppError(e) && e.code === 'upstream_failed' && (e.details as Partial<SendFailure> | null)?.retryable === false;
+
+/**
+ * A read-through cache of what the service tree, hosts, jobs and instance health derive
+ * (http_sd answers). Every change to those calls `invalidate` after its commit.
+ */
+export interface ScrapeCache {
+  invalidate(): Promise<void>;
+}

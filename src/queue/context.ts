@@ -5,7 +5,7 @@ import type { Settings } from '../config/settings';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Lifecycle } from '../alertmanager/lifecycle';
-import type { ConfigPublisher } from '../core/ports';
+import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import type { HostService } from '../scrape/hosts';
 import type { JobService } from '../scrape/jobs';
 import type { PoolService } from '../scrape/pools';
@@ -41,6 +41,7 @@ export interface WorkerContext {
   alertRules: AlertRuleService;
   recordRules: RecordRuleService;
   publisher: ConfigPublisher;
+  sdCache: ScrapeCache;
   /** Feishu card delivery (logs only when Feishu is off). */
   cardSender: CardSender;
   oncall: OncallService;

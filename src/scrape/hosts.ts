@@ -5,6 +5,7 @@ import { hostname, ipAddress, labelSet } from '../core/names';
 import { parseInput } from '../core/validate';
 import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
 import { writeAudit, type Actor } from '../db/audit';
+import type { ScrapeCache } from '../core/ports';
 import { escapeLike } from './tree';
 
 export interface Host {
@@ -21,7 +22,17 @@ export const hostUpdateSchema = z.object(hostFields).partial().strict();
 type HostCreate = z.infer<typeof hostCreateSchema>;
 
 export class HostService {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cache: ScrapeCache,
+  ) {}
+
+  /** Runs a write transaction, then drops cached http_sd answers (hosts are what they serve). */
+  private async write<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    const out = await this.db.transaction(fn);
+    await this.cache.invalidate();
+    return out;
+  }
 
   async list(filter: { nodeId?: number } = {}): Promise<Host[]> {
     const q = this.db('hosts').orderBy('hostname');
@@ -65,13 +76,13 @@ export class HostService {
 
   async create(input: unknown, actor: Actor): Promise<Host> {
     const h = parseInput(hostCreateSchema, input, 'host');
-    return this.db.transaction((trx) => this.createIn(trx, h, actor, 'hostname'));
+    return this.write((trx) => this.createIn(trx, h, actor, 'hostname'));
   }
 
   /** Many hosts in one transaction: one bad or duplicate item writes nothing. */
   async createMany(items: unknown[], actor: Actor): Promise<Host[]> {
     const parsed = items.map((it, i) => parseInput(hostCreateSchema, it, `items[${i}]`));
-    return this.db.transaction(async (trx) => {
+    return this.write(async (trx) => {
       const out: Host[] = [];
       for (const [i, h] of parsed.entries()) out.push(await this.createIn(trx, h, actor, `items[${i}].hostname`));
       return out;
@@ -94,7 +105,7 @@ export class HostService {
 
   async update(id: number, input: unknown, actor: Actor): Promise<Host> {
     const patch = parseInput(hostUpdateSchema, input, 'host');
-    return this.db.transaction(async (trx) => {
+    return this.write(async (trx) => {
       const before = await this.get(id, trx);
       const row = {
         ...(patch.hostname !== undefined && { hostname: patch.hostname }),
@@ -118,7 +129,7 @@ export class HostService {
   }
 
   async delete(id: number, actor: Actor): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.write(async (trx) => {
       const before = await this.get(id, trx);
       await trx('hosts').where({ id }).delete();
       await writeAudit(trx, actor, { action: 'delete', entity: 'host', entityId: id, before });
@@ -127,7 +138,7 @@ export class HostService {
 
   /** Binds hosts to a leaf node (idempotent). */
   async bind(nodeId: number, hostIds: number[], actor: Actor): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.write(async (trx) => {
       const known = new Set((await trx('hosts').whereIn('id', hostIds).pluck('id')).map(Number));
       const missing = hostIds.findIndex((h) => !known.has(h));
       if (missing >= 0) throw invalidField(`hostIds[${missing}]`, `host ${hostIds[missing]} does not exist`);
@@ -137,7 +148,7 @@ export class HostService {
   }
 
   async unbind(nodeId: number, hostIds: number[], actor: Actor): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.write(async (trx) => {
       await trx('node_hosts').where({ node_id: nodeId }).whereIn('host_id', hostIds).delete();
       await writeAudit(trx, actor, { action: 'unbind', entity: 'tree_node', entityId: nodeId, before: { hostIds } });
     });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { conflict, invalidField, notFound } from '../core/errors';
-import type { ConfigPublisher } from '../core/ports';
+import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
@@ -66,7 +66,14 @@ export class JobService {
   constructor(
     private readonly db: Knex,
     private readonly publisher: ConfigPublisher,
+    private readonly cache: ScrapeCache,
   ) {}
+
+  /** After a committed change: republish the pools and drop cached http_sd answers. */
+  private async changed(...poolIds: number[]): Promise<void> {
+    await this.cache.invalidate();
+    for (const id of new Set(poolIds)) await this.publisher.schedulePool(id);
+  }
 
   async list(filter: { poolId?: number } = {}): Promise<Job[]> {
     return (await this.load(this.db, (q) => (filter.poolId ? q.where('pool_id', filter.poolId) : q))).map(redact);
@@ -97,7 +104,7 @@ export class JobService {
       await writeAudit(trx, actor, { action: 'create', entity: 'scrape_job', entityId: id, after: redact(created) });
       return created;
     });
-    await this.publisher.schedulePool(job.poolId);
+    await this.changed(job.poolId);
     return redact(job);
   }
 
@@ -119,8 +126,7 @@ export class JobService {
       await writeAudit(trx, actor, { action: 'update', entity: 'scrape_job', entityId: id, before: redact(old), after: redact(updated) });
       return [old, updated] as const;
     });
-    await this.publisher.schedulePool(after.poolId);
-    if (before.poolId !== after.poolId) await this.publisher.schedulePool(before.poolId);
+    await this.changed(after.poolId, before.poolId);
     return redact(after);
   }
 
@@ -131,7 +137,7 @@ export class JobService {
       await writeAudit(trx, actor, { action: 'delete', entity: 'scrape_job', entityId: id, before: redact(old) });
       return old;
     });
-    await this.publisher.schedulePool(job.poolId);
+    await this.changed(job.poolId);
   }
 
   /** Enables or disables several jobs at once; one unknown id changes nothing. */
@@ -144,7 +150,7 @@ export class JobService {
       await writeAudit(trx, actor, { action: enabled ? 'enable' : 'disable', entity: 'scrape_job', entityId: ids.join(','), after: { ids } });
       return this.load(trx, (q) => q.whereIn('id', ids));
     });
-    for (const poolId of new Set(jobs.map((j) => j.poolId))) await this.publisher.schedulePool(poolId);
+    await this.changed(...jobs.map((j) => j.poolId));
     return jobs.map(redact);
   }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { conflict, invalidField, notFound } from '../core/errors';
-import type { ConfigPublisher } from '../core/ports';
+import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { duplicateKeyName, fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
@@ -59,6 +59,7 @@ export class PoolService {
   constructor(
     private readonly db: Knex,
     private readonly publisher: ConfigPublisher,
+    private readonly cache: ScrapeCache,
   ) {}
 
   async list(): Promise<Pool[]> {
@@ -117,6 +118,8 @@ export class PoolService {
       await writeAudit(trx, actor, { action: 'update', entity: 'scrape_pool', entityId: id, before, after });
       return after;
     });
+    // The instance list decides consistent-mode http_sd shares.
+    await this.cache.invalidate();
     await this.publisher.schedulePool(id);
     return pool;
   }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../core/errors';
 import type { HostService } from './hosts';
+import type { SdCache } from './sd-cache';
 import { buildTargetGroups, type TargetGroup } from './http-sd';
 import { shardMembers } from './sharding';
 
@@ -12,7 +13,18 @@ export class SdService {
   constructor(
     private readonly db: Knex,
     private readonly hosts: HostService,
+    private readonly cache: SdCache,
   ) {}
+
+  /** The answer as JSON text, from the cache when fresh (10,000 hosts take ~100 ms to build). */
+  async targetGroupsJson(jobId: number, instance?: string): Promise<string> {
+    const key = `${jobId}:${instance ?? ''}`;
+    const cached = await this.cache.get(key);
+    if (cached.value !== null) return cached.value;
+    const json = JSON.stringify(await this.targetGroups(jobId, instance));
+    await this.cache.set(key, cached.gen, json);
+    return json;
+  }
 
   async targetGroups(jobId: number, instance?: string): Promise<TargetGroup[]> {
     const job = await this.db('scrape_jobs').where({ id: jobId }).first('id', 'name', 'port', 'pool_id', 'discovery');

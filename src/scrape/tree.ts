@@ -5,6 +5,7 @@ import { entityName } from '../core/names';
 import { parseInput } from '../core/validate';
 import { isDuplicateKey, type Db } from '../db/knex';
 import { writeAudit, type Actor } from '../db/audit';
+import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 
 /**
  * The service tree. Rules:
@@ -45,7 +46,25 @@ export const fromNodeRow = (r: any): TreeNode => ({
 const childPath = (parent: TreeNode | null, name: string) => (parent ? `${parent.path}/${name}` : `/${name}`);
 
 export class TreeService {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cache: ScrapeCache,
+    private readonly publisher: ConfigPublisher,
+  ) {}
+
+  /**
+   * After a rename, move or delete: http_sd answers change, and so do the `tree_path`
+   * annotations of alert rules under the subtree, whose pools must be republished.
+   */
+  private async afterChange(poolIds: number[]): Promise<void> {
+    await this.cache.invalidate();
+    for (const id of poolIds) await this.publisher.schedulePool(id);
+  }
+
+  private async poolsWithRulesUnder(db: Db, nodeIds: number[]): Promise<number[]> {
+    if (!nodeIds.length) return [];
+    return (await db('alert_rules').whereIn('tree_node_id', nodeIds).distinct('pool_id').pluck('pool_id')).map(Number);
+  }
 
   async list(): Promise<TreeNode[]> {
     return (await this.db('tree_nodes').orderBy('path')).map(fromNodeRow);
@@ -103,7 +122,8 @@ export class TreeService {
   /** Renames and/or moves a node; the subtree's paths follow. */
   async update(id: number, input: unknown, actor: Actor): Promise<TreeNode> {
     const patch = parseInput(nodeUpdateSchema, input, 'tree node');
-    return this.db.transaction(async (trx) => {
+    let pools: number[] = [];
+    const node = await this.db.transaction(async (trx) => {
       const before = await this.get(id, trx);
       const parentId = patch.parentId === undefined ? before.parentId : patch.parentId;
       const name = patch.name ?? before.name;
@@ -132,23 +152,30 @@ export class TreeService {
       }
       const after = await this.get(id, trx);
       await writeAudit(trx, actor, { action: before.parentId === after.parentId ? 'rename' : 'move', entity: 'tree_node', entityId: id, before, after });
+      pools = await this.poolsWithRulesUnder(trx, (await this.subtree(id, trx)).map((n) => n.id));
       return after;
     });
+    await this.afterChange(pools);
+    return node;
   }
 
   async delete(id: number, opts: { recursive?: boolean }, actor: Actor): Promise<{ deleted: number[] }> {
-    return this.db.transaction(async (trx) => {
+    let pools: number[] = [];
+    const result = await this.db.transaction(async (trx) => {
       const nodes = await this.subtree(id, trx);
       if (nodes.length > 1 && !opts.recursive)
         throw conflict(`node ${nodes[0]!.path} has ${nodes.length - 1} descendant(s); delete them first or pass recursive=true`, {
           children: nodes.length - 1,
         });
       const ids = nodes.map((n) => n.id);
+      pools = await this.poolsWithRulesUnder(trx, ids);
       // Deepest first so the parent foreign key (RESTRICT) never sees an orphan.
       for (const n of [...nodes].sort((a, b) => b.depth - a.depth)) await trx('tree_nodes').where({ id: n.id }).delete();
       await writeAudit(trx, actor, { action: 'delete', entity: 'tree_node', entityId: id, before: nodes });
       return { deleted: ids };
     });
+    await this.afterChange(pools);
+    return result;
   }
 
   private async requireParent(db: Db, parentId: number): Promise<TreeNode> {

@@ -92,6 +92,14 @@ describe('scrape pools, jobs, http_sd and pull endpoints', () => {
     );
     assert.equal(sd.body[0].labels.tree_path, '/svc/api');
     assert.equal(sd.body[0].labels.rack, 'a');
+    // Answers are cached; a change to the hosts drops them at once.
+    const leaf = sd.body[0].labels.tree_node === 'api' && (await t.api('GET', '/api/v1/tree/leaves')).body.items.find((l: any) => l.path === '/svc/api').id;
+    await t.api('POST', '/api/v1/hosts', { hostname: 'api-3', ip: '10.0.0.3', nodeIds: [leaf] });
+    const after = await t.api('GET', `/api/v1/sd/jobs/${job.body.id}`, undefined, 'test-sd-token');
+    assert.equal(after.body.length, 3);
+    await t.api('PATCH', `/api/v1/tree/nodes/${leaf}`, { name: 'api2' });
+    const renamed = await t.api('GET', `/api/v1/sd/jobs/${job.body.id}`, undefined, 'test-sd-token');
+    assert.equal(renamed.body[0].labels.tree_path, '/svc/api2');
     const empty = (await t.api('POST', '/api/v1/tree/nodes', { name: 'empty' })).body.id;
     const j2 = await t.api('POST', '/api/v1/scrape-jobs', { poolId, name: 'none', discovery: { kind: 'http_sd', nodeIds: [empty] } });
     assert.deepEqual((await t.api('GET', `/api/v1/sd/jobs/${j2.body.id}`, undefined, 'test-sd-token')).body, []);

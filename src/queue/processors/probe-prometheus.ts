@@ -10,6 +10,7 @@ export const probePrometheusProcessor: Processor<WorkerContext> = {
   name: PROBE_PROMETHEUS,
   handle: async (_job, ctx) => {
     const changed = await probePrometheusInstances(ctx);
+    if (changed.length) await ctx.sdCache.invalidate(); // consistent-mode shares follow health
     for (const poolId of changed) await ctx.publisher.schedulePool(poolId);
     if (changed.length) ctx.logger.info({ pools: changed }, 'instance health changed; re-sharding');
     return { changed };
