@@ -3,18 +3,16 @@ import { conflict, invalidField, notFound } from '../core/errors';
 import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
-import { duplicateKeyName, fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
-import type { InstanceSpec, PoolSpec, RemoteEndpoint } from './model';
+import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
+import { checkAddressesFree, instanceViews, syncInstances, type ManagedInstanceView } from '../publish/instances';
+import type { PoolSpec, RemoteEndpoint } from './model';
 import { poolCreateSchema, poolUpdateSchema, type PoolInput } from './pool-schema';
 
-export interface InstanceView extends InstanceSpec {
-  lastProbeAt: Date | null;
-  publish: { file: string; hash: string; publishedAt: Date; reloadOk: boolean | null; error: string | null }[];
-}
+export type InstanceView = ManagedInstanceView;
 
 export interface Pool extends PoolSpec {
   alertmanagerClusterId: number | null;
-  instances: InstanceView[];
+  instances: ManagedInstanceView[];
 }
 
 export const fromPoolRow = (r: any): Omit<Pool, 'instances'> => ({
@@ -89,7 +87,7 @@ export class PoolService {
         if (isDuplicateKey(e)) throw conflict(`a scrape pool named ${p.name} already exists`, { field: 'name' });
         throw e;
       }
-      await this.syncInstances(trx, id, p.instances);
+      await syncInstances(trx, 'prometheus', id, p.instances);
       const created = await this.get(id, trx);
       await writeAudit(trx, actor, { action: 'create', entity: 'scrape_pool', entityId: id, after: created });
       return created;
@@ -113,7 +111,7 @@ export class PoolService {
         if (isDuplicateKey(e)) throw conflict(`a scrape pool named ${merged.name} already exists`, { field: 'name' });
         throw e;
       }
-      await this.syncInstances(trx, id, merged.instances);
+      await syncInstances(trx, 'prometheus', id, merged.instances);
       const after = await this.get(id, trx);
       await writeAudit(trx, actor, { action: 'update', entity: 'scrape_pool', entityId: id, before, after });
       return after;
@@ -148,65 +146,17 @@ export class PoolService {
   private async checkRefs(db: Db, p: PoolInput, poolId: number | null): Promise<void> {
     if (p.alertmanagerClusterId && !(await db('alertmanager_clusters').where({ id: p.alertmanagerClusterId }).first()))
       throw invalidField('alertmanagerClusterId', `Alertmanager cluster ${p.alertmanagerClusterId} does not exist`);
-    if (p.instances.length === 0) return;
-    const taken = await db('prometheus_instances as i')
-      .join('scrape_pools as p', 'p.id', 'i.pool_id')
-      .whereIn('i.address', p.instances)
-      .modify((q) => (poolId ? q.whereNot('i.pool_id', poolId) : q))
-      .select('i.address', 'p.name');
-    if (taken.length) {
-      const t = taken[0];
-      throw conflict(`instances[${p.instances.indexOf(t.address)}]: ${t.address} already belongs to pool ${t.name}`, {
-        path: `instances[${p.instances.indexOf(t.address)}]`,
-        pool: t.name,
-      });
-    }
-  }
-
-  private async syncInstances(trx: Knex.Transaction, poolId: number, addresses: string[]): Promise<void> {
-    const existing = await trx('prometheus_instances').where({ pool_id: poolId });
-    const gone = existing.filter((r: any) => !addresses.includes(r.address)).map((r: any) => r.id);
-    if (gone.length) {
-      await trx('publish_state').where('target_kind', 'prometheus').whereIn('target_id', gone).delete();
-      await trx('prometheus_instances').whereIn('id', gone).delete();
-    }
-    const fresh = addresses.filter((a) => !existing.some((r: any) => r.address === a));
-    if (!fresh.length) return;
-    try {
-      await trx('prometheus_instances').insert(fresh.map((address) => ({ pool_id: poolId, address })));
-    } catch (e) {
-      // A concurrent pool took the address between the check and the insert.
-      if (isDuplicateKey(e)) throw conflict(`an instance is already used by another pool (${duplicateKeyName(e)})`);
-      throw e;
-    }
+    await checkAddressesFree(db, 'prometheus', p.instances, poolId);
   }
 
   /** The API view: instances with health and publish state; remote secrets redacted. */
   private async withInstances(db: Db, pools: Omit<Pool, 'instances'>[]): Promise<Pool[]> {
-    const ids = pools.map((p) => p.id);
-    const inst = ids.length ? await db('prometheus_instances').whereIn('pool_id', ids).orderBy('id') : [];
-    const state = inst.length
-      ? await db('publish_state')
-          .where('target_kind', 'prometheus')
-          .whereIn('target_id', inst.map((i: any) => i.id))
-          .select('target_id', 'file', 'hash', 'published_at', 'reload_ok', 'error')
-          .orderBy('file')
-      : [];
+    const views = await instanceViews(db, 'prometheus', pools.map((p) => p.id));
     return pools.map((p) => ({
       ...p,
       remoteWrite: redactRemote(p.remoteWrite),
       remoteRead: redactRemote(p.remoteRead),
-      instances: inst
-        .filter((i: any) => i.pool_id === p.id)
-        .map((i: any) => ({
-          id: i.id,
-          address: i.address,
-          healthy: Boolean(i.healthy),
-          lastProbeAt: i.last_probe_at,
-          publish: state
-            .filter((s: any) => s.target_id === i.id)
-            .map((s: any) => ({ file: s.file, hash: s.hash, publishedAt: s.published_at, reloadOk: s.reload_ok == null ? null : Boolean(s.reload_ok), error: s.error })),
-        })),
+      instances: views.get(p.id) ?? [],
     }));
   }
 }
