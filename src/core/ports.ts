@@ -23,6 +23,17 @@ export interface ConfigPublisher {
 export interface CardSender {
   sendToChat(chatId: string, card: object, uuid: string): Promise<{ messageId: string } | null>;
   sendToUser(openId: string, card: object, uuid: string): Promise<{ messageId: string } | null>;
+  /** Replaces a card the app bot sent (within 14 days); false when Feishu is off. */
+  patch(messageId: string, card: object): Promise<boolean>;
+  /** Answers in the message's thread; `uuid` as for sends. */
+  reply(messageId: string, content: ReplyContent, uuid: string): Promise<{ messageId: string } | null>;
+}
+
+export type ReplyContent = { card: object } | { text: string };
+
+/** A Feishu custom bot (a group's webhook URL, signed when it has a secret); same failures as CardSender. */
+export interface WebhookBotSender {
+  send(hook: { url: string; secret: string | null }, card: object): Promise<void>;
 }
 
 /** Why a card was not delivered. Not `retryable`: Feishu refused it for good (bot not in the chat, bad card). */
@@ -30,6 +41,8 @@ export interface SendFailure {
   feishuCode: number | null;
   httpStatus: number | null;
   retryable: boolean;
+  /** How long Feishu asked us to wait (its `x-ogw-ratelimit-reset`), when it said. */
+  retryAfterMs: number | null;
 }
 
 /** True when a CardSender refused for good: retrying the job would not help, give up on that message. */
