@@ -2,30 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dropDatabase } from '../../src/db/knex';
 import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from '../support/env';
+import { freePort, waitFor } from '../support/processes';
 
-const freePort = async (): Promise<number> => {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-};
-
-async function waitReady(url: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not ready within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitReady = (url: string, ms: number) => waitFor(`${url} to answer 200`, async () => (await fetch(url)).status === 200, ms);
 
 test('the real process creates its database, serves /readyz, and stops cleanly on SIGTERM', async () => {
   const port = await freePort();

@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildTargetGroups, type SdHost, type SdNode } from '../../src/scrape/http-sd';
 import type { InstanceSpec, JobSpec, PoolSpec, RenderContext, ShardingMode } from '../../src/scrape/model';
 import { renderPrometheusConfig } from '../../src/scrape/render-prometheus';
+import { freePort, startPrometheus, type RunningProcess } from '../support/processes';
 import { hashmodOwners, shardMembers } from '../../src/scrape/sharding';
 
 /**
@@ -29,14 +28,6 @@ const jobs: JobSpec[] = [
   { id: 1, name: 'static', enabled: true, metricsPath: '/metrics', scheme: 'http', port: null, scrapeInterval: null, scrapeTimeout: null, honorLabels: false, relabelConfigs: null, discovery: { kind: 'static', targets: staticTargets } },
   { id: 2, name: 'tree', enabled: true, metricsPath: '/metrics', scheme: 'http', port: null, scrapeInterval: null, scrapeTimeout: null, honorLabels: false, relabelConfigs: null, discovery: { kind: 'http_sd', nodeIds: [1] } },
 ];
-
-const freePort = async (): Promise<number> => {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-};
 
 async function sdServer(instances: InstanceSpec[], mode: ShardingMode): Promise<{ server: Server; url: string }> {
   const all = shardMembers(instances).map((i) => i.address);
@@ -78,8 +69,7 @@ async function runPool(instances: InstanceSpec[], mode: ShardingMode): Promise<M
   };
   const ctx: RenderContext = { publicUrl: sd.url, sdToken: SD_TOKEN, alertmanagers: [], ruleFiles: [] };
   const dir = mkdtempSync(join(tmpdir(), 'promduty-e2e-shard-'));
-  const children: ChildProcess[] = [];
-  const exits: Promise<unknown>[] = [];
+  const running: RunningProcess[] = [];
   try {
     for (const inst of instances) {
       const home = join(dir, String(inst.id));
@@ -87,10 +77,7 @@ async function runPool(instances: InstanceSpec[], mode: ShardingMode): Promise<M
         mkdirSync(dirname(join(home, f.path)), { recursive: true });
         writeFileSync(join(home, f.path), f.content);
       }
-      const args = [`--config.file=${join(home, 'prometheus.yml')}`, `--storage.tsdb.path=${join(home, 'data')}`, `--web.listen-address=${inst.address}`];
-      const child = spawn('prometheus', args, { stdio: 'ignore' });
-      children.push(child);
-      exits.push(once(child, 'exit'));
+      running.push(await startPrometheus(join(home, 'prometheus.yml'), Number(inst.address.split(':')[1])));
     }
     // Discovery reaches the scrape manager in batches (every 5 s): wait until all targets are placed.
     const expected = staticTargets.length + sdTargets.length;
@@ -102,8 +89,7 @@ async function runPool(instances: InstanceSpec[], mode: ShardingMode): Promise<M
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
-    for (const c of children) c.kill('SIGKILL');
-    await Promise.all(exits);
+    await Promise.all(running.map((r) => r.stop()));
     sd.server.close();
     rmSync(dir, { recursive: true, force: true });
   }
