@@ -10,6 +10,8 @@ import { createKnex, ensureDatabase } from './db/knex';
 import { migrateLatest } from './db/migrate';
 import { createLarkClient } from './feishu/client';
 import { createHttpApp } from './http/app';
+import { promdutyDirectory } from './sandbox/directory';
+import { FeishuSandbox } from './sandbox/sandbox';
 import { closeQueues, createQueues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { processors } from './queue/processors';
@@ -25,13 +27,18 @@ import { SdCache } from './scrape/sd-cache';
 import { SdService } from './scrape/sd-service';
 import { TreeService } from './scrape/tree';
 import { UserService } from './users/users';
-import { larkCardSender } from './feishu/send';
 import { oncallServices, type OncallDeps } from './oncall/services';
 import { ClusterConfigService } from './routing/cluster-snapshot';
 import { ClusterService } from './routing/clusters';
 import { SendGroupService } from './routing/send-groups';
 import { AlertRuleService } from './rules/alert-rules';
 import { RecordRuleService } from './rules/record-rules';
+import { chatOps } from './feishu/chatops';
+import { startFeishuWs } from './feishu/ws';
+import { alertPipeline } from './events';
+import { larkCardSender, webhookBotSender } from './feishu/send';
+import { RecipientRateLimit } from './feishu/rate-limit';
+import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
 
 /**
  * The only place that wires infrastructure together: settings → clients → services →
@@ -52,6 +59,8 @@ export interface Promduty {
   /** Base URL of the HTTP server, when the role serves HTTP. */
   url: string | null;
   services: ReturnType<typeof buildServices>;
+  /** The built-in Feishu (FEISHU_SANDBOX), when it stands in for a Feishu app. */
+  sandbox: FeishuSandbox | null;
   stop(): Promise<void>;
 }
 
@@ -89,11 +98,22 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const redis = new Redis(settings.redisUrl, { keyPrefix: `${settings.redisPrefix}:` });
   const metrics = createMetrics();
   const queues = createQueues(bullConnection, settings.redisPrefix);
+  // Without a Feishu app, promduty runs a Feishu of its own (see /sandbox) and points the SDK
+  // client at it, so cards take the same path they take to Feishu.
+  const sandbox = settings.feishu.sandbox ? await FeishuSandbox.start(settings.feishu, logger, clock) : null;
+  if (sandbox) settings = { ...settings, feishu: { ...settings.feishu, domain: sandbox.url } };
   const lark = createLarkClient(settings.feishu, logger);
   const publisher = queueConfigPublisher(queues, settings.publishDebounceMs);
   const lifecycle = httpLifecycle();
-  const cardSender = larkCardSender(lark, logger);
+  const cardSender = larkCardSender(lark, logger, metrics);
   const services = buildServices(db, publisher, new SdCache(redis), { redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone });
+  const poolConfigs = new PoolConfigService(db, services.jobs, settings);
+  const alerts = alertPipeline({
+    db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall,
+    jobs: bullAlertJobs(queues, settings.alerts.dedupWindowMs),
+  });
+  const eventCards = alerts.cards;
+  const chatops = chatOps({ settings, db, redis, queues, clock, logger, services: { ...services, poolConfigs, eventCards } });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
@@ -101,8 +121,11 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   if (role === 'api' || role === 'all') {
     const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services,
       sd: new SdService(db, services.hosts, services.sdCache),
-      poolConfigs: new PoolConfigService(db, services.jobs, settings),
+      poolConfigs,
+      feishu: chatops.receiver,
+      alertIngest: alerts.ingest,
       clusterConfigs: new ClusterConfigService(db, settings),
+      sandbox: sandbox && { feishu: sandbox, directory: promdutyDirectory(services), allowRemote: settings.feishu.sandbox?.allowRemote ?? false },
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(settings.port, settings.host, () => resolve(s)).on('error', reject);
@@ -111,6 +134,11 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
     url = `http://127.0.0.1:${port}`;
     logger.info({ url }, 'http listening');
   }
+  if (sandbox) {
+    const page = url ? `${url}/sandbox` : null;
+    logger.info({ page, openApi: sandbox.url }, page ? `Feishu sandbox: open ${page}` : 'Feishu sandbox running');
+    if (role !== 'all') logger.warn('the Feishu sandbox lives in one process: run ROLE=all, or api and worker processes each get their own');
+  }
 
   let workers: RunningWorkers | null = null;
   if (role === 'worker' || role === 'all') {
@@ -118,7 +146,9 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: bullConnection,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle },
+      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, chat: chatops.chat,
+        metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
+      tuning: alertQueueTuning,
       logger,
       metrics,
     });
@@ -126,10 +156,15 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
     logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers running');
   }
 
+  // FEISHU_MODE=ws: callbacks over the SDK's long connection, into the same dispatcher.
+  const feishuWs = settings.feishu.mode === 'ws' && role !== 'worker' ? startFeishuWs(settings.feishu, chatops.dispatcher, logger) : null;
+
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('stopping: no new requests, letting running jobs finish');
+      feishuWs?.close();
+      sandbox?.disconnectPages();
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -138,11 +173,12 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       await workers?.close();
       await closeQueues(queues);
       await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      await sandbox?.close();
       await db.destroy();
       logger.info('stopped');
     })());
 
-  return { settings, logger, db, redis, url, services, stop };
+  return { settings, logger, db, redis, url, services, sandbox, stop };
 }
 
 async function cli(argv: string[]): Promise<void> {
@@ -167,7 +203,9 @@ async function cli(argv: string[]): Promise<void> {
   }
   const roleArg = argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
   const role = roleArg === undefined ? settings.role : loadSettings({ ROLE: roleArg }).role;
-  const app = await startPromduty(settings, { role, logger });
+  // Handlers go in before the start: a signal during start-up (HTTP already answering,
+  // workers not yet running) must still shut down gracefully, not kill the process.
+  const starting = startPromduty(settings, { role, logger });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutdown requested');
     const force = setTimeout(() => {
@@ -175,16 +213,19 @@ async function cli(argv: string[]): Promise<void> {
       process.exit(1);
     }, settings.shutdownGraceMs);
     force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    starting
+      .then((app) => app.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  await starting;
 }
 
 if (require.main === module) {

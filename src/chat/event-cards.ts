@@ -2,8 +2,8 @@ import type { Card } from '../../cards/card';
 import type { AlertEventView } from '../../cards/alert-parts';
 
 /**
- * What the chat layer needs to show alert events; the alert pipeline (src/events) owns the
- * event → card mapping and implements this.
+ * What ChatOps needs to show alert events; the alert pipeline owns the event → card mapping
+ * and implements this (src/events/event-cards.ts, EventCardService).
  */
 export interface EventCards {
   /** Firing events (at most `limit`, most recent first) and how many there are in all. */

@@ -1,5 +1,6 @@
 import type { Card } from '../../cards/card';
 import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
 import type { Actor } from '../db/audit';
 import type { EventActions } from '../events/actions';
 import type { OncallGroupService } from '../oncall/groups';
@@ -9,7 +10,7 @@ import type { AlertRuleService } from '../rules/alert-rules';
 import type { SendGroupService } from '../routing/send-groups';
 import type { PoolConfigService } from '../scrape/pool-config';
 import type { PoolService } from '../scrape/pools';
-import type { Role, User } from '../users/users';
+import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './event-cards';
 
 /** A person @-mentioned in the message (`@_user_2` in the text). */
@@ -52,10 +53,11 @@ export type Reply = { card: Card } | { text: string };
  */
 export interface ChatDeps {
   clock: Clock;
+  logger: Pick<Logger, 'error' | 'warn'>;
   /** settings.timezone: for times not tied to an on-call group. */
   timezone: string;
   publicUrl: string;
-  users: Pick<import('../users/users').UserService, 'findByOpenId'>;
+  users: Pick<UserService, 'findByOpenId' | 'list'>;
   oncall: Pick<OncallService, 'current' | 'roster'>;
   oncallGroups: Pick<OncallGroupService, 'list' | 'findByName' | 'get'>;
   oncallSwaps: Pick<SwapService, 'create'>;
@@ -63,7 +65,7 @@ export interface ChatDeps {
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;
   poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
-  events: Pick<EventActions, 'claim' | 'silence' | 'unsilence'>;
+  events: Pick<EventActions, 'claim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
   eventCards: EventCards;
 }
 

@@ -41,6 +41,9 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(1000),
   PROBE_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
+  ESCALATION_MINUTE_MS: z.coerce.number().int().min(1).default(60_000),
+  ALERT_DEDUP_WINDOW_MS: z.coerce.number().int().min(0).default(60_000),
+  ALERT_DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(50).default(5),
 });
 
 export type Role = z.infer<typeof role>;
@@ -86,6 +89,15 @@ export interface Settings {
   publishDebounceMs: number;
   /** How often Prometheus and Alertmanager instances are probed. */
   probeIntervalMs: number;
+  /** The alert pipeline (src/events). */
+  alerts: {
+    /** What one "minute" of an escalation level's afterMinutes is (tests shorten it). */
+    escalationMinuteMs: number;
+    /** The same notification again within this window (HA replicas, retries) changes nothing. */
+    dedupWindowMs: number;
+    /** More new cards than this pending for one chat are folded into digest cards. */
+    digestThreshold: number;
+  };
 }
 
 export class SettingsError extends Error {
@@ -145,6 +157,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     publishDebounceMs: e.PUBLISH_DEBOUNCE_MS,
     probeIntervalMs: e.PROBE_INTERVAL_MS,
+    alerts: {
+      escalationMinuteMs: e.ESCALATION_MINUTE_MS,
+      dedupWindowMs: e.ALERT_DEDUP_WINDOW_MS,
+      digestThreshold: e.ALERT_DIGEST_THRESHOLD,
+    },
   };
 }
 

@@ -40,6 +40,36 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    alertWebhooks: new Counter({
+      name: 'promduty_alert_webhooks_total',
+      help: 'Alertmanager notifications accepted, by whether they repeated one already queued',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    alertEvents: new Counter({
+      name: 'promduty_alert_events_processed_total',
+      help: 'Alerts applied to alert events, by what changed (fired, repeated, resolved, refired, duplicate, stale)',
+      labelNames: ['change'] as const,
+      registers: [registry],
+    }),
+    alertNotifications: new Counter({
+      name: 'promduty_alert_notifications_total',
+      help: 'Alert messages to Feishu by channel, kind (card, digest, reply, notice) and outcome (sent, failed)',
+      labelNames: ['channel', 'kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    escalations: new Counter({
+      name: 'promduty_escalations_total',
+      help: 'Escalation timers fired, by outcome (escalated, stale)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    escalationLateness: new Histogram({
+      name: 'promduty_escalation_lateness_seconds',
+      help: 'How late an escalation timer ran after its due time',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
   };
 }
 

@@ -6,14 +6,15 @@ import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
 import { equalityMatchers, type Silences } from '../alertmanager/silences';
 
-/** What the group is told after an action, and which cards must be re-rendered. */
+/** What the group is told after an action, and which events' cards must be re-rendered. */
 export interface EventChange {
+  kind: 'claimed' | 'silenced' | 'unsilenced';
   /** Every event whose cards show the change. */
   eventIds: number[];
   sendGroupId: number | null;
   /** One plain-text line for the send group's chat. */
   text: string;
-  /** Unique per change (the first timeline row's id): makes the group message idempotent. */
+  /** Unique per change (built from the first timeline row's id): the notice's idempotency key. */
   key: string;
 }
 
@@ -83,6 +84,7 @@ export class EventActions {
       return { event: e, timelineId: id };
     });
     await this.d.afterChange({
+      kind: 'claimed',
       eventIds: [event.id],
       sendGroupId: event.sendGroupId,
       text: `${actor.name} claimed #${event.id} ${event.alertname}`,
@@ -123,8 +125,15 @@ export class EventActions {
       return { event: e, ids: all, timelineId: first };
     });
     const what = scope === 'alertname' ? `every ${event.alertname} alert` : `#${event.id} ${event.alertname}`;
-    await this.d.afterChange({ eventIds: ids, sendGroupId: event.sendGroupId, text: `${actor.name} silenced ${what} for ${span}`, key: `silence-${timelineId}` });
+    await this.d.afterChange({ kind: 'silenced', eventIds: ids, sendGroupId: event.sendGroupId, text: `${actor.name} silenced ${what} for ${span}`, key: `silence-${timelineId}` });
     return { eventId: event.id, message: `Silenced ${what} for ${span}` };
+  }
+
+  /** `/silence alertname=NAME`: through the newest firing event of that name, which names the cluster. */
+  async silenceAlertname(alertname: string, durationMs: number, actor: Actor): Promise<ActionResult> {
+    const row = await this.d.db('alert_events').where({ alertname, status: 'firing' }).orderBy('id', 'desc').first('id');
+    if (!row) throw notFound('firing alert named', alertname);
+    return this.silence(row.id, durationMs, actor, 'alertname');
   }
 
   /** Expires the event's silence; every event that recorded the same silence is unsilenced. */
@@ -147,7 +156,7 @@ export class EventActions {
       return { event: e, ids: all, timelineId: first };
     });
     const text = `${actor.name} removed the silence on #${event.id} ${event.alertname}`;
-    await this.d.afterChange({ eventIds: ids, sendGroupId: event.sendGroupId, text, key: `unsilence-${timelineId}` });
+    await this.d.afterChange({ kind: 'unsilenced', eventIds: ids, sendGroupId: event.sendGroupId, text, key: `unsilence-${timelineId}` });
     return { eventId: event.id, message: `Unsilenced #${event.id} ${event.alertname}` };
   }
 

@@ -31,10 +31,20 @@ import type { OncallGroupService } from '../oncall/groups';
 import type { OncallService } from '../oncall/roster-service';
 import type { SwapService } from '../oncall/swaps';
 import { oncallRoutes } from './routes/oncall';
+import { alertWebhookRoutes } from './routes/alerts';
+import type { AlertIngest } from '../events/ingest';
+import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
+import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
 
 export interface HttpDeps extends HealthDeps {
+  /** The built-in Feishu's page and endpoints; null when a real Feishu app is configured. */
+  sandbox?: SandboxDeps | null;
+  /** Feishu event and card callbacks (src/feishu/receiver.ts). */
+  feishu: FeishuReceiver;
   settings: Settings;
   logger: Logger;
+  /** The Alertmanager webhook's side of the alert pipeline. */
+  alertIngest: Pick<AlertIngest, 'accept'>;
   users: UserService;
   tree: TreeService;
   hosts: HostService;
@@ -77,6 +87,8 @@ export function createHttpApp(d: HttpDeps): Koa {
 
   const open = new Router();
   healthRoutes(open, d);
+  if (d.sandbox) sandboxRoutes(open, d.sandbox);
+  feishuRoutes(open, d.feishu);
 
   // Prometheus-facing reads (http_sd, pulled configs) take the SD token or the admin token.
   const prometheusFacing = new Router();
@@ -84,6 +96,10 @@ export function createHttpApp(d: HttpDeps): Koa {
   sdRoutes(prometheusFacing, d.sd);
   configRoutes(prometheusFacing, d.poolConfigs);
   alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
+
+  const webhook = new Router();
+  webhook.use(bearer(() => [d.settings.webhookToken], 'webhook'));
+  alertWebhookRoutes(webhook, d.alertIngest);
 
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'));
@@ -97,6 +113,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   app.use(open.routes());
   app.use(open.allowedMethods());
   app.use(prometheusFacing.routes());
+  app.use(webhook.routes());
   app.use(admin.routes());
   app.use(admin.allowedMethods());
   return app;

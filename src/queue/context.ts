@@ -21,6 +21,10 @@ import type { HandoffService } from '../oncall/handoff';
 import type { OncallService } from '../oncall/roster-service';
 import type { SwapService } from '../oncall/swaps';
 import type { Queues } from './queues';
+import type { AlertPipeline } from '../events/pipeline';
+import type { RecipientRateLimit } from '../feishu/rate-limit';
+import type { Metrics } from '../core/metrics';
+import type { ChatDeps } from '../chat/types';
 
 /** What every processor gets: the services and clients main.ts wired. */
 export interface WorkerContext {
@@ -49,4 +53,11 @@ export interface WorkerContext {
   oncallSwaps: SwapService;
   handoff: HandoffService;
   lifecycle: Lifecycle;
+  metrics: Metrics;
+  /** The alert pipeline (src/events/pipeline.ts). */
+  alerts: AlertPipeline;
+  /** Feishu's per-chat and per-user message limit, shared by every worker through Redis. */
+  recipientLimit: RecipientRateLimit;
+  /** ChatOps: what chat commands and event-change jobs use (src/feishu/chatops.ts). */
+  chat: ChatDeps;
 }

@@ -66,9 +66,12 @@ function requireField(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
+const P2P_PREFIX = 'oc_p2p_';
+
 /** The made-up chat between the bot and one user, as messages sent to that user land in. */
 export const p2pChatId = (kind: string, id: string): string =>
-  `oc_p2p_${createHash('sha256').update(`${kind}:${id}`).digest('hex').slice(0, 24)}`;
+  `${P2P_PREFIX}${createHash('sha256').update(`${kind}:${id}`).digest('hex').slice(0, 24)}`;
+export const isP2pChatId = (chatId: string): boolean => chatId.startsWith(P2P_PREFIX);
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);

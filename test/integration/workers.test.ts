@@ -8,6 +8,7 @@ import { createMetrics } from '../../src/core/metrics';
 import { createQueues, closeQueues, type Queues } from '../../src/queue/queues';
 import { startWorkers, type RunningWorkers } from '../../src/queue/workers';
 import { dropRedisPrefix, REDIS_URL, uniqueName } from '../support/env';
+import { waitFor } from '../support/processes';
 
 // BullMQ's own tests do this: a unique prefix per test file against real Redis, cleaned after.
 const prefix = uniqueName('bull');
@@ -63,7 +64,11 @@ test('a job failing for good is logged with its name and counted; unknown names 
   const unknown = await queues.config.add('nobody-handles-this', {}, { attempts: 1 });
   await assert.rejects(unknown.waitUntilFinished(events, 10_000), /no processor for job config\/nobody-handles-this/);
   await events.close();
-  const failed = lines.filter((l) => l.msg === 'job failed for good').map((l) => l.job);
+  // QueueEvents may report before the worker's own 'failed' listener has logged.
+  const failed = await waitFor('both failures logged', async () => {
+    const f = lines.filter((l) => l.msg === 'job failed for good').map((l) => l.job);
+    return f.length >= 2 && f;
+  });
   assert.deepEqual(failed.sort(), ['boom', 'nobody-handles-this']);
   const text = await metrics.registry.metrics();
   assert.match(text, /promduty_jobs_processed_total\{queue="config",name="boom",outcome="failed"\} 1/);

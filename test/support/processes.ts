@@ -75,6 +75,9 @@ export async function startPrometheus(configFile: string, port?: number): Promis
       `--web.listen-address=127.0.0.1:${p}`,
       '--web.enable-lifecycle',
       `--storage.tsdb.path=${data}`,
+      // Firing alerts are re-sent every minute by default; tests should not wait for that
+      // when the first send happened before the Alertmanager address was loaded.
+      '--rules.alert.resend-delay=2s',
       '--log.level=warn',
     ],
     p,

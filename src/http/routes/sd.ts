@@ -11,6 +11,7 @@ const sdQuery = z.object({ instance: hostPort.optional() });
 export function sdRoutes(router: Router, sd: SdService): void {
   router.get('/api/v1/sd/jobs/:id', async (ctx) => {
     const { instance } = parseInput(sdQuery, ctx.query, 'query');
-    ctx.body = await sd.targetGroups(routeId(ctx.params), instance);
+    ctx.type = 'application/json';
+    ctx.body = await sd.targetGroupsJson(routeId(ctx.params), instance);
   });
 }

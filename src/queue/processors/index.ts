@@ -5,6 +5,14 @@ import { publishPoolProcessor } from './publish-pool';
 import { publishClusterProcessor } from './publish-cluster';
 import { probeAlertmanagerProcessor } from './probe-alertmanager';
 import { oncallHandoffProcessor } from './oncall-handoff';
+import { chatCommandProcessor } from './chat-command';
+import { eventNoticeProcessor } from './event-notice';
+import { alertBatchProcessor } from './alert-batch';
+import { alertDeliverProcessor } from './alert-deliver';
+import { notifySendProcessor } from './notify-send';
+import { notifyPatchProcessor } from './notify-patch';
+import { notifyReplyProcessor } from './notify-reply';
+import { escalateProcessor } from './escalate';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -13,4 +21,12 @@ export const processors: Processor<WorkerContext>[] = [
   publishClusterProcessor,
   probeAlertmanagerProcessor,
   oncallHandoffProcessor,
+  chatCommandProcessor,
+  eventNoticeProcessor,
+  alertBatchProcessor,
+  alertDeliverProcessor,
+  notifySendProcessor,
+  notifyPatchProcessor,
+  notifyReplyProcessor,
+  escalateProcessor,
 ];

@@ -1,0 +1,214 @@
+/**
+ * The alert pipeline's benchmarks (issue 6), each against promduty running as real child
+ * processes with real MariaDB and Redis and the local Feishu server (rate limits on):
+ *   - ingestBench: webhook requests/s and p99 for 5-alert bodies (ROLE=api, closed loop);
+ *   - processingBench: alerts/s stored, and stored + notified, for a backlog of notifications;
+ *   - latencyBench: webhook → card in Feishu, p99, at a steady 100 alerts/s;
+ *   - escalationBench: escalation timer lateness p99 with 10,000 timers pending.
+ * Each returns its figures; `alertsBench` runs them all. Alone: `npx tsx bench/alerts.ts`.
+ */
+import { Queue } from 'bullmq';
+import { createKnex, type Knex } from '../src/db/knex';
+import { REDIS_URL } from '../test/support/env';
+import { waitFor } from '../test/support/processes';
+import { postJson } from '../test/support/promduty-process';
+import { benchWorld, bodyMaker, pool, seedGroups, webhookPoster } from './alerts-world';
+import { median, quantile, type Figure } from './stats';
+
+const ISSUE = 6;
+const rss = (name: string, mb: number): Figure => ({ issue: ISSUE, name: `RSS of promduty: ${name} (peak)`, value: mb, unit: 'MiB', goal: { op: '<=', value: 300 } });
+const count = async (q: Knex.QueryBuilder): Promise<number> => Number((await q.count({ n: '*' }).first())?.n);
+
+export async function ingestBench(seconds = 10, concurrency = 32): Promise<Figure[]> {
+  const w = await benchWorld();
+  try {
+    const p = await w.start({ ROLE: 'api' });
+    const [group] = await seedGroups(p.url, 1);
+    const body = bodyMaker(5, () => group!);
+    const poster = webhookPoster(p.url, concurrency);
+    let n = 0;
+    const run = async (ms: number, samples: number[] | null) => {
+      const end = performance.now() + ms;
+      await pool(concurrency, async () => {
+        const b = body(++n);
+        const t0 = performance.now();
+        const status = await poster.post(b);
+        if (status !== 200) throw new Error(`webhook answered ${status}`);
+        samples?.push(performance.now() - t0);
+        return performance.now() < end;
+      });
+    };
+    await run(2000, null);
+    const samples: number[] = [];
+    const t0 = performance.now();
+    await run(seconds * 1000, samples);
+    const rate = samples.length / ((performance.now() - t0) / 1000);
+    poster.close();
+    const note = `${concurrency} connections, ${samples.length} requests, ROLE=api`;
+    return [
+      { issue: ISSUE, name: 'webhook ingest, 5-alert bodies', value: rate, unit: 'req/s', goal: { op: '>=', value: 4000 }, note },
+      { issue: ISSUE, name: 'webhook ingest latency, p99', value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: 30 }, note },
+      rss('webhook ingest', p.peakRssMb()),
+    ];
+  } finally {
+    await w.close();
+  }
+}
+
+/**
+ * A backlog of 4,000 notifications (20,000 alerts, 20 send groups) is queued by an API-only
+ * process; then one process (ROLE=all) works it off. Rates come from the database's own
+ * times: the first event stored → the last stored / the last card sent.
+ */
+export async function processingBench(webhooks = 4000, groups = 20): Promise<Figure[]> {
+  const w = await benchWorld();
+  const db = createKnex(w.world.databaseUrl, { min: 0, max: 2 });
+  try {
+    const api = await w.start({ ROLE: 'api' });
+    const ids = await seedGroups(api.url, groups);
+    const body = bodyMaker(5, (n) => ids[n % ids.length]!);
+    const poster = webhookPoster(api.url, 16);
+    let n = 0;
+    await pool(16, async () => (await poster.post(body(++n))) === 200 && n < webhooks);
+    poster.close();
+    await api.stop();
+    const total = webhooks * 5;
+
+    const worker = await w.start({ ROLE: 'all' });
+    await waitFor(
+      'the backlog stored and notified',
+      async () =>
+        (await count(db('alert_events'))) === total &&
+        (await count(db('alert_events').whereNull('last_notified_at'))) === 0 &&
+        (await count(db('alert_event_messages').where('message_id', 'like', 'pending:%'))) === 0,
+      600_000,
+      250,
+    );
+    const span = await db('alert_events').first(db.raw('MIN(created_at) AS first'), db.raw('MAX(created_at) AS last'));
+    const lastSent = (await db('event_timeline').where({ kind: 'notified' }).max({ at: 'at' }).first())?.at as Date;
+    const seconds = (to: Date) => (to.getTime() - (span.first as Date).getTime()) / 1000;
+    const messages = w.feishu.messages().length;
+    const note = `${total} alerts in ${webhooks} notifications, ${groups} send groups (chat + on-call person each), ${messages} messages`;
+    return [
+      { issue: ISSUE, name: 'processing: alerts stored', value: total / seconds(span.last), unit: 'alerts/s', goal: { op: '>=', value: 3000 }, note },
+      { issue: ISSUE, name: 'processing: alerts stored and notified', value: total / seconds(lastSent), unit: 'alerts/s', goal: { op: '>=', value: 3000 }, note },
+      rss('processing', worker.peakRssMb()),
+    ];
+  } finally {
+    await db.destroy();
+    await w.close();
+  }
+}
+
+/** One alert per notification at `rate`/s over `groups` send groups; latency until its name is in a card Feishu received. */
+export async function latencyBench(rate = 100, seconds = 30, groups = 10): Promise<Figure[]> {
+  const w = await benchWorld();
+  try {
+    const p = await w.start();
+    const ids = await seedGroups(p.url, groups);
+    const body = bodyMaker(1, (n) => ids[n % ids.length]!, (n) => `Lat${n}`);
+    const poster = webhookPoster(p.url, 16);
+    const sentAt = new Map<number, number>();
+    const seenAt = new Map<number, number>();
+    let scanned = 0;
+    const scan = () => {
+      for (; scanned < w.feishu.calls.length; scanned++) {
+        const c = w.feishu.calls[scanned]!;
+        if (c.method !== 'POST' || c.path !== '/open-apis/im/v1/messages' || c.query.receive_id_type !== 'chat_id') continue;
+        for (const m of String(c.body?.content ?? '').matchAll(/Lat(\d+)/g)) if (!seenAt.has(Number(m[1]))) seenAt.set(Number(m[1]), c.at);
+      }
+    };
+    const timer = setInterval(scan, 5);
+    const total = rate * seconds;
+    const start = Date.now();
+    const posts: Promise<number>[] = [];
+    for (let i = 1; i <= total; i++) {
+      const due = start + (i * 1000) / rate;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      sentAt.set(i, Date.now());
+      posts.push(poster.post(body(i)));
+    }
+    await Promise.all(posts);
+    await waitFor('every alert in a card', async () => (scan(), seenAt.size === total), 60_000, 100);
+    clearInterval(timer);
+    poster.close();
+    const samples = [...sentAt].map(([i, t]) => seenAt.get(i)! - t);
+    const note = `${total} alerts over ${seconds} s, ${groups} send groups, ${w.feishu.messages().length} messages`;
+    return [
+      { issue: ISSUE, name: `webhook → card latency at ${rate} alerts/s, p50`, value: median(samples), unit: 'ms', note },
+      { issue: ISSUE, name: `webhook → card latency at ${rate} alerts/s, p99`, value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: 1000 }, note },
+      rss('steady alerts', p.peakRssMb()),
+    ];
+  } finally {
+    await w.close();
+  }
+}
+
+/**
+ * `timers` escalation timers (real events, one level each) due over `spreadSeconds`, all
+ * pending at once; lateness = when the worker took each up − when it was due.
+ */
+export async function escalationBench(timers = 10_000, spreadSeconds = 60): Promise<Figure[]> {
+  const w = await benchWorld();
+  const db = createKnex(w.world.databaseUrl, { min: 0, max: 2 });
+  const queue = new Queue('escalation', { connection: { url: REDIS_URL }, prefix: w.world.prefix });
+  try {
+    const p = await w.start();
+    // No chat: the "escalated to" notices have nowhere to go, so only the timers are measured.
+    const [group] = await seedGroups(p.url, 1, { feishuChatId: null });
+    const user = (await postJson(`${p.url}/api/v1/users`, { name: 'escalee' })).id;
+    const now = new Date();
+    for (let i = 0; i < timers; i += 1000) {
+      const rows = Array.from({ length: Math.min(1000, timers - i) }, (_, j) => ({
+        fingerprint: `esc${i + j}`, starts_at: now, alertname: 'Escalating', send_group_id: group, status: 'firing', labels: '{}',
+        first_seen_at: now, last_seen_at: now, last_notified_at: now, escalation_id: `b${i + j}`,
+      }));
+      await db('alert_events').insert(rows);
+    }
+    const events = await db('alert_events').orderBy('id').select('id', 'escalation_id');
+    const levels = [{ level: 1, afterMinutes: 1, users: [{ id: user, name: 'escalee', openId: null }] }];
+    const leadMs = 10_000;
+    const jobs = events.map((e: any, i: number) => {
+      const delay = leadMs + Math.round((i * spreadSeconds * 1000) / timers);
+      const step = { eventId: e.id, escalationId: e.escalation_id, sendGroupId: group, level: 1, levels, dueAt: Date.now() + delay };
+      return { name: 'escalate', data: step, opts: { jobId: `esc-${e.id}-${e.escalation_id}-1`, delay } };
+    });
+    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+    const pending = await queue.getDelayedCount();
+    await waitFor('every timer run', async () => (await queue.getCompletedCount()) === timers, leadMs + spreadSeconds * 1000 + 120_000, 500);
+    const samples: number[] = [];
+    for (let i = 0; i < timers; i += 1000) {
+      for (const j of await queue.getJobs(['completed'], i, i + 999)) samples.push((j.processedOn ?? 0) - (j.timestamp + (j.opts.delay ?? 0)));
+    }
+    const escalated = await count(db('alert_events').where({ escalation_level: 1 }));
+    const note = `${pending} timers pending at once, due over ${spreadSeconds} s; ${escalated} events escalated`;
+    return [
+      { issue: ISSUE, name: 'escalation timer lateness, p50', value: median(samples), unit: 'ms', note },
+      { issue: ISSUE, name: 'escalation timer lateness, p99', value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: 1000 }, note },
+      rss('escalation timers', p.peakRssMb()),
+    ];
+  } finally {
+    await queue.close();
+    await db.destroy();
+    await w.close();
+  }
+}
+
+export async function alertsBench(): Promise<Figure[]> {
+  return [...(await ingestBench()), ...(await processingBench()), ...(await latencyBench()), ...(await escalationBench())];
+}
+
+if (require.main === module) {
+  const only = process.argv[2];
+  const runs: Record<string, () => Promise<Figure[]>> = { ingest: () => ingestBench(), processing: () => processingBench(), latency: () => latencyBench(), escalation: () => escalationBench() };
+  (only ? runs[only]!() : alertsBench()).then(
+    (figures) => {
+      for (const f of figures) process.stdout.write(`${f.name}: ${f.value.toFixed(1)} ${f.unit}${f.note ? ` (${f.note})` : ''}\n`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`${String((e as Error)?.stack ?? e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,129 @@
+import { parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction } from '../../cards/actions';
+import type { Card } from '../../cards/card';
+import { isAppError, type FieldIssue } from '../core/errors';
+import { parseDuration } from '../core/names';
+import { issuePath } from '../core/validate';
+import type { User } from '../users/users';
+import { alertsListReply } from './commands/alerts';
+import { ruleCardFor } from './commands/rule';
+import { performSwap, swapFormCard } from './commands/swap';
+import { notRegisteredText, requireRole } from './replies';
+import { actorOf, type ChatDeps } from './types';
+
+/** A `card.action.trigger` callback, as the transport hands it over. */
+export interface CardCallback {
+  operatorOpenId: string;
+  action: CallbackAction;
+  /** The message whose card was clicked. */
+  messageId: string | null;
+}
+
+export type ToastType = 'success' | 'info' | 'warning' | 'error';
+
+/** The HTTP answer's content: a toast, and the card that replaces the clicked one. */
+export interface CardAnswer {
+  toast: { type: ToastType; content: string };
+  card?: Card;
+}
+
+const toast = (type: ToastType, content: string, card?: Card): CardAnswer => (card ? { toast: { type, content }, card } : { toast: { type, content } });
+const messageOf = (e: unknown): string => (isAppError(e) ? e.message : 'Something went wrong on our side; it has been logged.');
+
+/** `details` of a validation error as `field: problem` lines. */
+const issueLines = (e: unknown): string[] =>
+  isAppError(e) && Array.isArray(e.details) ? (e.details as FieldIssue[]).filter((i) => i?.path).map((i) => `${i.path}: ${i.message}`) : [];
+
+/** Form values arrive as strings (or string lists); the refused draft is shown back as typed. */
+const asStrings = (v: unknown): Record<string, string> =>
+  v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : String(x ?? '')])) : {};
+
+/**
+ * One card button or form submit → the toast and the updated card. Runs inside Feishu's
+ * 3 s answer window, so it does only the action itself; other copies of the card and the
+ * group message follow in a job. Unknown users and stale or forged values change nothing.
+ */
+export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<CardAnswer> {
+  const user = await d.users.findByOpenId(cb.operatorOpenId);
+  if (!user) return toast('error', notRegisteredText);
+  let action: CardAction;
+  try {
+    action = parseCardAction(cb.action);
+  } catch {
+    return toast('error', 'promduty does not know this button; the card may be outdated.');
+  }
+  try {
+    requireRole(user, 'editor', 'This action');
+    switch (action.a) {
+      case 'rule_save':
+        return await saveRule(d, user, action.r, cb.action.form_value);
+      case 'swap':
+        return await swapFromCard(d, user, action.g, cb.action.form_value);
+      default:
+        return await eventAction(d, user, action, cb.messageId);
+    }
+  } catch (e) {
+    if (!isAppError(e)) d.logger.error({ err: e, action }, 'card action failed');
+    return toast('error', messageOf(e));
+  }
+}
+
+type EventCardAction = Exclude<CardAction, { a: 'rule_save' } | { a: 'swap' }>;
+
+async function eventAction(d: ChatDeps, user: User, action: EventCardAction, messageId: string | null): Promise<CardAnswer> {
+  const actor = actorOf(user);
+  let answer: CardAnswer['toast'];
+  try {
+    const r =
+      action.a === 'claim'
+        ? await d.events.claim(action.e, actor)
+        : action.a === 'unsilence'
+          ? await d.events.unsilence(action.e, actor)
+          : await d.events.silence(action.e, parseDuration(action.d)!, actor, action.a === 'silence' ? 'event' : 'alertname');
+    answer = { type: 'success', content: r.message };
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    answer = { type: 'error', content: e.message };
+  }
+  // Either way the card shows the event as it now is (claimed by someone else, say). A click
+  // on the /alerts list re-renders the list.
+  const card = (messageId ? await d.eventCards.forMessage(messageId) : null) ?? (await alertsListReply(d));
+  return { toast: answer, card };
+}
+
+async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unknown): Promise<CardAnswer> {
+  const rule = await d.alertRules.get(ruleId);
+  const draft = asStrings(formValue);
+  const form = ruleFormSchema.safeParse(formValue);
+  if (!form.success) {
+    const details = form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
+    return toast('error', 'Not saved: check the form', await ruleCardFor(d, rule, user, { draft, error: { message: details[0] ?? 'invalid form', details } }));
+  }
+  const f = form.data;
+  try {
+    const saved = await d.alertRules.update(
+      ruleId,
+      { expr: f.expr, for: parseDuration(f.for) === 0 ? null : f.for, severity: f.severity, labels: f.labels, annotations: f.annotations, enabled: f.enabled },
+      actorOf(user),
+    );
+    return toast('success', `Rule #${ruleId} saved; publishing`, await ruleCardFor(d, saved, user));
+  } catch (e) {
+    if (!isAppError(e) || e.code !== 'validation_failed') throw e;
+    return toast('error', 'Not saved', await ruleCardFor(d, rule, user, { draft, error: { message: e.message, details: issueLines(e) } }));
+  }
+}
+
+async function swapFromCard(d: ChatDeps, user: User, groupId: number, formValue: unknown): Promise<CardAnswer> {
+  const group = await d.oncallGroups.get(groupId);
+  const form = swapFormSchema.safeParse(formValue);
+  if (!form.success) {
+    const problem = form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; ');
+    return toast('error', 'Not swapped', await swapFormCard(d, group, problem));
+  }
+  try {
+    const reply = await performSwap(d, user, group, form.data.date, form.data.user);
+    return toast('success', 'Shift swapped', 'card' in reply ? reply.card : undefined);
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'validation_failed' && e.code !== 'conflict')) throw e;
+    return toast('error', 'Not swapped', await swapFormCard(d, group, e.message));
+  }
+}

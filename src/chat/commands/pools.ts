@@ -1,0 +1,31 @@
+import { poolsCard, type PoolView } from '../../../cards/pools-card';
+import type { Pool } from '../../scrape/pools';
+import { usageError } from '../replies';
+import type { Command } from '../types';
+
+/** The newest publish of any instance, failed if any instance's last reload failed. */
+function lastPublish(p: Pool): PoolView['lastPublish'] {
+  const all = p.instances.flatMap((i) => i.publish);
+  if (!all.length) return null;
+  const at = new Date(Math.max(...all.map((s) => s.publishedAt.getTime())));
+  const failed = all.find((s) => s.reloadOk === false);
+  return { at, ok: !failed, error: failed?.error ?? null };
+}
+
+export const poolsCommand: Command = {
+  name: 'pools',
+  usage: '/pools',
+  description: 'Scrape pools: instance health and the last config publish.',
+  minRole: 'viewer',
+  run: async (req, d) => {
+    if (req.args.length) throw usageError('/pools takes no arguments; see one pool with /config <pool>');
+    const pools = await d.pools.list();
+    const views: PoolView[] = pools.map((p) => ({
+      id: p.id,
+      name: p.name,
+      instances: p.instances.map((i) => ({ address: i.address, healthy: i.lastProbeAt ? i.healthy : null })),
+      lastPublish: lastPublish(p),
+    }));
+    return { card: poolsCard({ pools: views, timezone: d.timezone }) };
+  },
+};

@@ -1,0 +1,50 @@
+import { escLine } from '../../../cards/card';
+import { ruleCard, type RuleCardInput } from '../../../cards/rule-card';
+import type { AlertRule } from '../../rules/alert-rules';
+import { hasRole, type User } from '../../users/users';
+import { parseIds } from '../parse';
+import { requireRole, textReply, usageError } from '../replies';
+import { actorOf, type ChatDeps, type Command } from '../types';
+
+/** The rule card with names looked up; `extra` carries a refused draft and its error. */
+export async function ruleCardFor(d: ChatDeps, rule: AlertRule, user: User, extra: Pick<RuleCardInput, 'draft' | 'error'> = {}) {
+  const [pool, group] = await Promise.all([d.pools.get(rule.poolId), d.sendGroups.get(rule.sendGroupId)]);
+  return ruleCard({
+    rule: {
+      id: rule.id,
+      alertname: rule.name,
+      poolName: pool.name,
+      sendGroupName: group.name,
+      treePath: rule.treePath ?? null,
+      expr: rule.expr,
+      for: rule.for ?? '0s',
+      severity: rule.severity,
+      labels: rule.labels,
+      annotations: rule.annotations,
+      enabled: rule.enabled,
+    },
+    editable: hasRole(user, 'editor'),
+    ...extra,
+  });
+}
+
+export const ruleCommand: Command = {
+  name: 'rule',
+  usage: '/rule <id> | /rule enable|disable <id…>',
+  description: 'One alert rule with its edit form; or enable / disable rules.',
+  minRole: 'viewer',
+  run: async (req, d) => {
+    const [first, ...rest] = req.args;
+    if (first === 'enable' || first === 'disable') {
+      requireRole(req.user, 'editor', `/rule ${first}`);
+      const ids = parseIds(rest);
+      if (!ids) throw usageError(`give the rule ids, e.g. /rule ${first} 12 13`);
+      const rules = await d.alertRules.setEnabled(ids, first === 'enable', actorOf(req.user));
+      const lines = rules.map((r) => `#${r.id} ${escLine(r.name)}`).join('\n');
+      return textReply(`${first === 'enable' ? 'Enabled' : 'Disabled'} ${rules.length} rule(s); publishing`, lines, first === 'enable' ? 'green' : 'grey');
+    }
+    const ids = first === undefined ? null : parseIds([first]);
+    if (!ids || rest.length) throw usageError('give one rule id, e.g. /rule 12');
+    return { card: await ruleCardFor(d, await d.alertRules.get(ids[0]!), req.user) };
+  },
+};

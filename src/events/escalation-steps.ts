@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { AlertDestination } from '../routing/alert-destination';
+import type { EscalationLevelSnapshot, EscalationStep } from './jobs';
+
+/**
+ * Escalation timers, Grafana OnCall style: the send group's chain is copied into the timer
+ * when the event is first notified, so editing the send group later changes what happens to
+ * new alerts, not to the ones already escalating. Level N is due `afterMinutes` of level N
+ * after promduty first saw the alert.
+ */
+export function snapshotLevels(dest: AlertDestination): EscalationLevelSnapshot[] {
+  if (!dest.escalation.enabled) return [];
+  return dest.escalation.levels.map((l) => ({ level: l.level, afterMinutes: l.afterMinutes, users: l.users.map((u) => ({ ...u })) }));
+}
+
+export function firstStep(
+  ev: { eventId: number; escalationId: string | null; sendGroupId: number; firstSeenAt: Date },
+  dest: AlertDestination,
+  minuteMs: number,
+): EscalationStep | null {
+  const levels = snapshotLevels(dest);
+  if (!ev.escalationId || !levels.length) return null;
+  return { eventId: ev.eventId, escalationId: ev.escalationId, sendGroupId: ev.sendGroupId, level: 1, levels, dueAt: ev.firstSeenAt.getTime() + levels[0]!.afterMinutes * minuteMs };
+}
+
+export function nextStep(step: EscalationStep, minuteMs: number): EscalationStep | null {
+  const current = step.levels[step.level - 1];
+  const next = step.levels[step.level];
+  if (!current || !next) return null;
+  const origin = step.dueAt - current.afterMinutes * minuteMs;
+  return { ...step, level: step.level + 1, dueAt: origin + next.afterMinutes * minuteMs };
+}
+
+/** One timer per event, escalation and level: scheduling it twice schedules it once. */
+export const escalationJobId = (s: EscalationStep): string => `esc-${s.eventId}-${s.escalationId}-${s.level}`;
+
+const h8 = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
+export const escalationCardUuid = (s: EscalationStep, openId: string): string => `ev${s.eventId}-x${s.level}-${s.escalationId.slice(0, 8)}-${h8(openId)}`;
+export const escalationNoticeUuid = (s: EscalationStep): string => `ev${s.eventId}-xn${s.level}-${s.escalationId.slice(0, 8)}`;

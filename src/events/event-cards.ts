@@ -1,0 +1,125 @@
+import type { Knex } from 'knex';
+import { alertCard } from '../../cards/alert-card';
+import type { AlertEventView } from '../../cards/alert-parts';
+import type { Card, Person } from '../../cards/card';
+import { digestCard } from '../../cards/digest-card';
+import { escalationCard } from '../../cards/escalation-card';
+import type { Clock } from '../core/clock';
+import { isAppError, type AppError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { isPermanentSendFailure, type CardSender } from '../core/ports';
+import type { OncallService } from '../oncall/roster-service';
+import { loadEvents, loadFiring, type EventRecord } from './event-view';
+import { isDigestCopy, messagesOfEvents, rowsOfMessage, storedForms, type OutboxRow } from './outbox';
+
+export interface EventCardDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  sender: CardSender;
+  oncall: Pick<OncallService, 'oncallNow'>;
+  /** settings.timezone */
+  timezone: string;
+  /** What one escalation "minute" is (settings.alerts.escalationMinuteMs). */
+  escalationMinuteMs: number;
+}
+
+export interface RefreshResult {
+  /** Feishu message ids updated. */
+  patched: string[];
+  /** Feishu refused for good (deleted, older than 14 days): not retried. */
+  refused: string[];
+}
+
+/**
+ * Every card of an alert event, rendered from the database as it is now: the alert card in
+ * the group chat and in private chats, the escalation card, the digest an event is a line of.
+ * Re-rendering is always safe, so anything that changes an event (repeat, resolve, claim,
+ * silence, escalation) just asks for its cards to be refreshed.
+ */
+export class EventCardService {
+  constructor(private readonly d: EventCardDeps) {}
+
+  /** The card for outbox rows sharing one message (several rows: a digest). */
+  async render(rows: OutboxRow[], digest: boolean): Promise<Card | null> {
+    const first = rows[0];
+    if (!first) return null;
+    const records = await loadEvents(this.d.db, rows.map((r) => r.eventId));
+    const now = this.d.clock.now();
+    const withButtons = first.channel !== 'webhook';
+    const timezone = this.d.timezone;
+    if (digest) {
+      const alerts = rows.flatMap((r) => records.get(r.eventId)?.view ?? []);
+      const anyRecord = records.get(first.eventId);
+      return alerts.length ? digestCard({ sendGroupName: anyRecord?.sendGroupName ?? '', alerts, timezone, now, withButtons }) : null;
+    }
+    const rec = records.get(first.eventId);
+    if (!rec) return null;
+    const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now };
+    if (first.channel === 'escalation') {
+      const escalatedAt = first.plannedAt ?? now;
+      const unclaimedMinutes = Math.max(0, Math.floor((escalatedAt.getTime() - rec.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));
+      return escalationCard({ ...facts, level: Math.max(1, rec.view.escalationLevel), unclaimedMinutes, eventUrl: null });
+    }
+    return alertCard({ ...facts, withButtons, eventUrl: null });
+  }
+
+  /** The current card of a message promduty sent for an event; null when it is none of ours. */
+  async forMessage(messageId: string): Promise<Card | null> {
+    const rows = await rowsOfMessage(this.d.db, storedForms(messageId));
+    return this.render(rows, rows.some((r) => isDigestCopy(r.messageId)));
+  }
+
+  /** Firing events (at most `limit`, newest first) and how many fire in all: `/alerts`. */
+  async active(limit: number): Promise<{ events: AlertEventView[]; total: number }> {
+    const { records, total } = await loadFiring(this.d.db, limit);
+    return { events: records.map((r) => r.view), total };
+  }
+
+  /**
+   * Re-renders one message and updates it in Feishu. False when the message is none of ours
+   * or Feishu refused for good; throws when a retry may help.
+   */
+  async refreshMessage(messageId: string): Promise<boolean> {
+    const card = await this.forMessage(messageId);
+    if (!card) return false;
+    try {
+      return await this.d.sender.patch(messageId, card);
+    } catch (e) {
+      if (!isPermanentSendFailure(e)) throw e;
+      this.d.logger.warn({ err: e, messageId }, 'card update refused for good');
+      return false;
+    }
+  }
+
+  /**
+   * Updates every copy of the event's cards now: group, private, escalation, and any digest
+   * it is on. Tries them all, then throws the first error worth a retry, if any.
+   */
+  async refreshEventCards(eventId: number): Promise<RefreshResult> {
+    const out: RefreshResult = { patched: [], refused: [] };
+    let retry: AppError | undefined;
+    for (const messageId of await messagesOfEvents(this.d.db, [eventId])) {
+      try {
+        if (await this.refreshMessage(messageId)) out.patched.push(messageId);
+        else out.refused.push(messageId);
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        retry ??= e;
+      }
+    }
+    if (retry) throw retry;
+    return out;
+  }
+
+  private async oncallOf(rec: EventRecord): Promise<Person | null> {
+    if (rec.oncallGroupId === null) return null;
+    try {
+      return await this.d.oncall.oncallNow(rec.oncallGroupId, this.d.clock.now());
+    } catch (e) {
+      // A card without the mention beats no card.
+      this.d.logger.warn({ err: e, groupId: rec.oncallGroupId }, 'on-call lookup failed');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { AlertBatch } from './webhook';
+
+/**
+ * The work the alert pipeline hands to its queues (BullMQ in production: src/queue/alert-jobs.ts).
+ * The domain decides what to do and records it; these only schedule, so every method may be
+ * called again for the same thing without doing it twice.
+ */
+export interface AlertJobs {
+  /** Queues a notification; `duplicate` when the same one (same key) is already queued. */
+  ingest(batch: AlertBatch, key: string): Promise<{ jobId: string; duplicate: boolean }>;
+  /** Plans the cards of these send groups' waiting events (one run per group at a time). */
+  deliver(sendGroupIds: number[]): Promise<void>;
+  /** Sends planned messages by their uuid (see outbox.ts). */
+  send(uuids: string[]): Promise<void>;
+  /** Re-renders these Feishu messages (debounced per message). */
+  patch(messageIds: string[]): Promise<void>;
+  /** Replies under cards and notices in a send group's chat. */
+  reply(replies: ReplyJob[]): Promise<void>;
+  /** Runs one escalation level after `delayMs`. */
+  escalate(step: EscalationStep, delayMs: number): Promise<void>;
+}
+
+export interface EscalationUser {
+  id: number;
+  name: string;
+  openId: string | null;
+}
+
+/** One level of a send group's escalation, as it was when the event was first notified. */
+export interface EscalationLevelSnapshot {
+  level: number;
+  afterMinutes: number;
+  users: EscalationUser[];
+}
+
+/** A timer's data: which level of which escalation of which event, with the whole chain. */
+export interface EscalationStep {
+  eventId: number;
+  escalationId: string;
+  sendGroupId: number;
+  /** 1-based index into `levels`. */
+  level: number;
+  levels: EscalationLevelSnapshot[];
+  /** When the level is due (epoch ms, the injected clock). */
+  dueAt: number;
+}
+
+/** Messages in a send group's chat that are not an event's card. `uuid` is the Feishu key. */
+export type ReplyJob =
+  | { kind: 'resolved'; uuid: string; eventId: number }
+  | { kind: 'resolved-summary'; uuid: string; eventIds: number[] }
+  | { kind: 'escalated'; uuid: string; eventId: number; level: number; users: EscalationUser[] };

@@ -1,0 +1,114 @@
+import type { Knex } from 'knex';
+import { clip, escLine, formatDuration, mention, type Card } from '../../cards/card';
+import { textCard } from '../../cards/text-card';
+import type { Clock } from '../core/clock';
+import { isAppError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
+import type { CardSender, ReplyContent, SendFailure } from '../core/ports';
+import { toJson } from '../db/knex';
+import type { Destinations } from './destinations';
+import { loadEvents, type EventRecord } from './event-view';
+import type { ReplyJob } from './jobs';
+import { feishuMessageId, isDigestCopy, isPending, rowsOfEvents } from './outbox';
+import type { SendOutcome } from './sender';
+
+export interface NoticeDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  sender: CardSender;
+  destinations: Destinations;
+}
+
+/** `wait`: the card this answers is not posted yet; come back shortly. */
+export type NoticeOutcome = SendOutcome | { status: 'wait' };
+
+/** Where a notice goes: under an event's own card when there is one, else into the chat. */
+interface Where {
+  chatId: string | null;
+  /** The event's single card in the group chat, to reply under. */
+  replyTo: string | null;
+  /** The card is still being posted. */
+  pending: boolean;
+}
+
+const lasted = (r: EventRecord): string =>
+  formatDuration((r.view.resolvedAt ?? r.view.lastSeenAt).getTime() - r.view.firstSeenAt.getTime());
+const what = (r: EventRecord): string => `#${r.view.id} ${escLine(clip(r.view.alertname, 80))}${r.view.target ? ` · ${escLine(clip(r.view.target, 80))}` : ''}`;
+
+/**
+ * The pipeline's messages that are not an event's card: "resolved after 12m" under the card,
+ * one summary when many resolve at once, and who an alert was escalated to.
+ */
+export class NoticeService {
+  constructor(private readonly d: NoticeDeps) {}
+
+  /** The chat the notice lands in (for the per-chat rate limit), or null when there is none. */
+  async target(job: ReplyJob): Promise<string | null> {
+    return (await this.where(job)).chatId;
+  }
+
+  async send(job: ReplyJob, lastAttempt: boolean): Promise<NoticeOutcome> {
+    const where = await this.where(job);
+    if (job.kind === 'resolved' && where.pending) return { status: 'wait' };
+    if (!where.chatId || (job.kind === 'resolved' && !where.replyTo)) return { status: 'gone' };
+    const content = await this.content(job);
+    if (!content) return { status: 'gone' };
+    try {
+      if (where.replyTo) await this.d.sender.reply(where.replyTo, content, job.uuid);
+      else if ('card' in content) await this.d.sender.sendToChat(where.chatId, content.card, job.uuid);
+      else return { status: 'gone' };
+      this.d.metrics.alertNotifications.inc({ channel: 'group', kind: job.kind, outcome: 'sent' });
+      return { status: 'sent' };
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'upstream_failed') throw e;
+      const f = e.details as SendFailure;
+      if (f.retryable && !lastAttempt) return { status: 'retry', afterMs: f.retryAfterMs, error: e };
+      await this.refused(job, e.message, f.feishuCode);
+      return { status: 'refused' };
+    }
+  }
+
+  private async where(job: ReplyJob): Promise<Where> {
+    const eventId = job.kind === 'resolved-summary' ? job.eventIds[0]! : job.eventId;
+    const groupId = (await this.d.db('alert_events').where({ id: eventId }).first('send_group_id'))?.send_group_id;
+    const chatId = groupId == null ? null : ((await this.d.destinations.forGroup(groupId)).dest?.feishuChatId ?? null);
+    if (job.kind === 'resolved-summary') return { chatId, replyTo: null, pending: false };
+    const row = (await rowsOfEvents(this.d.db, [eventId])).find((r) => r.channel === 'group' && r.receiveId === chatId);
+    const single = row && !isDigestCopy(row.messageId) ? feishuMessageId(row.messageId) : null;
+    return { chatId, replyTo: single, pending: isPending(row?.messageId ?? null) };
+  }
+
+  private async content(job: ReplyJob): Promise<ReplyContent | null> {
+    const ids = job.kind === 'resolved-summary' ? job.eventIds : [job.eventId];
+    const records = [...(await loadEvents(this.d.db, ids)).values()];
+    const first = records[0];
+    if (!first) return null;
+    switch (job.kind) {
+      case 'resolved':
+        return { text: `✅ Resolved after ${lasted(first)}: #${first.view.id} ${first.view.alertname}` };
+      case 'resolved-summary':
+        return { card: this.summary(records) };
+      case 'escalated': {
+        const people = job.users.map((u) => mention(u)).join(' ') || 'nobody (no one at this level has a Feishu account)';
+        const markdown = `${what(first)} was not claimed: escalated to ${people} (level ${job.level}).`;
+        return { card: textCard({ title: `Escalated: ${first.view.alertname}`, markdown, template: 'carmine', subtitle: first.sendGroupName }) };
+      }
+    }
+  }
+
+  private summary(records: EventRecord[]): Card {
+    const lines = records.map((r) => `✅ **${what(r)}** · lasted ${lasted(r)}`);
+    return textCard({ title: `${records.length} alerts resolved`, markdown: lines.join('\n'), template: 'green', subtitle: records[0]!.sendGroupName });
+  }
+
+  private async refused(job: ReplyJob, reason: string, feishuCode: number | null): Promise<void> {
+    this.d.metrics.alertNotifications.inc({ channel: 'group', kind: job.kind, outcome: 'failed' });
+    this.d.logger.warn({ uuid: job.uuid, kind: job.kind, feishuCode, reason }, 'notice not delivered');
+    const ids = job.kind === 'resolved-summary' ? job.eventIds : [job.eventId];
+    const detail = toJson({ channel: 'group', kind: job.kind, feishuCode, reason: clip(reason, 300) });
+    await this.d.db('event_timeline').insert(ids.map((id) => ({ event_id: id, kind: 'notify_failed', actor: 'promduty', detail, at: this.d.clock.now() })));
+  }
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
+
+/**
+ * `alert_event_messages` is the outbox of the alert pipeline: one row per event, channel and
+ * recipient, whose `message_id` says where that copy stands:
+ *
+ *   pending:<uuid>   planned, not yet confirmed sent. `uuid` is the send's Feishu idempotency
+ *                    key, so sending it again after a crash posts nothing twice.
+ *   om_…             the app bot's card for this event alone.
+ *   digest:om_…      the event is one line of a digest card shared with other events.
+ *   sent:<ms>        posted to a custom bot (which returns no id and cannot be updated).
+ *   NULL             Feishu refused it for good (the reason is on the event: notify_error).
+ *
+ * Rows are written in the same transaction as the decision to notify, so a crash between
+ * deciding and sending loses nothing: the pending rows are found and sent again.
+ */
+export type Channel = 'group' | 'private' | 'webhook' | 'escalation';
+
+const PENDING = 'pending:';
+const DIGEST = 'digest:';
+const SENT = 'sent:';
+
+export const pendingMessageId = (uuid: string): string => PENDING + uuid;
+export const digestMessageId = (messageId: string): string => DIGEST + messageId;
+export const webhookSentId = (at: Date): string => SENT + at.getTime();
+export const isPending = (stored: string | null): boolean => stored?.startsWith(PENDING) ?? false;
+export const uuidOfPending = (stored: string): string => stored.slice(PENDING.length);
+
+/** The Feishu message id a stored value stands for; null when it is no updatable message. */
+export function feishuMessageId(stored: string | null): string | null {
+  if (!stored) return null;
+  if (stored.startsWith(DIGEST)) return stored.slice(DIGEST.length);
+  return stored.startsWith('om_') ? stored : null;
+}
+
+export const isDigestCopy = (stored: string | null): boolean => stored?.startsWith(DIGEST) ?? false;
+
+/** The stored values a Feishu message id may appear as (alone, or as a digest). */
+export const storedForms = (messageId: string): string[] => [messageId, digestMessageId(messageId)];
+
+/** Custom bots are keyed by their URL, which is longer than the column and a secret of sorts. */
+export const webhookReceiveId = (url: string): string => `hook:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
+
+export interface OutboxRow {
+  eventId: number;
+  channel: Channel;
+  receiveId: string;
+  messageId: string | null;
+  /** When the copy was planned (set when read from the database). */
+  plannedAt?: Date;
+}
+
+const COLUMNS = ['event_id', 'channel', 'receive_id', 'message_id', 'updated_at'];
+const toOutboxRow = (r: any): OutboxRow => ({ eventId: r.event_id, channel: r.channel, receiveId: r.receive_id, messageId: r.message_id, plannedAt: r.updated_at });
+
+export async function rowsOfEvents(db: Db, eventIds: number[]): Promise<OutboxRow[]> {
+  if (!eventIds.length) return [];
+  return (await db('alert_event_messages').whereIn('event_id', eventIds).select(COLUMNS)).map(toOutboxRow);
+}
+
+/** The rows one stored message_id value stands for (a digest: one per event on it). */
+export async function rowsOfMessage(db: Db, stored: string[]): Promise<OutboxRow[]> {
+  return (await db('alert_event_messages').whereIn('message_id', stored).orderBy('event_id').select(COLUMNS)).map(toOutboxRow);
+}
+
+/** Plans sends: each row's message_id becomes its pending uuid (replacing an earlier copy's id). */
+export async function writePending(trx: Knex.Transaction, rows: OutboxRow[], at: Date): Promise<void> {
+  if (!rows.length) return;
+  await trx('alert_event_messages')
+    .insert(rows.map((r) => ({ event_id: r.eventId, channel: r.channel, receive_id: r.receiveId, message_id: r.messageId, created_at: at, updated_at: at })))
+    .onConflict(['event_id', 'channel', 'receive_id'])
+    .merge(['message_id', 'updated_at']);
+}
+
+/** The send group an event belongs to (null: none, or no such event). */
+export async function groupOfEvent(db: Db, eventId: number): Promise<number | null> {
+  return (await db('alert_events').where({ id: eventId }).first('send_group_id'))?.send_group_id ?? null;
+}
+
+/** Every pending send of a send group's events (distinct uuids, oldest first). */
+export async function pendingUuidsOfGroup(db: Db, sendGroupId: number): Promise<string[]> {
+  const rows = await db('alert_event_messages as m')
+    .join('alert_events as e', 'e.id', 'm.event_id')
+    .where('e.send_group_id', sendGroupId)
+    .where('m.message_id', 'like', `${PENDING}%`)
+    .groupBy('m.message_id')
+    .orderByRaw('MIN(m.id)')
+    .select('m.message_id');
+  return rows.map((r: any) => uuidOfPending(r.message_id));
+}
+
+/** Pending messages per `${channel}:${receiveId}` of these recipients, whichever send group planned them. */
+export async function backlogOf(db: Db, recipients: [Channel, string][]): Promise<Map<string, number>> {
+  if (!recipients.length) return new Map();
+  const rows = await db('alert_event_messages')
+    .where('message_id', 'like', `${PENDING}%`)
+    .whereIn(['channel', 'receive_id'], recipients)
+    .groupBy('channel', 'receive_id')
+    .select('channel', 'receive_id', db.raw('COUNT(DISTINCT message_id) AS n'));
+  return new Map(rows.map((r: any) => [`${r.channel}:${r.receive_id}`, Number(r.n)]));
+}
+
+/** The real (updatable) Feishu messages showing these events, each once. */
+export async function messagesOfEvents(db: Db, eventIds: number[]): Promise<string[]> {
+  const rows = await rowsOfEvents(db, eventIds);
+  return [...new Set(rows.filter((r) => r.channel !== 'webhook').flatMap((r) => feishuMessageId(r.messageId) ?? []))];
+}

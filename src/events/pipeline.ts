@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
+import type { CardSender, WebhookBotSender } from '../core/ports';
+import type { OncallService } from '../oncall/roster-service';
+import { DeliveryService } from './delivery';
+import { Destinations } from './destinations';
+import { EscalationService } from './escalation';
+import { EventCardService } from './event-cards';
+import { AlertIngest } from './ingest';
+import type { AlertJobs } from './jobs';
+import { NoticeService } from './notices';
+import { AlertProcessor } from './processing';
+import { OutboxSender } from './sender';
+
+export interface PipelineDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  sender: CardSender;
+  webhookBot: WebhookBotSender;
+  oncall: Pick<OncallService, 'oncallNow'>;
+  jobs: AlertJobs;
+  settings: {
+    timezone: string;
+    alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
+  };
+}
+
+/** The alert pipeline's services, wired once (main.ts) and shared by the HTTP app and the workers. */
+export function alertPipeline(d: PipelineDeps) {
+  const { alerts } = d.settings;
+  const destinations = new Destinations(d.db);
+  const cards = new EventCardService({ ...d, timezone: d.settings.timezone, escalationMinuteMs: alerts.escalationMinuteMs });
+  return {
+    destinations,
+    cards,
+    ingest: new AlertIngest(d),
+    processor: new AlertProcessor({ ...d, destinations, dedupWindowMs: alerts.dedupWindowMs }),
+    delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),
+    outbox: new OutboxSender({ ...d, cards, destinations }),
+    notices: new NoticeService({ ...d, destinations }),
+    escalation: new EscalationService({ ...d, minuteMs: alerts.escalationMinuteMs }),
+  };
+}
+
+export type AlertPipeline = ReturnType<typeof alertPipeline>;

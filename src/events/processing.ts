@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
+import type { Destinations } from './destinations';
+import { applyBatch, type Applied, type PreparedAlert } from './event-store';
+import type { AlertJobs } from './jobs';
+import { messagesOfEvents } from './outbox';
+import type { Change } from './transition';
+import type { AlertBatch, BatchAlert } from './webhook';
+
+export interface ProcessorDeps {
+  db: Knex;
+  logger: Logger;
+  metrics: Metrics;
+  destinations: Destinations;
+  jobs: AlertJobs;
+  /** settings.alerts.dedupWindowMs */
+  dedupWindowMs: number;
+}
+
+export interface ProcessResult {
+  events: number;
+  changes: Partial<Record<Change, number>>;
+  /** Alerts stored without anywhere to send them (no such send group, no default). */
+  undeliverable: number;
+}
+
+const ALERTNAME_MAX = 200;
+const newEscalationId = (): string => randomBytes(8).toString('hex');
+const ruleIdOf = (a: BatchAlert): number | null => (/^[1-9]\d{0,9}$/.test(a.labels.rule_id ?? '') ? Number(a.labels.rule_id) : null);
+
+/**
+ * The worker side of the webhook: one notification → its events (idempotent, one
+ * transaction) → the follow-up work. Delivery is asked of every send group the notification
+ * touched even when nothing changed: a run after a crash between commit and enqueue then
+ * still delivers, and a delivery with nothing waiting costs one query.
+ */
+export class AlertProcessor {
+  constructor(private readonly d: ProcessorDeps) {}
+
+  async process(batch: AlertBatch): Promise<ProcessResult> {
+    if (batch.truncatedAlerts > 0) {
+      this.d.logger.warn({ groupKey: batch.groupKey, truncated: batch.truncatedAlerts }, 'Alertmanager truncated this notification (max_alerts)');
+    }
+    const prepared = await this.prepare(batch.alerts);
+    const applied = await applyBatch(this.d.db, prepared, {
+      receivedAt: new Date(batch.receivedAt),
+      dedupWindowMs: this.d.dedupWindowMs,
+      newEscalationId,
+    });
+    const changes: Partial<Record<Change, number>> = {};
+    for (const a of applied) {
+      changes[a.decision.change] = (changes[a.decision.change] ?? 0) + 1;
+      this.d.metrics.alertEvents.inc({ change: a.decision.change });
+    }
+    const undeliverable = applied.filter((a) => a.sendGroupId === null);
+    if (undeliverable.length) {
+      this.d.logger.warn(
+        { groupKey: batch.groupKey, events: undeliverable.map((a) => a.eventId) },
+        'alerts stored but not sent: no such send group and no default send group',
+      );
+    }
+    await this.followUp(applied);
+    return { events: applied.length, changes, undeliverable: undeliverable.length };
+  }
+
+  private async prepare(alerts: BatchAlert[]): Promise<PreparedAlert[]> {
+    const known = await this.d.destinations.knownRules(alerts.flatMap((a) => ruleIdOf(a) ?? []));
+    return Promise.all(
+      alerts.map(async (alert) => {
+        const route = await this.d.destinations.forLabel(alert.labels.send_group);
+        const ruleId = ruleIdOf(alert);
+        const escalation = route.dest?.escalation;
+        return {
+          alert,
+          alertname: Array.from(alert.labels.alertname ?? '').slice(0, ALERTNAME_MAX).join(''),
+          severity: alert.labels.severity?.slice(0, 32) ?? null,
+          ruleId: ruleId !== null && known.has(ruleId) ? ruleId : null,
+          sendGroupId: route.dest?.sendGroupId ?? null,
+          repeatIntervalMs: route.repeatIntervalMs,
+          escalates: Boolean(escalation?.enabled && escalation.levels.length),
+        };
+      }),
+    );
+  }
+
+  private async followUp(applied: Applied[]): Promise<void> {
+    const groups = [...new Set(applied.flatMap((a) => a.sendGroupId ?? []))];
+    await this.d.jobs.deliver(groups);
+    const refresh = applied.filter((a) => a.decision.refresh).map((a) => a.eventId);
+    if (refresh.length) await this.d.jobs.patch(await messagesOfEvents(this.d.db, refresh));
+  }
+}

@@ -1,0 +1,47 @@
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { httpSilences } from '../alertmanager/silences';
+import type { ChatDeps } from '../chat/types';
+import type { Settings } from '../config/settings';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { EventActions } from '../events/actions';
+import { bullAlertJobs } from '../queue/alert-jobs';
+import { queueChatJobs } from '../queue/chat-jobs';
+import type { Queues } from '../queue/queues';
+import { createFeishuDispatcher } from './dispatcher';
+import type { FeishuReceiver } from './receiver';
+
+export interface ChatOpsOptions {
+  settings: Settings;
+  db: Knex;
+  redis: Redis;
+  queues: Queues;
+  clock: Clock;
+  logger: Logger;
+  /** The services commands call (main.ts's service bag fits). */
+  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'publicUrl' | 'events'>;
+}
+
+export interface ChatOps {
+  chat: ChatDeps;
+  dispatcher: lark.EventDispatcher;
+  receiver: FeishuReceiver;
+}
+
+/** Wires ChatOps: event actions, chat deps, the Feishu dispatcher and receiver; commands and notices run as jobs. */
+export function chatOps(o: ChatOpsOptions): ChatOps {
+  const jobs = queueChatJobs(o.queues, o.db, bullAlertJobs(o.queues, o.settings.alerts.dedupWindowMs));
+  const chat: ChatDeps = {
+    ...o.services,
+    clock: o.clock,
+    logger: o.logger,
+    timezone: o.settings.timezone,
+    publicUrl: o.settings.publicUrl,
+    events: new EventActions({ db: o.db, clock: o.clock, silences: httpSilences(), afterChange: jobs.afterChange }),
+  };
+  const secrets = { encryptKey: o.settings.feishu.encryptKey, verificationToken: o.settings.feishu.verificationToken };
+  const dispatcher = createFeishuDispatcher(secrets, { redis: o.redis, logger: o.logger, chat, enqueueMessage: jobs.enqueueMessage });
+  return { chat, dispatcher, receiver: { dispatcher, secrets, clock: o.clock, logger: o.logger } };
+}

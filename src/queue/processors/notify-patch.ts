@@ -1,0 +1,21 @@
+import { isAppError } from '../../core/errors';
+import type { SendFailure } from '../../core/ports';
+import { NOTIFY_PATCH } from '../alert-jobs';
+import type { WorkerContext } from '../context';
+import type { Processor } from '../processor';
+import { putBack } from '../put-back';
+
+/** Re-renders one Feishu message from the database (an alert card, escalation card or digest). */
+export const notifyPatchProcessor: Processor<WorkerContext, { messageId: string }> = {
+  queue: 'notify',
+  name: NOTIFY_PATCH,
+  handle: async (job, ctx, token) => {
+    try {
+      return await ctx.alerts.cards.refreshMessage(job.data.messageId);
+    } catch (e) {
+      const wait = isAppError(e) ? (e.details as Partial<SendFailure> | null)?.retryAfterMs : null;
+      if (wait != null) return putBack(job, token, wait);
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,156 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecipientRateLimit } from '../../src/feishu/rate-limit';
+import { cards, HOOK_SECRET, HOOK_TOKEN, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, titleOf, webhookBody, type AlertTestApp } from '../support/alerts';
+
+describe('alert delivery to Feishu', () => {
+  let a: AlertTestApp;
+  before(async () => {
+    a = await startAlertApp();
+  });
+  after(() => a.close());
+
+  const event = (alertname: string) => a.t.app.db('alert_events').where({ alertname }).first();
+  const sendCalls = (receiveId: string) => a.feishu.calls.filter((c) => c.path === '/open-apis/im/v1/messages' && c.body?.receive_id === receiveId);
+
+  test('firing: card in the chat @ the person on call, a private card, the custom bot signed without buttons', async () => {
+    const hookUrl = `${a.feishu.url}/open-apis/bot/v2/hook/${HOOK_TOKEN}`;
+    const sg = await sendGroup(a, 'web', { webhookUrl: hookUrl, webhookSecret: HOOK_SECRET });
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'DiskFull', severity: 'warning' }]));
+    await settled(a.t);
+    const [group] = cards(a.feishu, sg.chat);
+    assert.equal(titleOf(group!), 'DiskFull');
+    assert.equal(templateOf(group!), 'orange');
+    assert.match(textOf(group!), /<at id=ou_alice><\/at>/);
+    assert.match(textOf(group!), /"a":"claim"/, 'the app bot card has buttons');
+    const e = await event('DiskFull');
+    assert.equal(group!.uuid?.startsWith(`ev${e.id}-g1-`), true);
+    assert.equal(cards(a.feishu, 'ou_alice').filter((m) => titleOf(m) === 'DiskFull').length, 1);
+    const [hook] = a.feishu.messagesFor(`hook:${HOOK_TOKEN}`);
+    assert.ok(hook, 'the custom bot got the card (its signature checked by the sandbox)');
+    assert.doesNotMatch(JSON.stringify(hook.content), /"a":"claim"/);
+    assert.match(JSON.stringify(hook.content), /\/claim \d+/, 'a command instead of buttons');
+    const rows = await a.t.app.db('alert_event_messages').where({ event_id: e.id }).orderBy('channel');
+    assert.deepEqual(rows.map((r: any) => [r.channel, r.message_id.slice(0, 3)]), [['group', 'om_'], ['private', 'om_'], ['webhook', 'sen']]);
+
+    // Resolved: the app bot's cards turn green in place, a reply says how long; the custom bot gets a new (green) card.
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'DiskFull', severity: 'warning', status: 'resolved', endsAt: '2026-01-05T01:12:30Z', fingerprint: e.fingerprint }]));
+    await settled(a.t);
+    assert.equal(cards(a.feishu, sg.chat).length, 1);
+    assert.equal(templateOf(cards(a.feishu, sg.chat)[0]!), 'green');
+    assert.equal(templateOf(cards(a.feishu, 'ou_alice').find((m) => titleOf(m) === 'DiskFull')!), 'green');
+    const reply = a.feishu.messagesFor(sg.chat).find((m) => m.parent_id === group!.message_id);
+    assert.match(reply?.content.text ?? '', /Resolved after 12m 29s/);
+    const hooks = a.feishu.messagesFor(`hook:${HOOK_TOKEN}`);
+    assert.deepEqual(hooks.map((m) => m.content.header.template), ['orange', 'green']);
+  });
+
+  test('a repeat updates the card in place (new value, count) and posts nothing new', async () => {
+    const sg = await sendGroup(a, 'repeat');
+    const fingerprint = 'aaaa00001111';
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Load', fingerprint, annotations: { summary: 'load high', description_value: '3.1' } }]));
+    await settled(a.t);
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Load', fingerprint, annotations: { summary: 'load high', description_value: '7.9' } }]));
+    await settled(a.t);
+    const group = cards(a.feishu, sg.chat);
+    assert.equal(group.length, 1, 'no new post');
+    assert.match(textOf(group[0]!), /7\.9/);
+    assert.ok(group[0]!.updated_at > group[0]!.created_at, 'patched');
+    const e = await event('Load');
+    assert.equal(e.repeat_count, 1);
+    assert.deepEqual(await a.t.app.db('event_timeline').where({ event_id: e.id }).orderBy('id').pluck('kind'), ['fired', 'notified', 'notified', 'repeated']);
+  });
+
+  test('Feishu answering 429 then 200: delivered once, after the reset time', async () => {
+    const sg = await sendGroup(a, 'limited', { notifyOncallPrivate: false });
+    a.feishu.failNext('send', { status: 429, rateLimitResetSeconds: 2 });
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Slow' }]));
+    await a.feishu.waitFor(() => cards(a.feishu, sg.chat).length === 1, 10_000);
+    await settled(a.t);
+    const calls = sendCalls(sg.chat);
+    assert.equal(calls.length, 2);
+    assert.ok(calls[1]!.at - calls[0]!.at >= 2000, `retried after ${calls[1]!.at - calls[0]!.at} ms`);
+    assert.equal(cards(a.feishu, sg.chat).length, 1);
+    assert.equal((await event('Slow')).notify_error, null);
+  });
+
+  test('a permanent refusal (bot not in the chat) is recorded on the event and not retried', async () => {
+    const sg = await sendGroup(a, 'nobot', { notifyOncallPrivate: false });
+    a.feishu.failNext('send', { code: 230002 });
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Orphan' }]));
+    await settled(a.t);
+    const e = await event('Orphan');
+    assert.match(e.notify_error, /230002|outside the group/);
+    const failed = await a.t.app.db('event_timeline').where({ event_id: e.id, kind: 'notify_failed' }).first();
+    assert.equal(failed.detail.feishuCode ?? JSON.parse(failed.detail).feishuCode, 230002);
+    assert.equal((await a.t.app.db('alert_event_messages').where({ event_id: e.id }).first()).message_id, null);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sendCalls(sg.chat).length, 1, 'one try only');
+    assert.match((await a.t.api('GET', '/metrics')).body, /promduty_alert_notifications_total\{channel="group",kind="card",outcome="failed"\} 1/);
+  });
+
+  test('an alert storm for one chat folds into one digest card listing every event', async () => {
+    const sg = await sendGroup(a, 'storm');
+    const alerts = Array.from({ length: 60 }, (_, i) => ({ sendGroup: sg.id, name: 'NodeDown', instance: `10.1.0.${i}:9100` }));
+    await postWebhook(a.t, webhookBody(alerts));
+    await settled(a.t);
+    const ids = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).pluck('id')) as number[];
+    assert.equal(ids.length, 60);
+    for (const receiver of [sg.chat, 'ou_alice']) {
+      const digests = cards(a.feishu, receiver).filter((m) => /Alert digest/.test(JSON.stringify(m.content.header)));
+      assert.equal(digests.length, 1, receiver);
+      const text = digests.map(textOf).join('\n');
+      for (const id of ids) assert.match(text, new RegExp(`#${id} `), `event ${id} listed for ${receiver}`);
+    }
+    assert.equal(cards(a.feishu, sg.chat).length, 1, 'no single cards besides the digest');
+    const stored = await a.t.app.db('alert_event_messages').whereIn('event_id', ids).where({ channel: 'group' }).pluck('message_id');
+    assert.equal(new Set(stored).size, 1);
+    assert.ok(stored.every((m: string) => m.startsWith('digest:om_')));
+
+    // They all resolve: the digest turns green; digest lines get no reply each.
+    const fps: string[] = await a.t.app.db('alert_events').where({ send_group_id: sg.id }).orderBy('id').pluck('fingerprint');
+    await postWebhook(a.t, webhookBody(alerts.map((x, i) => ({ ...x, status: 'resolved', endsAt: '2026-01-05T01:05:00Z', fingerprint: fps[i] }))));
+    await settled(a.t);
+    const after = cards(a.feishu, sg.chat);
+    assert.equal(after.length, 1);
+    assert.ok(after.every((m) => templateOf(m) === 'green'));
+    assert.equal(a.feishu.messagesFor(sg.chat).filter((m) => m.parent_id).length, 0);
+  });
+
+  test('a storm arriving as many notifications is folded as it comes', async () => {
+    const sg = await sendGroup(a, 'burst', { notifyOncallPrivate: false });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Burst', instance: `10.3.0.${i}:9100` }]))));
+    await settled(a.t);
+    const ids = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).pluck('id')) as number[];
+    const messages = cards(a.feishu, sg.chat);
+    assert.ok(messages.length < 30, `${messages.length} messages for 60 alerts`);
+    const text = messages.map(textOf).join('\n');
+    for (const id of ids) assert.equal(text.match(new RegExp(`#${id} `, 'g'))?.length, 1, `event ${id} on exactly one message`);
+  });
+
+  test('the per-recipient limit: 5 messages a second to one chat, shared by every worker through Redis', async () => {
+    const limit = new RecipientRateLimit(a.t.app.redis);
+    const waits = await Promise.all(Array.from({ length: 12 }, () => limit.waitMs('oc_limit_test')));
+    assert.equal(waits.filter((w) => w === 0).length, 5);
+    assert.ok(waits.filter((w) => w > 0).every((w) => w <= 1000));
+    assert.equal(await limit.waitMs('oc_another_chat'), 0, 'each chat has its own budget');
+  });
+
+  test('many single cards resolving at once: each card turns green, one summary instead of a reply each', async () => {
+    const sg = await sendGroup(a, 'calm', { notifyOncallPrivate: false });
+    const alerts = Array.from({ length: 8 }, (_, i) => ({ sendGroup: sg.id, name: 'Flap', instance: `10.2.0.${i}:9100`, fingerprint: `beef${i}000` }));
+    for (const x of alerts) {
+      await postWebhook(a.t, webhookBody([x]));
+      await settled(a.t);
+    }
+    assert.equal(cards(a.feishu, sg.chat).length, 8);
+    await postWebhook(a.t, webhookBody(alerts.map((x) => ({ ...x, status: 'resolved', endsAt: '2026-01-05T01:00:30.5Z' }))));
+    await settled(a.t);
+    const all = a.feishu.messagesFor(sg.chat);
+    assert.equal(all.filter((m) => m.parent_id).length, 0, 'no reply per card');
+    const summary = all.find((m) => titleOf(m) === '8 alerts resolved');
+    assert.ok(summary, all.map(titleOf).join(', '));
+    assert.equal((textOf(summary).match(/lasted 30s/g) ?? []).length, 8);
+    assert.equal(all.filter((m) => titleOf(m) === 'Flap' && templateOf(m) === 'green').length, 8);
+  });
+});

@@ -1,0 +1,105 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Queue } from 'bullmq';
+import { cancelEscalation } from '../../src/events/escalation';
+import { cards, postWebhook, sendGroup, settled, startAlertApp, textOf, titleOf, webhookBody, type AlertTestApp } from '../support/alerts';
+import { REDIS_URL } from '../support/env';
+import { waitFor } from '../support/processes';
+
+// One escalation "minute" is 300 ms here.
+const MINUTE = 300;
+
+describe('escalation', () => {
+  let a: AlertTestApp;
+  let escalation: Queue;
+  let fast: { id: number; chat: string };
+  let slow: { id: number; chat: string };
+  before(async () => {
+    a = await startAlertApp({ env: { ESCALATION_MINUTE_MS: String(MINUTE) } });
+    escalation = new Queue('escalation', { connection: { url: REDIS_URL }, prefix: a.t.app.settings.redisPrefix });
+    const levels = (...l: [number, number][]) => ({ enabled: true, levels: l.map(([afterMinutes, user]) => ({ afterMinutes, userIds: [user] })) });
+    fast = await sendGroup(a, 'esc-fast', { escalation: levels([1, a.users.bob], [3, a.users.carol]) });
+    slow = await sendGroup(a, 'esc-slow', { escalation: levels([5, a.users.bob]) });
+  });
+  after(async () => {
+    await escalation.close();
+    await a.close();
+  });
+
+  const event = (alertname: string) => a.t.app.db('alert_events').where({ alertname }).first();
+  const escalatedCards = (openId: string, alertname: string) => cards(a.feishu, openId).filter((m) => titleOf(m) === `Escalated: ${alertname}`);
+  /** Fires an alert in the slow group and waits until its escalation timer is set. */
+  const fireSlow = async (alertname: string) => {
+    await postWebhook(a.t, webhookBody([{ sendGroup: slow.id, name: alertname, fingerprint: `f${alertname}` }]));
+    const e = await waitFor(`${alertname} stored`, () => event(alertname), 5000, 20);
+    await waitFor(`${alertname} timer`, async () => (await escalation.getJob(`esc-${e.id}-${e.escalation_id}-1`)) !== undefined, 5000, 20);
+    return e;
+  };
+  /** Waits until the level-1 timer of `e` is past due and handled. */
+  const pastDue = async (e: any) => {
+    const job = await escalation.getJob(`esc-${e.id}-${e.escalation_id}-1`);
+    assert.ok(job);
+    await waitFor('the timer to run', async () => (await job.getState()) === 'completed', 10_000, 50);
+  };
+
+  test('unclaimed: level 1 after its delay (private card, the group told), then level 2', async () => {
+    await postWebhook(a.t, webhookBody([{ sendGroup: fast.id, name: 'CpuHot' }]));
+    await a.feishu.waitFor(() => escalatedCards('ou_bob', 'CpuHot').length === 1, 5000);
+    let e = await event('CpuHot');
+    const firstSeen = e.first_seen_at.getTime();
+    const bobCard = escalatedCards('ou_bob', 'CpuHot')[0]!;
+    assert.ok(bobCard.created_at - firstSeen >= MINUTE, `escalated ${bobCard.created_at - firstSeen} ms after first seen`);
+    assert.match(textOf(bobCard), /Escalated to you\*\* \(level 1\)/);
+    assert.match(textOf(bobCard), /"a":"claim"/);
+    const [groupCard] = cards(a.feishu, fast.chat);
+    await a.feishu.waitFor(() => a.feishu.messagesFor(fast.chat).some((m) => m.parent_id === groupCard!.message_id));
+    const notice = a.feishu.messagesFor(fast.chat).find((m) => m.parent_id === groupCard!.message_id)!;
+    assert.match(textOf(notice), /escalated to <at id=ou_bob><\/at> \(level 1\)/);
+
+    await a.feishu.waitFor(() => escalatedCards('ou_carol', 'CpuHot').length === 1, 5000);
+    assert.ok(escalatedCards('ou_carol', 'CpuHot')[0]!.created_at - firstSeen >= 3 * MINUTE);
+    await settled(a.t);
+    e = await event('CpuHot');
+    assert.equal(e.escalation_level, 2);
+    const escalated = await a.t.app.db('event_timeline').where({ event_id: e.id, kind: 'escalated' }).orderBy('id');
+    assert.equal(escalated.length, 2);
+    assert.match(textOf(cards(a.feishu, fast.chat)[0]!), /Escalated:\*\* level 2/, 'the alert card shows the level');
+    const text = (await a.t.api('GET', '/metrics')).body as string;
+    assert.match(text, /promduty_escalations_total\{outcome="escalated"\} 2/);
+    assert.match(text, /promduty_escalation_lateness_seconds_count 2/);
+  });
+
+  test('claimed before the timer (claimed_by set, escalation cancelled): the timer does nothing', async () => {
+    const e = await fireSlow('Claimed');
+    await a.t.app.db.transaction(async (trx) => {
+      await trx('alert_events').where({ id: e.id }).update({ claimed_by: a.users.alice, claimed_at: new Date() });
+      assert.equal(await cancelEscalation(trx, e.id), true);
+      assert.equal(await cancelEscalation(trx, e.id), false, 'nothing left to cancel');
+    });
+    await pastDue(e);
+    assert.equal((await event('Claimed')).escalation_level, 0);
+    assert.equal(escalatedCards('ou_bob', 'Claimed').length, 0);
+    assert.equal((await a.t.app.db('event_timeline').where({ event_id: e.id, kind: 'escalated' })).length, 0);
+  });
+
+  test('resolved before the timer: nothing', async () => {
+    const e = await fireSlow('GoneAway');
+    await postWebhook(a.t, webhookBody([{ sendGroup: slow.id, name: 'GoneAway', fingerprint: 'fGoneAway', status: 'resolved', endsAt: '2026-01-05T01:01:00Z' }]));
+    await waitFor('resolved', async () => (await event('GoneAway')).status === 'resolved', 5000, 20);
+    await pastDue(e);
+    assert.equal((await event('GoneAway')).escalation_level, 0);
+    assert.equal(escalatedCards('ou_bob', 'GoneAway').length, 0);
+  });
+
+  test('a stale timer (the event has another escalation id now) does nothing; silenced events neither', async () => {
+    const stale = await fireSlow('Replaced');
+    await a.t.app.db('alert_events').where({ id: stale.id }).update({ escalation_id: 'another-one' });
+    const silenced = await fireSlow('Hushed');
+    await a.t.app.db('alert_events').where({ id: silenced.id }).update({ silenced_until: new Date(Date.now() + 3_600_000), silence_id: 's1' });
+    await pastDue(stale);
+    await pastDue(silenced);
+    assert.equal(escalatedCards('ou_bob', 'Replaced').length + escalatedCards('ou_bob', 'Hushed').length, 0);
+    assert.equal((await event('Replaced')).escalation_level, 0);
+    assert.match((await a.t.api('GET', '/metrics')).body, /promduty_escalations_total\{outcome="stale"\} 4/);
+  });
+});

@@ -1,0 +1,119 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { parseWebhook, toBatch } from '../../src/events/webhook';
+import { ALERT_BATCH } from '../../src/queue/alert-jobs';
+import { cards, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, webhookBody, type AlertTestApp } from '../support/alerts';
+import { REDIS_URL } from '../support/env';
+
+const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/alertmanager-0.25/${name}.json`, 'utf8'));
+
+describe('the Alertmanager webhook', () => {
+  let a: AlertTestApp;
+  before(async () => {
+    a = await startAlertApp();
+  });
+  after(() => a.close());
+
+  const events = () => a.t.app.db('alert_events').orderBy('id');
+
+  test('needs the webhook bearer token (not the admin one)', async () => {
+    const body = webhookBody([{}]);
+    for (const token of [null, 'wrong-token-123', 'test-api-token']) {
+      const r = await postWebhook(a.t, body, token);
+      assert.equal(r.status, 401, String(token));
+      assert.equal(r.body.error.code, 'unauthorized');
+    }
+    assert.equal((await events()).length, 0);
+  });
+
+  test('a bad body is a 400 naming the field; a body over the limit is a 413', async () => {
+    const body = webhookBody([{}]);
+    (body.alerts[0] as any).startsAt = 'soon';
+    const bad = await postWebhook(a.t, body);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.details[0].path, 'alerts[0].startsAt');
+    assert.match(bad.body.error.message, /alerts\[0\]\.startsAt/);
+    assert.equal((await postWebhook(a.t, '{"version":')).status, 400);
+    const huge = webhookBody(Array.from({ length: 3000 }, () => ({ annotations: { description: 'x'.repeat(400) } })));
+    const tooBig = await postWebhook(a.t, huge);
+    assert.equal(tooBig.status, 413);
+    assert.equal(tooBig.body.error.code, 'payload_too_large');
+  });
+
+  test('no default send group and an unknown send_group: the event is stored, nothing is sent', async () => {
+    const r = await postWebhook(a.t, webhookBody([{ sendGroup: 999, name: 'Lonely' }]));
+    assert.equal(r.status, 200);
+    await settled(a.t);
+    const [e] = await a.t.app.db('alert_events').where({ alertname: 'Lonely' });
+    assert.equal(e.send_group_id, null);
+    assert.equal(e.status, 'firing');
+    assert.equal((await a.t.app.db('alert_event_messages').where({ event_id: e.id })).length, 0);
+    assert.equal(a.feishu.messages().length, 0);
+  });
+
+  test('real Alertmanager 0.25 bodies: unknown send_group "7" goes to the default group; resolve turns the card green', async () => {
+    const def = await sendGroup(a, 'default', { isDefault: true });
+    for (const name of ['webhook-firing-a', 'webhook-firing-b']) assert.equal((await postWebhook(a.t, fixture(name))).status, 200);
+    await a.feishu.waitFor(() => cards(a.feishu, def.chat).length === 2 && cards(a.feishu, 'ou_alice').length === 2);
+    assert.equal((await postWebhook(a.t, fixture('webhook-resolved-b'))).status, 200);
+    await settled(a.t);
+
+    const rows = await a.t.app.db('alert_events').where({ alertname: 'HostDown' }).orderBy('id');
+    assert.deepEqual(
+      rows.map((e: any) => [e.fingerprint, e.status, e.send_group_id, e.rule_id, e.severity]),
+      [
+        ['2894c2828995debf', 'firing', def.id, null, 'critical'],
+        ['99a2bec46821f570', 'resolved', def.id, null, 'critical'],
+      ],
+    );
+    assert.equal(rows[1].ends_at.toISOString(), '2026-11-22T01:32:25.000Z');
+    assert.equal(rows[0].starts_at.toISOString(), '2026-11-22T01:32:18.136Z');
+    const [cardA, cardB] = cards(a.feishu, def.chat);
+    assert.equal(templateOf(cardA!), 'red');
+    assert.equal(templateOf(cardB!), 'green', 'the resolved card was patched green');
+    assert.match(textOf(cardA!), /<at id=ou_alice><\/at>/, 'the person on call is mentioned');
+    const reply = a.feishu.messagesFor(def.chat).find((m) => m.parent_id === cardB!.message_id);
+    assert.match(reply?.content.text ?? '', /Resolved after 6s/);
+    const kinds = await a.t.app.db('event_timeline').where({ event_id: rows[1].id }).orderBy('id').pluck('kind');
+    assert.deepEqual(kinds, ['fired', 'notified', 'notified', 'resolved']);
+  });
+
+  test('the same notification twice (HA replicas, retries) is one event and one card', async () => {
+    const sg = await sendGroup(a, 'dedup');
+    const body = webhookBody([{ sendGroup: sg.id, name: 'Twice' }]);
+    const first = await postWebhook(a.t, body);
+    const second = await postWebhook(a.t, body);
+    assert.deepEqual([first.status, first.body.status, second.status, second.body.status], [200, 'accepted', 200, 'duplicate']);
+    assert.equal(second.body.jobId, first.body.jobId);
+    await settled(a.t);
+    assert.equal((await a.t.app.db('alert_events').where({ alertname: 'Twice' })).length, 1);
+    assert.equal(cards(a.feishu, sg.chat).length, 1);
+    assert.equal(cards(a.feishu, 'ou_alice').filter((m) => textOf(m).includes('Twice')).length, 1);
+  });
+
+  test('a copy that slips past the queue (a later arrival, same content) changes nothing at all', async () => {
+    const sg = await sendGroup(a, 'slipped');
+    const body = webhookBody([{ sendGroup: sg.id, name: 'Slipped' }]);
+    await postWebhook(a.t, body);
+    await settled(a.t);
+    const before = await a.t.app.db('alert_events').where({ alertname: 'Slipped' }).first();
+    const timeline = await a.t.app.db('event_timeline').where({ event_id: before.id }).count({ n: '*' }).first();
+    const queue = new Queue('alerts', { connection: { url: REDIS_URL }, prefix: a.t.app.settings.redisPrefix });
+    await queue.add(ALERT_BATCH, toBatch(parseWebhook(body), new Date(Date.now() + 5000)));
+    await queue.close();
+    await settled(a.t);
+    assert.deepEqual(await a.t.app.db('alert_events').where({ alertname: 'Slipped' }).first(), before);
+    assert.deepEqual(await a.t.app.db('event_timeline').where({ event_id: before.id }).count({ n: '*' }).first(), timeline);
+    assert.equal(cards(a.feishu, sg.chat).length, 1);
+  });
+
+  test('metrics count alerts, notifications and what they changed', async () => {
+    const text = (await a.t.api('GET', '/metrics')).body as string;
+    assert.match(text, /promduty_alerts_received_total\{status="firing"\} \d+/);
+    assert.match(text, /promduty_alert_webhooks_total\{outcome="duplicate"\} 1/);
+    assert.match(text, /promduty_alert_events_processed_total\{change="duplicate"\} 1/);
+    assert.match(text, /promduty_feishu_requests_total\{op="send",outcome="ok"\} \d+/);
+  });
+});

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { dropDatabase } from '../../src/db/knex';
+import { APP, WEBHOOK_TOKEN } from './alerts';
+import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from './env';
+import { freePort, waitFor } from './processes';
+
+/**
+ * promduty as a real child process (`node --import tsx src/main.ts`), the way it runs in
+ * production: for crash tests (SIGKILL) and benchmarks (its own CPU, its own RSS). One
+ * database and Redis prefix per `PromdutyWorld`, shared by every process started in it.
+ */
+export interface PromdutyProcess {
+  child: ChildProcess;
+  url: string;
+  log(): string;
+  /** Peak resident memory so far (VmHWM), in MiB. */
+  peakRssMb(): number;
+  /** SIGTERM (graceful) or SIGKILL; resolves when it exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface PromdutyWorld {
+  databaseUrl: string;
+  prefix: string;
+  start(env?: Record<string, string>): Promise<PromdutyProcess>;
+  /** Drops the database and the Redis keys (stop the processes first). */
+  drop(): Promise<void>;
+}
+
+export function promdutyWorld(feishuUrl: string): PromdutyWorld {
+  const databaseUrl = `${MYSQL_BASE}/${uniqueName('proc')}`;
+  const prefix = uniqueName('proc');
+  return {
+    databaseUrl,
+    prefix,
+    start: async (env = {}) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          REDIS_URL,
+          REDIS_PREFIX: prefix,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          API_TOKEN: 'test-api-token',
+          WEBHOOK_TOKEN,
+          FEISHU_APP_ID: APP.appId,
+          FEISHU_APP_SECRET: APP.appSecret,
+          FEISHU_DOMAIN: feishuUrl,
+          FEISHU_SANDBOX: 'off',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let log = '';
+      child.stdout!.on('data', (d) => (log += String(d)));
+      child.stderr!.on('data', (d) => (log += String(d)));
+      const url = `http://127.0.0.1:${port}`;
+      const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill(signal);
+        await exited;
+      };
+      try {
+        await waitFor('promduty ready', async () => {
+          if (child.exitCode !== null) throw new Error(`promduty exited: ${log.slice(-2000)}`);
+          return (await fetch(`${url}/readyz`)).ok;
+        }, 60_000);
+      } catch (e) {
+        await stop('SIGKILL');
+        throw e;
+      }
+      const peakRssMb = () => {
+        const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+        return kb ? Number(kb) / 1024 : NaN;
+      };
+      return { child, url, log: () => log, peakRssMb, stop };
+    },
+    drop: async () => {
+      await dropDatabase(databaseUrl);
+      await dropRedisPrefix(prefix);
+    },
+  };
+}
+
+/** POST JSON with a bearer token; throws unless 2xx. */
+export async function postJson(url: string, body: unknown, token = 'test-api-token'): Promise<any> {
+  const r = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json: any = await r.json();
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}

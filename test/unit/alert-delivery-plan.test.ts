@@ -1,0 +1,112 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { chunkEvenly, planDelivery, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
+import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox';
+
+const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, escalationId: `e${id}`, escalationLevel: 0, ...over });
+
+const input = (events: PlanEvent[], over: Partial<PlanInput> = {}): PlanInput => ({
+  events,
+  rows: [],
+  recipients: { group: 'oc_ops', private: ['ou_alice'], webhook: null },
+  sendResolved: true,
+  backlog: new Map(),
+  threshold: 5,
+  digestSize: 40,
+  ...over,
+});
+
+const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
+
+describe('delivery plan', () => {
+  test('a few new events: one card each to the chat and the person on call, first escalation level', () => {
+    const plan = planDelivery(input([firing(1), firing(2)]));
+    assert.deepEqual(
+      plan.messages.map((m) => [m.channel, m.receiveId, m.eventIds, m.digest]),
+      [
+        ['group', 'oc_ops', [1], false],
+        ['group', 'oc_ops', [2], false],
+        ['private', 'ou_alice', [1], false],
+        ['private', 'ou_alice', [2], false],
+      ],
+    );
+    assert.deepEqual(plan.escalate, [1, 2]);
+    assert.equal(plan.rows.length, 4);
+    assert.ok(plan.messages.every((m) => m.uuid.length <= 50));
+    assert.equal(new Set(plan.messages.map((m) => m.uuid)).size, 4, 'every message its own uuid');
+  });
+
+  test('a storm folds into digests per recipient; every event is on exactly one digest per recipient', () => {
+    const plan = planDelivery(input(range(60).map((id) => firing(id))));
+    const group = plan.messages.filter((m) => m.channel === 'group');
+    assert.equal(group.length, 2);
+    assert.ok(group.every((m) => m.digest && m.eventIds.length === 30));
+    assert.deepEqual(group.flatMap((m) => m.eventIds), range(60));
+    assert.equal(plan.messages.filter((m) => m.channel === 'private').length, 2);
+  });
+
+  test('the backlog counts: with messages still pending for the chat, even two new events fold', () => {
+    const backlog = new Map([['group:oc_ops', 4]]);
+    const plan = planDelivery(input([firing(1), firing(2)], { backlog }));
+    assert.deepEqual(plan.messages.filter((m) => m.channel === 'group').map((m) => [m.eventIds, m.digest]), [[[1, 2], true]]);
+    assert.ok(plan.messages.filter((m) => m.channel === 'private').every((m) => !m.digest), 'the private chat has no backlog');
+    const single = planDelivery(input([firing(3)], { backlog }));
+    assert.equal(single.messages.find((m) => m.channel === 'group')?.digest, false, 'a single event is never a digest');
+  });
+
+  test('resolved after a single card: card refreshed, a reply; after a digest: refreshed, no reply', () => {
+    const rows: OutboxRow[] = [
+      { eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' },
+      { eventId: 2, channel: 'group', receiveId: 'oc_ops', messageId: digestMessageId('om_d') },
+    ];
+    const plan = planDelivery(input([firing(1, { status: 'resolved' }), firing(2, { status: 'resolved' })], { rows }));
+    assert.deepEqual(plan.messages, []);
+    assert.deepEqual(plan.refresh, [1, 2]);
+    assert.deepEqual(plan.replies.map((r) => [r.eventIds, r.summary]), [[[1], false]]);
+    assert.deepEqual(plan.escalate, []);
+  });
+
+  test('many resolve at once: one summary instead of a reply each', () => {
+    const rows = range(8).map((id): OutboxRow => ({ eventId: id, channel: 'group', receiveId: 'oc_ops', messageId: `om_${id}` }));
+    const plan = planDelivery(input(range(8).map((id) => firing(id, { status: 'resolved' })), { rows }));
+    assert.deepEqual(plan.replies.map((r) => [r.eventIds.length, r.summary]), [[8, true]]);
+  });
+
+  test('send_resolved off: resolved cards are updated but nothing new is said', () => {
+    const rows: OutboxRow[] = [{ eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' }];
+    const plan = planDelivery(input([firing(1, { status: 'resolved' }), firing(2, { status: 'resolved' })], { rows, sendResolved: false }));
+    assert.deepEqual([plan.messages, plan.replies, plan.refresh], [[], [], [1]]);
+  });
+
+  test('a repost (repeat interval passed) posts again with a new uuid; the custom bot gets resolved posts too', () => {
+    const webhook = 'hook:abc';
+    const rows: OutboxRow[] = [{ eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' }];
+    const first = planDelivery(input([firing(1)], { recipients: { group: 'oc_ops', private: [], webhook } }));
+    const again = planDelivery(input([firing(1, { repeatCount: 3 })], { rows, recipients: { group: 'oc_ops', private: [], webhook } }));
+    assert.notEqual(first.messages[0]?.uuid, again.messages[0]?.uuid);
+    const resolved = planDelivery(input([firing(1, { status: 'resolved', repeatCount: 3 })], { rows, recipients: { group: 'oc_ops', private: [], webhook } }));
+    assert.deepEqual(resolved.messages.map((m) => m.channel), ['webhook']);
+    assert.equal(resolved.rows[0]?.messageId, pendingMessageId(resolved.messages[0]!.uuid));
+  });
+
+  test('property: every event to post reaches every recipient exactly once, in ≤ digestSize chunks', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 50 }), (n, backlog, size) => {
+        const plan = planDelivery(input(range(n).map((id) => firing(id)), { backlog: new Map([['group:oc_ops', backlog]]), digestSize: size }));
+        for (const channel of ['group', 'private'] as const) {
+          const ms = plan.messages.filter((m) => m.channel === channel);
+          assert.deepEqual(ms.flatMap((m) => m.eventIds).sort((a, b) => a - b), range(n));
+          assert.ok(ms.every((m) => m.eventIds.length <= Math.max(1, size)));
+        }
+        assert.equal(new Set(plan.messages.map((m) => m.uuid)).size, plan.messages.length);
+      }),
+    );
+  });
+
+  test('chunkEvenly splits into near-equal chunks, order kept', () => {
+    assert.deepEqual(chunkEvenly(range(5), 2).map((c) => c.length), [2, 2, 1]);
+    assert.deepEqual(chunkEvenly(range(81), 40).map((c) => c.length), [27, 27, 27]);
+    assert.deepEqual(chunkEvenly([], 3), []);
+  });
+});

@@ -1,0 +1,133 @@
+import { ManualClock } from '../../src/core/clock';
+import { conflict, notFound } from '../../src/core/errors';
+import type { ActionResult } from '../../src/events/actions';
+import type { AlertRule } from '../../src/rules/alert-rules';
+import type { ChatDeps, InboundMessage } from '../../src/chat/types';
+import type { User } from '../../src/users/users';
+import { textCard } from '../../cards/text-card';
+
+/**
+ * Fake services for driving chat commands and card actions directly (bolt-js style): each
+ * records what it was asked, so a test checks both the reply and the effect.
+ */
+export const USERS: User[] = [
+  { id: 1, name: 'ada', email: 'ada@example.com', feishuOpenId: 'ou_ada', feishuUserId: null, role: 'admin' },
+  { id: 2, name: 'eve', email: null, feishuOpenId: 'ou_eve', feishuUserId: null, role: 'editor' },
+  { id: 3, name: 'vic', email: null, feishuOpenId: 'ou_vic', feishuUserId: null, role: 'viewer' },
+];
+
+export const RULE: AlertRule = {
+  id: 12, poolId: 1, sendGroupId: 4, treeNodeId: null, treePath: null, name: 'HighCPU', expr: 'cpu > 0.9', for: '5m',
+  severity: 'warning', labels: { team: 'infra' }, annotations: { summary: 'CPU high' }, grafanaUrl: null, enabled: true,
+};
+
+const GROUP = { id: 7, name: 'infra', members: [1, 2], shiftDays: 1, startDate: '2026-01-01', handoffTime: '10:00', timezone: 'UTC', feishuChatId: null };
+
+export interface Calls {
+  claims: number[];
+  silences: Array<{ id: number; ms: number; scope: string }>;
+  byName: Array<{ name: string; ms: number }>;
+  unsilences: number[];
+  swaps: Array<{ groupId: number; input: unknown }>;
+  enabled: Array<{ ids: number[]; enabled: boolean }>;
+  updates: Array<{ id: number; body: any }>;
+  errors: unknown[];
+}
+
+export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
+  const calls: Calls = { claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [] };
+  const clock = new ManualClock('2026-05-10T03:00:00Z');
+  const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
+  const d: ChatDeps = {
+    clock,
+    logger: { error: (o: unknown) => void calls.errors.push(o), warn: () => undefined },
+    timezone: 'UTC',
+    publicUrl: 'https://promduty.example.com',
+    users: {
+      findByOpenId: async (openId) => USERS.find((u) => u.feishuOpenId === openId) ?? null,
+      list: async () => USERS,
+    },
+    oncall: {
+      current: async (groupId) => ({ groupId, at: clock.now(), oncall: { userId: 1, name: 'ada', openId: 'ou_ada' }, next: null }),
+      roster: async (groupId, from) => ({
+        groupId,
+        timezone: 'UTC',
+        today: '2026-05-10',
+        days: [{ day: from, userId: 1, plannedUserId: 1, reason: 'rotation', userName: 'ada' }],
+      }),
+    },
+    oncallGroups: {
+      list: async () => [GROUP],
+      findByName: async (name) => (name === GROUP.name ? GROUP : null),
+      get: async (id) => {
+        if (id !== GROUP.id) throw notFound('on-call group', id);
+        return GROUP;
+      },
+    },
+    oncallSwaps: {
+      create: async (groupId, input) => {
+        calls.swaps.push({ groupId, input });
+        return { id: 1, groupId, day: (input as any).day, fromUserId: 1, toUserId: (input as any).toUserId, requestedBy: 2, createdAt: clock.now(), cancelledAt: null, cancelledBy: null };
+      },
+    },
+    alertRules: {
+      search: async (filter) => (filter === 'none' ? [] : [RULE]),
+      get: async (id) => {
+        if (id !== RULE.id) throw notFound('alert rule', id);
+        return RULE;
+      },
+      update: async (id, body) => {
+        calls.updates.push({ id, body });
+        return { ...RULE, ...(body as object) };
+      },
+      setEnabled: async (ids, enabled) => {
+        calls.enabled.push({ ids, enabled });
+        return ids.map((id) => ({ ...RULE, id, enabled }));
+      },
+    },
+    sendGroups: { get: async (id) => ({ id, name: 'infra-alerts' }) as any },
+    pools: {
+      list: async () => [],
+      get: async (id) => ({ id, name: 'main', instances: [] }) as any,
+      findByName: async () => null,
+    },
+    poolConfigs: { instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', files: [] }) },
+    events: {
+      claim: async (id) => {
+        if (id === 99) throw conflict('#99 is already claimed by ada');
+        calls.claims.push(id);
+        return result(id, 'Claimed');
+      },
+      silence: async (id, ms, _actor, scope = 'event') => {
+        calls.silences.push({ id, ms, scope });
+        return result(id, 'Silenced');
+      },
+      silenceAlertname: async (name, ms) => {
+        calls.byName.push({ name, ms });
+        return { eventId: 5, message: `Silenced every ${name}` };
+      },
+      unsilence: async (id) => {
+        calls.unsilences.push(id);
+        return result(id, 'Unsilenced');
+      },
+    },
+    eventCards: {
+      active: async () => ({ events: [], total: 0 }),
+      forMessage: async (messageId) => (messageId === 'om_event' ? textCard({ title: 'event card', markdown: 'x' }) : null),
+    },
+    ...over,
+  };
+  return { d, calls, clock };
+}
+
+/** A text message from `openId` in a group, with the bot mention in front as Feishu sends it. */
+export function said(openId: string, text: string, mentions: InboundMessage['mentions'] = []): InboundMessage {
+  return {
+    messageId: 'om_msg',
+    chatId: 'oc_room',
+    chatType: 'group',
+    senderOpenId: openId,
+    text: `@_user_1 ${text}`,
+    mentions: [{ key: '@_user_1', openId: 'ou_bot', name: 'promduty' }, ...mentions],
+  };
+}
