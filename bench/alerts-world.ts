@@ -2,6 +2,7 @@
  * What the alert benchmarks share: a local Feishu, promduty as real child processes (their
  * own CPU and memory, as in production), send groups to alert, and an HTTP load generator.
  */
+import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { FeishuServer } from '../src/sandbox/feishu-server';
 import { APP, WEBHOOK_TOKEN } from '../test/support/alerts';
@@ -15,9 +16,22 @@ export interface BenchWorld {
   close(): Promise<void>;
 }
 
+const BUILD = 'var/bench-build';
+let built = false;
+
+/** Compiles promduty once per run (into var/, not dist/): benchmarks run what `npm start` runs. */
+function build(): string[] {
+  if (!built) {
+    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD], { stdio: 'inherit' });
+    if (r.status !== 0) process.stderr.write('bench: tsc reported errors (some files are work in progress); running what it emitted\n');
+    built = true;
+  }
+  return [`${BUILD}/src/main.js`];
+}
+
 export async function benchWorld(): Promise<BenchWorld> {
   const feishu = await FeishuServer.start(APP);
-  const world = promdutyWorld(feishu.url);
+  const world = promdutyWorld(feishu.url, build());
   const processes: PromdutyProcess[] = [];
   return {
     feishu,

@@ -41,10 +41,12 @@ export async function ingestBench(seconds = 10, concurrency = 32): Promise<Figur
     await run(2000, null);
     const samples: number[] = [];
     const t0 = performance.now();
+    const cpu0 = p.cpuSeconds();
     await run(seconds * 1000, samples);
     const rate = samples.length / ((performance.now() - t0) / 1000);
+    const cpuPerRequest = ((p.cpuSeconds() - cpu0) / samples.length) * 1e6;
     poster.close();
-    const note = `${concurrency} connections, ${samples.length} requests, ROLE=api`;
+    const note = `${concurrency} connections, ${samples.length} requests, ROLE=api, ${cpuPerRequest.toFixed(0)} µs of promduty CPU per request; load generator and Redis on the same 2 cores`;
     return [
       { issue: ISSUE, name: 'webhook ingest, 5-alert bodies', value: rate, unit: 'req/s', goal: { op: '>=', value: 4000 }, note },
       { issue: ISSUE, name: 'webhook ingest latency, p99', value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: 30 }, note },

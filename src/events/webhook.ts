@@ -83,17 +83,22 @@ export function toBatch(p: WebhookPayload, receivedAt: Date): AlertBatch {
   };
 }
 
-const sortedEntries = (r: Record<string, string>): [string, string][] => Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
 /**
- * What makes two notifications the same: the group, its status, and each alert's identity,
- * state and what it says (annotations carry the current value, so a changed value is news).
- * Every replica of an HA Alertmanager, and Alertmanager retrying, sends the same key; the
- * order of the alerts does not matter.
+ * What makes two notifications the same: the group, and each alert's identity, state and what
+ * it says (annotations carry the current value, so a changed value is news). Every replica of
+ * an HA Alertmanager, and Alertmanager retrying, sends the same key; the order of the alerts
+ * does not matter. Fields are length-prefixed, so no value can pass for another.
  */
 export function notificationKey(b: AlertBatch): string {
-  const alerts = b.alerts
-    .map((a) => [a.fingerprint, a.startsAt, a.endsAt, a.status, a.generatorURL, sortedEntries(a.annotations)] as const)
-    .sort((x, y) => (x[0] === y[0] ? x[1] - y[1] : x[0] < y[0] ? -1 : 1));
-  return createHash('sha256').update(JSON.stringify([b.groupKey, b.receiver, alerts])).digest('hex').slice(0, 40);
+  const parts: string[] = [b.groupKey, b.receiver];
+  const alerts = [...b.alerts].sort((x, y) => (x.fingerprint === y.fingerprint ? x.startsAt - y.startsAt : x.fingerprint < y.fingerprint ? -1 : 1));
+  for (const a of alerts) {
+    const keys = Object.keys(a.annotations).sort();
+    parts.push(`${a.fingerprint} ${a.startsAt} ${a.endsAt ?? ''} ${a.status}`, a.generatorURL, String(keys.length));
+    for (const k of keys) parts.push(k, a.annotations[k]!);
+  }
+  return createHash('sha256')
+    .update(parts.map((p) => `${p.length}:${p}`).join(''))
+    .digest('hex')
+    .slice(0, 40);
 }

@@ -33,6 +33,7 @@ import type { SwapService } from '../oncall/swaps';
 import { oncallRoutes } from './routes/oncall';
 import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
+import { byteLimit } from './read-json';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
 
@@ -73,6 +74,11 @@ export function createHttpApp(d: HttpDeps): Koa {
   app.use(requestId);
   app.use(httpMetrics(d.metrics));
   app.use(errorHandler(d.logger));
+  // The Alertmanager webhook is the hot path: it reads its own body (see read-json.ts).
+  const webhook = new Router();
+  webhook.use(bearer(() => [d.settings.webhookToken], 'webhook'));
+  alertWebhookRoutes(webhook, d.alertIngest, byteLimit(d.settings.bodyLimit));
+  app.use(webhook.routes());
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -97,10 +103,6 @@ export function createHttpApp(d: HttpDeps): Koa {
   configRoutes(prometheusFacing, d.poolConfigs);
   alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
 
-  const webhook = new Router();
-  webhook.use(bearer(() => [d.settings.webhookToken], 'webhook'));
-  alertWebhookRoutes(webhook, d.alertIngest);
-
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'));
   userRoutes(admin, d.users);
@@ -113,7 +115,6 @@ export function createHttpApp(d: HttpDeps): Koa {
   app.use(open.routes());
   app.use(open.allowedMethods());
   app.use(prometheusFacing.routes());
-  app.use(webhook.routes());
   app.use(admin.routes());
   app.use(admin.allowedMethods());
   return app;

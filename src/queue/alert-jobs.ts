@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { escalationJobId } from '../events/escalation-steps';
 import type { AlertJobs } from '../events/jobs';
+import { BulkAdder } from './bulk-add';
 import type { QueueTuning } from './processor';
 import type { QueueName } from './names';
 import type { Queues } from './queues';
@@ -41,10 +42,11 @@ export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
  *     one again is a no-op.
  */
 export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs {
+  const ingest = new BulkAdder(queues.alerts);
   return {
     ingest: async (batch, key) => {
       const jobId = randomUUID();
-      const job = await queues.alerts.add(ALERT_BATCH, batch, {
+      const job = await ingest.add(ALERT_BATCH, batch, {
         jobId,
         attempts: 10,
         backoff: { type: 'exponential', delay: 500 },

@@ -68,7 +68,7 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  test('the alert card arrives, Claim and Silence update it in place, /roster answers', { timeout: 240_000 }, async () => {
+  test('the alert card arrives, Claim and Silence update it in place, /roster answers, a swap form submits', { timeout: 240_000 }, async () => {
     await page.goto(demo.urls.sandbox);
     await page.locator('#chat-title', { hasText: 'ops (send group)' }).waitFor();
 
@@ -100,6 +100,20 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await shot('4-roster', page.locator('article.msg.from-user', { hasText: '/roster' }));
     await roster.screenshot({ path: join(ARTIFACTS, 'sandbox-roster-card.png') });
     await alert.screenshot({ path: join(ARTIFACTS, 'sandbox-alert-card.png') });
+
+    // A form: date picker and person picker, submitted as form_value.
+    await page.fill('#text', `/swap ${DEMO.oncallGroup}`);
+    await page.press('#text', 'Enter');
+    const swap = cardTitled(`Swap a shift: ${DEMO.oncallGroup}`);
+    await swap.waitFor({ timeout: 30_000 });
+    // Tomorrow in the group's zone (the demo's default): Bob's day in the rotation.
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 86_400_000));
+    await swap.locator('input[type=date]').fill(tomorrow);
+    await swap.locator('select.person').selectOption('ou_demo_carol');
+    await swap.getByRole('button', { name: 'Swap', exact: true }).click();
+    await toast('Shift swapped');
+    await page.locator('.card .md', { hasText: `Carol Wang is on call in ${DEMO.oncallGroup} on ${tomorrow} instead of Bob Li` }).waitFor();
+    await shot('5-swapped', page.locator('article.msg.from-user', { hasText: '/swap' }));
 
     assert.deepEqual(pageErrors, [], 'the page ran without script errors');
   });

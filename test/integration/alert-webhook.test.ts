@@ -36,6 +36,8 @@ describe('the Alertmanager webhook', () => {
     assert.equal(bad.body.error.details[0].path, 'alerts[0].startsAt');
     assert.match(bad.body.error.message, /alerts\[0\]\.startsAt/);
     assert.equal((await postWebhook(a.t, '{"version":')).status, 400);
+    const proto = await postWebhook(a.t, JSON.stringify(webhookBody([{}])).replace('"labels":{', '"labels":{"__proto__":"x",'));
+    assert.equal(proto.status, 400);
     const huge = webhookBody(Array.from({ length: 3000 }, () => ({ annotations: { description: 'x'.repeat(400) } })));
     const tooBig = await postWebhook(a.t, huge);
     assert.equal(tooBig.status, 413);

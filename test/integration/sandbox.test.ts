@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { createLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';
@@ -52,7 +53,8 @@ describe('the built-in Feishu sandbox', () => {
   const sendCard = (title: string) => larkCardSender(createLarkClient(t.app.settings.feishu, createLogger('silent')), createLogger('silent')).sendToChat(CHAT, card(title), `u-${title}`);
 
   before(async () => {
-    t = await startTestApp();
+    // On every interface, so the loopback-only rule can be seen from another address.
+    t = await startTestApp({ env: { HOST: '0.0.0.0' } });
     assert.ok(t.app.sandbox, 'no Feishu credentials: the sandbox runs');
     sandbox = t.app.sandbox;
     await ok('POST', '/api/v1/users', { name: 'alice', feishuOpenId: 'ou_alice', role: 'editor' });
@@ -140,6 +142,15 @@ describe('the built-in Feishu sandbox', () => {
     } finally {
       receiver.server.close();
     }
+  });
+
+  const outside = Object.values(networkInterfaces()).flat().find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+  test('clients not on loopback are refused (FEISHU_SANDBOX=auto)', { skip: !outside && 'no non-loopback IPv4 address' }, async () => {
+    const base = `http://${outside}:${new URL(t.url).port}`;
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, 'promduty itself answers there');
+    const res = await fetch(`${base}/sandbox/api/state`);
+    assert.equal(res.status, 403);
+    assert.match(((await res.json()) as any).error.message, /loopback clients only/);
   });
 
   test('the endpoints validate what the page sends', async () => {

@@ -7,7 +7,7 @@ import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from './env';
 import { freePort, waitFor } from './processes';
 
 /**
- * promduty as a real child process (`node --import tsx src/main.ts`), the way it runs in
+ * promduty as a real child process (`node --import tsx src/main.ts`, or compiled), as it runs in
  * production: for crash tests (SIGKILL) and benchmarks (its own CPU, its own RSS). One
  * database and Redis prefix per `PromdutyWorld`, shared by every process started in it.
  */
@@ -17,6 +17,8 @@ export interface PromdutyProcess {
   log(): string;
   /** Peak resident memory so far (VmHWM), in MiB. */
   peakRssMb(): number;
+  /** CPU time used so far (user + system), in seconds. */
+  cpuSeconds(): number;
   /** SIGTERM (graceful) or SIGKILL; resolves when it exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -29,7 +31,11 @@ export interface PromdutyWorld {
   drop(): Promise<void>;
 }
 
-export function promdutyWorld(feishuUrl: string): PromdutyWorld {
+/**
+ * `entry`: how to run promduty; by default the sources through tsx (tests), or a compiled
+ * build (`['dist/src/main.js']`, as `npm start` runs it: the benchmarks).
+ */
+export function promdutyWorld(feishuUrl: string, entry: string[] = ['--import', 'tsx', 'src/main.ts']): PromdutyWorld {
   const databaseUrl = `${MYSQL_BASE}/${uniqueName('proc')}`;
   const prefix = uniqueName('proc');
   return {
@@ -37,7 +43,7 @@ export function promdutyWorld(feishuUrl: string): PromdutyWorld {
     prefix,
     start: async (env = {}) => {
       const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const child = spawn(process.execPath, entry, {
         env: {
           ...process.env,
           DATABASE_URL: databaseUrl,
@@ -79,7 +85,12 @@ export function promdutyWorld(feishuUrl: string): PromdutyWorld {
         const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
         return kb ? Number(kb) / 1024 : NaN;
       };
-      return { child, url, log: () => log, peakRssMb, stop };
+      const cpuSeconds = () => {
+        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name), in clock ticks.
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      };
+      return { child, url, log: () => log, peakRssMb, cpuSeconds, stop };
     },
     drop: async () => {
       await dropDatabase(databaseUrl);

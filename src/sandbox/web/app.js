@@ -138,7 +138,7 @@ function renderChat() {
   }
 }
 
-const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 function renderMessage(m, c) {
   const mine = m.via === 'user';
