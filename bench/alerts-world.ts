@@ -12,7 +12,7 @@ export interface BenchWorld {
   feishu: FeishuServer;
   world: PromdutyWorld;
   processes: PromdutyProcess[];
-  start(env?: Record<string, string>): Promise<PromdutyProcess>;
+  start(env?: Record<string, string>, nodeArgs?: string[]): Promise<PromdutyProcess>;
   close(): Promise<void>;
 }
 
@@ -37,8 +37,8 @@ export async function benchWorld(): Promise<BenchWorld> {
     feishu,
     world,
     processes,
-    start: async (env) => {
-      const p = await world.start(env);
+    start: async (env, nodeArgs) => {
+      const p = await world.start(env, nodeArgs);
       processes.push(p);
       return p;
     },

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { alertsBench } from './alerts';
 import { chatBench } from './chat';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
@@ -19,7 +20,7 @@ async function roster(): Promise<Figure[]> {
   return [{ issue: 5, name: 'roster of one year for 100 groups', value: median(runs), unit: 'ms', goal: { op: '<=', value: 50 } }];
 }
 
-const suites: Record<string, () => Promise<Figure[]>> = { scrape: scrapeBench, rules: rulesBench, roster, chat: () => chatBench() };
+const suites: Record<string, () => Promise<Figure[]>> = { scrape: scrapeBench, rules: rulesBench, roster, alerts: alertsBench, chat: () => chatBench() };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 

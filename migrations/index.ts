@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_initial';
+import * as m002 from './002_alert_delivery';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -9,4 +10,5 @@ export interface Migration {
 /** Every migration, keyed by its name; the order is the sorted names. */
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_alert_delivery': m002,
 };

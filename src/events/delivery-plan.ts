@@ -8,7 +8,8 @@ import { pendingMessageId, feishuMessageId, isDigestCopy, type Channel, type Out
  * Per recipient (the group chat, each person messaged privately, the custom bot), the events
  * to post are folded into digest cards when posting them one by one would exceed the
  * recipient's budget: more than one event and (events + messages already pending for that
- * recipient) > `threshold` (Feishu allows 5 messages a second per chat). Digests hold at most
+ * recipient) > `threshold` (Feishu allows 5 messages a second per chat), or the group already
+ * posted within the last second (a steady stream). Digests hold at most
  * `digestSize` events each, split evenly, so every event is listed on some card by its id.
  */
 export interface PlanEvent {
@@ -28,6 +29,8 @@ export interface Recipients {
 }
 
 export interface PlanInput {
+  /** The send group the events belong to (it namespaces their pending messages). */
+  sendGroupId: number;
   events: PlanEvent[];
   /** Outbox rows the events already have. */
   rows: OutboxRow[];
@@ -36,6 +39,8 @@ export interface PlanInput {
   /** Pending messages per `${channel}:${receiveId}`. */
   backlog: Map<string, number>;
   threshold: number;
+  /** The group posted less than a second ago: alerts keep coming, so any two or more fold. */
+  recentRound: boolean;
   digestSize: number;
 }
 
@@ -58,6 +63,9 @@ export interface Plan {
   /** Firing events posted now whose first escalation level must be scheduled. */
   escalate: number[];
 }
+
+/** Custom bots take 20 KB per request: their digests stay smaller (no buttons, ~100 bytes a line). */
+export const WEBHOOK_DIGEST_SIZE = 100;
 
 const h8 = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
 
@@ -127,13 +135,14 @@ export function planDelivery(input: PlanInput): Plan {
   for (const t of toPost.values()) {
     if (!t.events.length) continue;
     const key = `${t.channel}:${t.receiveId}`;
-    const fold = t.events.length >= 2 && t.events.length + (input.backlog.get(key) ?? 0) > input.threshold;
-    const groups = fold ? chunkEvenly(t.events, input.digestSize) : t.events.map((e) => [e]);
+    const fold = t.events.length >= 2 && (input.recentRound || t.events.length + (input.backlog.get(key) ?? 0) > input.threshold);
+    const size = t.channel === 'webhook' ? Math.min(input.digestSize, WEBHOOK_DIGEST_SIZE) : input.digestSize;
+    const groups = fold ? chunkEvenly(t.events, size) : t.events.map((e) => [e]);
     for (const events of groups) {
       const digest = fold;
       const uuid = digest ? digestUuid(events, t.channel, t.receiveId) : cardUuid(events[0]!, t.channel, t.receiveId);
       plan.messages.push({ uuid, channel: t.channel, receiveId: t.receiveId, eventIds: events.map((e) => e.id), digest });
-      for (const e of events) plan.rows.push({ eventId: e.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(uuid) });
+      for (const e of events) plan.rows.push({ eventId: e.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(input.sendGroupId, uuid) });
     }
   }
 

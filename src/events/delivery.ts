@@ -8,7 +8,8 @@ import { planDelivery, targetsOf, type Recipients } from './delivery-plan';
 import type { Destinations } from './destinations';
 import { firstStep } from './escalation-steps';
 import type { AlertJobs, ReplyJob } from './jobs';
-import { backlogOf, messagesOfEvents, pendingUuidsOfGroup, rowsOfEvents, webhookReceiveId, writePending } from './outbox';
+import { APP_PER_SECOND } from '../feishu/limits';
+import { backlogOf, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, webhookReceiveId, writePending } from './outbox';
 
 export interface DeliveryDeps {
   db: Knex;
@@ -27,8 +28,15 @@ export interface DeliveryDeps {
 
 /** Events planned per run; more wait for the next run, which is queued at once. */
 const BATCH = 1000;
-/** Fits a card (about 16 KB with typical names) and lists every event by id. */
-const DIGEST_SIZE = 100;
+/** After a round that folded (a storm), the group's next round waits this long to fold more. */
+const STORM_ROUND_MS = 500;
+/** A group that posted this recently is in a stream of alerts: its rounds fold. */
+const RECENT_MS = 1000;
+/**
+ * Events per digest card: about 24 KB with typical names, under Feishu's 30 KB. Longer names
+ * make the card list fewer and point to /alerts for the rest (cards/digest-card.ts).
+ */
+const DIGEST_SIZE = 180;
 
 export function recipientsOf(dest: AlertDestination, oncall: OncallPerson | null): Recipients {
   const people = [
@@ -53,7 +61,10 @@ export function recipientsOf(dest: AlertDestination, oncall: OncallPerson | null
  * Back-pressure: while messages of the group are still pending (waiting for a rate limit,
  * Feishu asking to slow down), nothing new is planned: events keep arriving and are planned
  * together, as a digest, once the last pending message went out (its send asks for a new
- * run). A storm thus costs a few messages per chat, not one per alert queued for minutes.
+ * run). And while the app as a whole has more than a quarter second of messages queued
+ * (Feishu's 50/s per app), rounds are put off for as long as that queue takes to drain, so each round
+ * folds more; after a round that had to fold, the next waits a second for the same reason.
+ * A storm thus costs a few messages per chat a second, not one per alert queued for minutes.
  */
 export class DeliveryService {
   constructor(private readonly d: DeliveryDeps) {}
@@ -66,53 +77,68 @@ export class DeliveryService {
       await this.d.db('alert_events').where({ send_group_id: sendGroupId }).whereNull('last_notified_at').update({ last_notified_at: now });
       return { events: 0, messages: 0 };
     }
-    const pending = await pendingUuidsOfGroup(this.d.db, sendGroupId);
+    const pending = await pendingOfGroup(this.d.db, sendGroupId);
     if (pending.length) {
       await this.d.jobs.send(pending);
       return { events: 0, messages: 0 };
     }
-    const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
-    const planned = await this.d.db.transaction(async (trx) => {
-      const events = await trx('alert_events')
-        .where({ send_group_id: sendGroupId })
-        .whereNull('last_notified_at')
-        .orderBy('id')
-        .limit(BATCH)
-        .forUpdate()
-        .select('id', 'status', 'repeat_count', 'escalation_id', 'escalation_level', 'first_seen_at');
-      if (!events.length) return { events: 0, messages: 0 };
-      const ids: number[] = events.map((e: any) => e.id);
-      const plan = planDelivery({
-        events: events.map((e: any) => ({ id: e.id, status: e.status, repeatCount: e.repeat_count, escalationId: e.escalation_id, escalationLevel: e.escalation_level })),
-        rows: await rowsOfEvents(trx, ids),
-        recipients,
-        sendResolved: dest.sendResolved,
-        backlog: await backlogOf(trx, targetsOf(recipients)),
-        threshold: this.d.threshold,
-        digestSize: this.d.digestSize ?? DIGEST_SIZE,
-      });
-      await writePending(trx, plan.rows, now);
-      await trx('alert_events').whereIn('id', ids).update({ last_notified_at: now });
+    const queued = await pendingTotal(this.d.db);
+    if (queued >= APP_PER_SECOND / 4) {
+      await this.d.jobs.deliver([sendGroupId], Math.ceil((queued / APP_PER_SECOND) * 1000));
+      return { events: 0, messages: 0 };
+    }
+    const planned = await this.plan(sendGroupId, dest, now);
+    await this.d.jobs.send(await pendingOfGroup(this.d.db, sendGroupId));
+    if (planned.events === BATCH) await this.d.jobs.deliver([sendGroupId]);
+    return planned;
+  }
 
+  /**
+   * Reads without locking (processing keeps writing events meanwhile) and marks an event
+   * notified only if it did not change since it was read; one that did (resolved in
+   * between, say) stays waiting and the next run plans what is left to say about it.
+   */
+  private async plan(sendGroupId: number, dest: AlertDestination, now: Date): Promise<{ events: number; messages: number }> {
+    const events = await this.d.db('alert_events')
+      .where({ send_group_id: sendGroupId })
+      .whereNull('last_notified_at')
+      .orderBy('id')
+      .limit(BATCH)
+      .select('id', 'status', 'repeat_count', 'escalation_id', 'escalation_level', 'first_seen_at', 'updated_at');
+    if (!events.length) return { events: 0, messages: 0 };
+    const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
+    const last = (await this.d.db('alert_events').where({ send_group_id: sendGroupId }).max({ at: 'last_notified_at' }).first())?.at as Date | null;
+    const plan = planDelivery({
+      sendGroupId,
+      recentRound: last != null && now.getTime() - last.getTime() < RECENT_MS,
+      events: events.map((e: any) => ({ id: e.id, status: e.status, repeatCount: e.repeat_count, escalationId: e.escalation_id, escalationLevel: e.escalation_level })),
+      rows: await rowsOfEvents(this.d.db, events.map((e: any) => e.id)),
+      recipients,
+      sendResolved: dest.sendResolved,
+      backlog: await backlogOf(this.d.db, targetsOf(recipients)),
+      threshold: this.d.threshold,
+      digestSize: this.d.digestSize ?? DIGEST_SIZE,
+    });
+    await this.d.db.transaction(async (trx) => {
+      await writePending(trx, plan.rows, now);
+      await trx('alert_events')
+        .whereNull('last_notified_at')
+        .whereIn(['id', 'updated_at'], events.map((e: any) => [e.id, e.updated_at]))
+        .update({ last_notified_at: now });
       // Queued before the commit: each is true and idempotent whether or not this commits
       // (the events already are resolved / escalating), and a crash right after the commit
       // must not lose them. Sends wait for the commit: they read the rows written above.
-      const replies: ReplyJob[] = plan.replies.map((r) =>
-        r.summary ? { kind: 'resolved-summary', uuid: r.uuid, eventIds: r.eventIds } : { kind: 'resolved', uuid: r.uuid, eventId: r.eventIds[0]! },
+      await this.d.jobs.reply(
+        plan.replies.map((r): ReplyJob => (r.summary ? { kind: 'resolved-summary', uuid: r.uuid, eventIds: r.eventIds } : { kind: 'resolved', uuid: r.uuid, eventId: r.eventIds[0]! })),
       );
-      await this.d.jobs.reply(replies);
       await this.d.jobs.patch(await messagesOfEvents(trx, plan.refresh));
-      const firstSeen = new Map<number, Date>(events.map((e: any) => [e.id, e.first_seen_at]));
-      for (const eventId of plan.escalate) {
-        const e = events.find((x: any) => x.id === eventId);
-        const step = firstStep({ eventId, escalationId: e.escalation_id, sendGroupId: dest.sendGroupId, firstSeenAt: firstSeen.get(eventId)! }, dest, this.d.escalationMinuteMs);
+      for (const e of events.filter((x: any) => plan.escalate.includes(x.id))) {
+        const step = firstStep({ eventId: e.id, escalationId: e.escalation_id, sendGroupId, firstSeenAt: e.first_seen_at }, dest, this.d.escalationMinuteMs);
         if (step) await this.d.jobs.escalate(step, Math.max(0, step.dueAt - now.getTime()));
       }
-      return { events: events.length, messages: plan.messages.length };
-    });
-    await this.d.jobs.send(await pendingUuidsOfGroup(this.d.db, sendGroupId));
-    if (planned.events === BATCH) await this.d.jobs.deliver([sendGroupId]);
-    return planned;
+    }, RC);
+    if (plan.messages.some((m) => m.digest)) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);
+    return { events: events.length, messages: plan.messages.length };
   }
 
   private async oncallOf(dest: AlertDestination, now: Date): Promise<OncallPerson | null> {

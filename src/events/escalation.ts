@@ -5,7 +5,7 @@ import type { Metrics } from '../core/metrics';
 import { toJson, type Db } from '../db/knex';
 import { escalationCardUuid, escalationNoticeUuid, nextStep } from './escalation-steps';
 import type { AlertJobs, EscalationStep } from './jobs';
-import { isPending, messagesOfEvents, pendingMessageId, rowsOfEvents, uuidOfPending, writePending } from './outbox';
+import { isPending, messagesOfEvents, pendingMessageId, RC, rowsOfEvents, uuidOfPending, writePending } from './outbox';
 
 export interface EscalationDeps {
   db: Knex;
@@ -57,7 +57,7 @@ export class EscalationService {
       await trx('alert_events').where({ id: e.id }).update({ escalation_level: step.level, updated_at: now });
       const rows = levelUsers
         .flatMap((u) => (u.openId ? [u.openId] : []))
-        .map((openId) => ({ eventId: e.id, channel: 'escalation' as const, receiveId: openId, messageId: pendingMessageId(escalationCardUuid(step, openId)) }));
+        .map((openId) => ({ eventId: e.id, channel: 'escalation' as const, receiveId: openId, messageId: pendingMessageId(step.sendGroupId, escalationCardUuid(step, openId)) }));
       await writePending(trx, rows, now);
       await trx('event_timeline').insert({
         event_id: e.id,
@@ -67,12 +67,13 @@ export class EscalationService {
         at: now,
       });
       return 'escalated';
-    });
+    }, RC);
     this.d.metrics.escalations.inc({ outcome: outcome === 'stale' ? 'stale' : 'escalated' });
     if (outcome === 'stale') return outcome;
 
     const pending = (await rowsOfEvents(this.d.db, [step.eventId])).filter((r) => r.channel === 'escalation' && isPending(r.messageId));
-    await this.d.jobs.send([...new Set(pending.map((r) => uuidOfPending(r.messageId!)))]);
+    const sends = pending.map((r) => ({ uuid: uuidOfPending(r.messageId!), sendGroupId: step.sendGroupId, recipient: r.receiveId }));
+    await this.d.jobs.send([...new Map(sends.map((m) => [m.uuid, m])).values()]);
     await this.d.jobs.reply([{ kind: 'escalated', uuid: escalationNoticeUuid(step), eventId: step.eventId, level: step.level, users: levelUsers }]);
     await this.d.jobs.patch(await messagesOfEvents(this.d.db, [step.eventId]));
     const next = nextStep(step, this.d.minuteMs);

@@ -9,7 +9,7 @@ import { isAppError, type AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import type { OncallService } from '../oncall/roster-service';
-import { loadEvents, loadFiring, type EventRecord } from './event-view';
+import { loadEventLines, loadEvents, loadFiring, type EventRecord } from './event-view';
 import { isDigestCopy, messagesOfEvents, rowsOfMessage, storedForms, type OutboxRow } from './outbox';
 
 export interface EventCardDeps {
@@ -44,15 +44,15 @@ export class EventCardService {
   async render(rows: OutboxRow[], digest: boolean): Promise<Card | null> {
     const first = rows[0];
     if (!first) return null;
-    const records = await loadEvents(this.d.db, rows.map((r) => r.eventId));
     const now = this.d.clock.now();
     const withButtons = first.channel !== 'webhook';
     const timezone = this.d.timezone;
     if (digest) {
-      const alerts = rows.flatMap((r) => records.get(r.eventId)?.view ?? []);
-      const anyRecord = records.get(first.eventId);
-      return alerts.length ? digestCard({ sendGroupName: anyRecord?.sendGroupName ?? '', alerts, timezone, now, withButtons }) : null;
+      const { lines, sendGroupName } = await loadEventLines(this.d.db, rows.map((r) => r.eventId));
+      const alerts = rows.flatMap((r) => lines.get(r.eventId) ?? []);
+      return alerts.length ? digestCard({ sendGroupName, alerts, timezone, now, withButtons }) : null;
     }
+    const records = await loadEvents(this.d.db, [first.eventId]);
     const rec = records.get(first.eventId);
     if (!rec) return null;
     const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now };

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { fromJson, toJson } from '../db/knex';
+import { RC } from './outbox';
+import { insertedIds, insertRows, tupleIn, updateOnDuplicate } from './sql';
 import { decide, type DecideContext, type Decision, type EventState } from './transition';
 import type { BatchAlert } from './webhook';
 
@@ -22,7 +24,10 @@ export interface Applied {
   decision: Decision;
 }
 
-export type StoreContext = Pick<DecideContext, 'receivedAt' | 'dedupWindowMs' | 'newEscalationId'>;
+export interface StoreContext extends Pick<DecideContext, 'receivedAt' | 'dedupWindowMs' | 'newEscalationId'> {
+  /** When the rows are written (created_at / updated_at). */
+  now: Date;
+}
 
 const RETRIES = 5;
 const RETRYABLE = new Set(['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
@@ -63,8 +68,8 @@ const UPDATED: string[] = Object.keys(stateColumns(stateOf({}), new Date()));
 /**
  * Applies one notification's alerts to their events in one transaction, whatever the number
  * of alerts: lock the existing rows (one SELECT … FOR UPDATE), decide each alert (pure), then
- * one multi-row INSERT for new episodes, one multi-row INSERT … ON DUPLICATE KEY UPDATE for the
- * changed ones, one INSERT of timeline rows. READ COMMITTED takes no gap locks, so two
+ * one multi-row INSERT for new episodes (their ids follow from the insert id), one multi-row
+ * INSERT … ON DUPLICATE KEY UPDATE for the changed ones, one INSERT of timeline rows. READ COMMITTED takes no gap locks, so two
  * notifications racing to create the same episode do not deadlock: the loser hits the unique
  * key, rolls back and runs again, now finding the row (locked) and deciding against it.
  */
@@ -74,7 +79,7 @@ export async function applyBatch(db: Knex, alerts: PreparedAlert[], ctx: StoreCo
   const unique = [...byKey.values()];
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((trx) => applyOnce(trx, unique, ctx), { isolationLevel: 'read committed' });
+      return await db.transaction((trx) => applyOnce(trx, unique, ctx), RC);
     } catch (e) {
       if (attempt >= RETRIES || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
     }
@@ -82,8 +87,8 @@ export async function applyBatch(db: Knex, alerts: PreparedAlert[], ctx: StoreCo
 }
 
 async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: StoreContext): Promise<Applied[]> {
-  const keys = alerts.map((p) => [p.alert.fingerprint, new Date(p.alert.startsAt)]);
-  const rows = await trx('alert_events').whereIn(['fingerprint', 'starts_at'], keys).forUpdate();
+  const [where, keys] = tupleIn(['fingerprint', 'starts_at'], alerts.map((p) => [p.alert.fingerprint, new Date(p.alert.startsAt)]));
+  const [rows] = await trx.raw(`SELECT * FROM alert_events WHERE ${where} FOR UPDATE`, keys);
   const existing = new Map<string, any>(rows.map((r: any) => [keyOf(r.fingerprint, (r.starts_at as Date).getTime()), r]));
 
   const decided = alerts.map((p) => {
@@ -92,16 +97,19 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
     return { p, row, decision };
   });
 
-  const at = ctx.receivedAt;
+  const at = ctx.now;
   const identity = (p: PreparedAlert) => ({
     fingerprint: p.alert.fingerprint,
     starts_at: new Date(p.alert.startsAt),
     alertname: p.alertname,
     labels: toJson(p.alert.labels),
   });
+  const ids = new Map<string, number>([...existing].map(([k, r]) => [k, r.id]));
   const created = decided.filter((d) => d.decision.created);
   if (created.length) {
-    await trx('alert_events').insert(
+    const { insertId } = await insertRows(
+      trx,
+      'alert_events',
       created.map(({ p, decision }) => ({
         ...identity(p),
         rule_id: p.ruleId,
@@ -111,21 +119,13 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
         created_at: at,
       })),
     );
+    const newIds = await insertedIds(trx, insertId, created.length);
+    created.forEach(({ p }, i) => ids.set(keyOf(p.alert.fingerprint, p.alert.startsAt), newIds[i]!));
   }
   const changed = decided.filter((d) => d.row && d.decision.next);
   if (changed.length) {
-    await trx('alert_events')
-      .insert(changed.map(({ p, row, decision }) => ({ id: row.id, ...identity(p), ...stateColumns(decision.next!, at) })))
-      .onConflict('id')
-      .merge(UPDATED);
-  }
-
-  const ids = new Map<string, number>([...existing].map(([k, r]) => [k, r.id]));
-  if (created.length) {
-    const fresh = await trx('alert_events')
-      .whereIn(['fingerprint', 'starts_at'], created.map(({ p }) => [p.alert.fingerprint, new Date(p.alert.startsAt)]))
-      .select('id', 'fingerprint', 'starts_at');
-    for (const r of fresh) ids.set(keyOf(r.fingerprint, (r.starts_at as Date).getTime()), r.id);
+    const updates = changed.map(({ p, row, decision }) => ({ id: row.id, ...identity(p), ...stateColumns(decision.next!, at) }));
+    await insertRows(trx, 'alert_events', updates, updateOnDuplicate(UPDATED));
   }
 
   const applied = decided.map(({ p, row, decision }) => ({
@@ -136,6 +136,6 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
   const timeline = applied.flatMap((a) =>
     a.decision.timeline.map((t) => ({ event_id: a.eventId, kind: t.kind, actor: 'alertmanager', detail: toJson(t.detail), at: t.at })),
   );
-  if (timeline.length) await trx('event_timeline').insert(timeline);
+  if (timeline.length) await insertRows(trx, 'event_timeline', timeline);
   return applied;
 }

@@ -1,4 +1,4 @@
-import type { AlertEventView } from '../../cards/alert-parts';
+import type { AlertEventView, EventRowView } from '../../cards/alert-parts';
 import { fromJson, type Db } from '../db/knex';
 
 /** An event as its cards show it, with the send group it belongs to. */
@@ -77,4 +77,38 @@ export async function loadFiring(db: Db, limit: number): Promise<{ records: Even
     db('alert_events').where({ status: 'firing' }).count({ n: '*' }).first(),
   ]);
   return { records: rows.map(toRecord), total: Number(count?.n ?? 0) };
+}
+
+/**
+ * What a digest line shows, for many events at once: no label or annotation documents, only
+ * the `instance` label out of them (a storm's digest lists up to a couple of hundred).
+ */
+export async function loadEventLines(db: Db, ids: number[]): Promise<{ lines: Map<number, EventRowView>; sendGroupName: string }> {
+  if (!ids.length) return { lines: new Map(), sendGroupName: NO_GROUP };
+  const rows = await db('alert_events as e')
+    .leftJoin('send_groups as g', 'g.id', 'e.send_group_id')
+    .leftJoin('users as u', 'u.id', 'e.claimed_by')
+    .whereIn('e.id', [...new Set(ids)])
+    .select(
+      'e.id', 'e.alertname', 'e.status', 'e.severity', 'e.starts_at', 'e.ends_at', 'e.resolved_at', 'e.claimed_by', 'e.silenced_until',
+      db.raw("JSON_UNQUOTE(JSON_EXTRACT(e.labels, '$.instance')) AS instance"),
+      'g.name as send_group_name', 'u.name as claimed_by_name', 'u.feishu_open_id as claimed_by_open_id',
+    );
+  const lines = new Map<number, EventRowView>(
+    rows.map((r: any) => [
+      r.id,
+      {
+        id: r.id,
+        alertname: r.alertname,
+        status: r.status,
+        severity: r.severity ?? '',
+        target: r.instance ?? '',
+        firstSeenAt: r.starts_at,
+        resolvedAt: r.status === 'resolved' ? (r.ends_at ?? r.resolved_at) : null,
+        claimedBy: r.claimed_by ? { name: r.claimed_by_name ?? `user ${r.claimed_by}`, openId: r.claimed_by_open_id } : null,
+        silencedUntil: r.silenced_until,
+      },
+    ]),
+  );
+  return { lines, sendGroupName: rows[0]?.send_group_name ?? NO_GROUP };
 }

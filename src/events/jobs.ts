@@ -1,3 +1,4 @@
+import type { PendingSend } from './outbox';
 import type { AlertBatch } from './webhook';
 
 /**
@@ -8,10 +9,10 @@ import type { AlertBatch } from './webhook';
 export interface AlertJobs {
   /** Queues a notification; `duplicate` when the same one (same key) is already queued. */
   ingest(batch: AlertBatch, key: string): Promise<{ jobId: string; duplicate: boolean }>;
-  /** Plans the cards of these send groups' waiting events (one run per group at a time). */
-  deliver(sendGroupIds: number[]): Promise<void>;
-  /** Sends planned messages by their uuid (see outbox.ts). */
-  send(uuids: string[]): Promise<void>;
+  /** Plans the cards of these send groups' waiting events (one run per group at a time), after `delayMs` (default: a moment). */
+  deliver(sendGroupIds: number[], delayMs?: number): Promise<void>;
+  /** Sends planned messages by their uuid (see outbox.ts), spread out per recipient. */
+  send(messages: PendingSend[]): Promise<void>;
   /** Re-renders these Feishu messages (debounced per message). */
   patch(messageIds: string[]): Promise<void>;
   /** Replies under cards and notices in a send group's chat. */
@@ -37,6 +38,7 @@ export interface EscalationLevelSnapshot {
 export interface EscalationStep {
   eventId: number;
   escalationId: string;
+  /** The event's send group as stored: it namespaces the escalation's messages. */
   sendGroupId: number;
   /** 1-based index into `levels`. */
   level: number;

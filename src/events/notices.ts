@@ -11,7 +11,7 @@ import type { Destinations } from './destinations';
 import { loadEvents, type EventRecord } from './event-view';
 import type { ReplyJob } from './jobs';
 import { feishuMessageId, isDigestCopy, isPending, rowsOfEvents } from './outbox';
-import type { SendOutcome } from './sender';
+import type { RateGate, SendOutcome } from './sender';
 
 export interface NoticeDeps {
   db: Knex;
@@ -22,8 +22,8 @@ export interface NoticeDeps {
   destinations: Destinations;
 }
 
-/** `wait`: the card this answers is not posted yet; come back shortly. */
-export type NoticeOutcome = SendOutcome | { status: 'wait' };
+/** How long a reply waits for the card it answers, each time. */
+const CARD_WAIT_MS = 1000;
 
 /** Where a notice goes: under an event's own card when there is one, else into the chat. */
 interface Where {
@@ -45,15 +45,13 @@ const what = (r: EventRecord): string => `#${r.view.id} ${escLine(clip(r.view.al
 export class NoticeService {
   constructor(private readonly d: NoticeDeps) {}
 
-  /** The chat the notice lands in (for the per-chat rate limit), or null when there is none. */
-  async target(job: ReplyJob): Promise<string | null> {
-    return (await this.where(job)).chatId;
-  }
-
-  async send(job: ReplyJob, lastAttempt: boolean): Promise<NoticeOutcome> {
+  /** `wait` also when the card a reply answers is not posted yet. */
+  async send(job: ReplyJob, lastAttempt: boolean, gate: RateGate): Promise<SendOutcome> {
     const where = await this.where(job);
-    if (job.kind === 'resolved' && where.pending) return { status: 'wait' };
+    if (job.kind === 'resolved' && where.pending) return { status: 'wait', afterMs: CARD_WAIT_MS };
     if (!where.chatId || (job.kind === 'resolved' && !where.replyTo)) return { status: 'gone' };
+    const wait = await gate(where.chatId);
+    if (wait > 0) return { status: 'wait', afterMs: wait };
     const content = await this.content(job);
     if (!content) return { status: 'gone' };
     try {

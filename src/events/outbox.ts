@@ -6,8 +6,10 @@ import type { Db } from '../db/knex';
  * `alert_event_messages` is the outbox of the alert pipeline: one row per event, channel and
  * recipient, whose `message_id` says where that copy stands:
  *
- *   pending:<uuid>   planned, not yet confirmed sent. `uuid` is the send's Feishu idempotency
- *                    key, so sending it again after a crash posts nothing twice.
+ *   pending:<g>:<uuid>  planned by send group g, not yet confirmed sent. `uuid` is the send's
+ *                    Feishu idempotency key, so sending it again after a crash posts nothing
+ *                    twice; the group in front makes "what does g still have to send" one
+ *                    index range.
  *   om_…             the app bot's card for this event alone.
  *   digest:om_…      the event is one line of a digest card shared with other events.
  *   sent:<ms>        posted to a custom bot (which returns no id and cannot be updated).
@@ -18,15 +20,23 @@ import type { Db } from '../db/knex';
  */
 export type Channel = 'group' | 'private' | 'webhook' | 'escalation';
 
+/**
+ * Every transaction of the pipeline runs READ COMMITTED: under REPEATABLE READ a range
+ * update takes gap locks (the one after the newest id, for instance) that stall every
+ * insert of a storm behind a delivery round.
+ */
+export const RC = { isolationLevel: 'read committed' } as const;
+
 const PENDING = 'pending:';
 const DIGEST = 'digest:';
 const SENT = 'sent:';
 
-export const pendingMessageId = (uuid: string): string => PENDING + uuid;
+const pendingPrefix = (sendGroupId: number): string => `${PENDING}${sendGroupId}:`;
+export const pendingMessageId = (sendGroupId: number, uuid: string): string => pendingPrefix(sendGroupId) + uuid;
 export const digestMessageId = (messageId: string): string => DIGEST + messageId;
 export const webhookSentId = (at: Date): string => SENT + at.getTime();
 export const isPending = (stored: string | null): boolean => stored?.startsWith(PENDING) ?? false;
-export const uuidOfPending = (stored: string): string => stored.slice(PENDING.length);
+export const uuidOfPending = (stored: string): string => stored.slice(stored.indexOf(':', PENDING.length) + 1);
 
 /** The Feishu message id a stored value stands for; null when it is no updatable message. */
 export function feishuMessageId(stored: string | null): string | null {
@@ -74,21 +84,32 @@ export async function writePending(trx: Knex.Transaction, rows: OutboxRow[], at:
     .merge(['message_id', 'updated_at']);
 }
 
-/** The send group an event belongs to (null: none, or no such event). */
-export async function groupOfEvent(db: Db, eventId: number): Promise<number | null> {
-  return (await db('alert_events').where({ id: eventId }).first('send_group_id'))?.send_group_id ?? null;
+/** A planned message not yet sent: its uuid, its send group and who it goes to. */
+export interface PendingSend {
+  uuid: string;
+  sendGroupId: number;
+  recipient: string;
 }
 
-/** Every pending send of a send group's events (distinct uuids, oldest first). */
-export async function pendingUuidsOfGroup(db: Db, sendGroupId: number): Promise<string[]> {
-  const rows = await db('alert_event_messages as m')
-    .join('alert_events as e', 'e.id', 'm.event_id')
-    .where('e.send_group_id', sendGroupId)
-    .where('m.message_id', 'like', `${PENDING}%`)
-    .groupBy('m.message_id')
-    .orderByRaw('MIN(m.id)')
-    .select('m.message_id');
-  return rows.map((r: any) => uuidOfPending(r.message_id));
+/** Every pending send of a send group, oldest first. */
+export async function pendingOfGroup(db: Db, sendGroupId: number): Promise<PendingSend[]> {
+  const rows = await db('alert_event_messages')
+    .where('message_id', 'like', `${pendingPrefix(sendGroupId)}%`)
+    .groupBy('message_id')
+    .orderByRaw('MIN(id)')
+    .select('message_id', db.raw('MIN(receive_id) AS receive_id'));
+  return rows.map((r: any) => ({ uuid: uuidOfPending(r.message_id), sendGroupId, recipient: r.receive_id }));
+}
+
+/** True while the send group has a message pending. */
+export async function hasPending(db: Db, sendGroupId: number): Promise<boolean> {
+  return Boolean(await db('alert_event_messages').where('message_id', 'like', `${pendingPrefix(sendGroupId)}%`).first('id'));
+}
+
+/** Messages planned and not yet sent, over every send group: how far behind Feishu's app limit we are. */
+export async function pendingTotal(db: Db): Promise<number> {
+  const row = await db('alert_event_messages').where('message_id', 'like', `${PENDING}%`).first(db.raw('COUNT(DISTINCT message_id) AS n'));
+  return Number(row?.n ?? 0);
 }
 
 /** Pending messages per `${channel}:${receiveId}` of these recipients, whichever send group planned them. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { Destinations } from './destinations';
@@ -11,6 +12,7 @@ import type { AlertBatch, BatchAlert } from './webhook';
 
 export interface ProcessorDeps {
   db: Knex;
+  clock: Clock;
   logger: Logger;
   metrics: Metrics;
   destinations: Destinations;
@@ -46,6 +48,7 @@ export class AlertProcessor {
     const prepared = await this.prepare(batch.alerts);
     const applied = await applyBatch(this.d.db, prepared, {
       receivedAt: new Date(batch.receivedAt),
+      now: this.d.clock.now(),
       dedupWindowMs: this.d.dedupWindowMs,
       newEscalationId,
     });

@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-
-/** Feishu's limit on messages to one chat or one user (shared by every bot there). */
-export const PER_RECIPIENT_PER_SECOND = 5;
+import { PER_RECIPIENT_PER_SECOND } from './limits';
 
 /**
  * Feishu's per-recipient limit, counted in Redis so every worker process shares it. The

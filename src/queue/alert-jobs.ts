@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { escalationJobId } from '../events/escalation-steps';
 import type { AlertJobs } from '../events/jobs';
+import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../feishu/limits';
 import { BulkAdder } from './bulk-add';
 import type { QueueTuning } from './processor';
 import type { QueueName } from './names';
@@ -14,7 +15,7 @@ export const NOTIFY_REPLY = 'notify-reply';
 export const ESCALATE = 'escalate';
 
 /** A short wait lets a burst from many Alertmanager groups land in one delivery (and fold). */
-const DELIVER_DELAY_MS = 50;
+const DELIVER_DELAY_MS = 100;
 /** Card updates of one message collapse within this (Feishu: 5 updates a second per message). */
 const PATCH_DEBOUNCE_MS = 250;
 /**
@@ -24,17 +25,16 @@ const PATCH_DEBOUNCE_MS = 250;
  */
 const SEND_RETRY = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnFail: true };
 
-/** Feishu's app-wide limit, enforced on the `notify` queue where each job is one Feishu call. */
-export const FEISHU_APP_PER_SECOND = 50;
-
 export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
   alerts: { concurrency: 6 },
-  notify: { concurrency: 16, limiter: { max: FEISHU_APP_PER_SECOND, duration: 1000 } },
+  delivery: { concurrency: 4 },
+  notify: { concurrency: 16, limiter: { max: APP_PER_SECOND, duration: 1000 } },
   escalation: { concurrency: 8 },
 };
 
 /**
- * The alert pipeline's jobs on BullMQ. Deduplication does the bookkeeping:
+ * The alert pipeline's jobs on BullMQ (the app-wide Feishu limit is the `notify` limiter: one
+ * Feishu call per job). Deduplication does the bookkeeping:
  *   - a notification's key collapses copies for `dedupWindowMs` (HA replicas, retries);
  *   - deliveries of one send group never run at once, and requests while one runs fold
  *     into one follow-up run (keepLastIfActive);
@@ -54,15 +54,23 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs 
       });
       return { jobId: job.id ?? jobId, duplicate: job.id !== jobId };
     },
-    deliver: async (ids) => {
+    deliver: async (ids, delayMs = DELIVER_DELAY_MS) => {
       await Promise.all(
         ids.map((sendGroupId) =>
-          queues.alerts.add(ALERT_DELIVER, { sendGroupId }, { delay: DELIVER_DELAY_MS, deduplication: { id: `deliver-${sendGroupId}`, keepLastIfActive: true } }),
+          queues.delivery.add(ALERT_DELIVER, { sendGroupId }, { delay: delayMs, deduplication: { id: `deliver-${sendGroupId}`, keepLastIfActive: true } }),
         ),
       );
     },
-    send: async (uuids) => {
-      if (uuids.length) await queues.notify.addBulk(uuids.map((uuid) => ({ name: NOTIFY_SEND, data: { uuid }, opts: { jobId: `send-${uuid}`, ...SEND_RETRY } })));
+    send: async (messages) => {
+      // The k-th message to one recipient waits k/5 seconds: few come back from its rate limit.
+      const nth = new Map<string, number>();
+      const jobs = messages.map(({ uuid, sendGroupId, recipient }) => {
+        const k = nth.get(recipient) ?? 0;
+        nth.set(recipient, k + 1);
+        const delay = Math.floor(k / PER_RECIPIENT_PER_SECOND) * 1000;
+        return { name: NOTIFY_SEND, data: { uuid, sendGroupId }, opts: { jobId: `send-${uuid}`, delay, ...SEND_RETRY } };
+      });
+      if (jobs.length) await queues.notify.addBulk(jobs);
     },
     patch: async (messageIds) => {
       await Promise.all(

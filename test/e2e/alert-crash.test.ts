@@ -42,12 +42,17 @@ test('SIGKILL in the middle of a batch: after a restart every alert is stored an
   }
 
   // Every notification is in Redis once answered; the worker is still busy when it dies.
-  for (let w = 0; w < WEBHOOKS; w++) {
-    const sendGroup = groups[w % GROUPS]!;
-    const alerts = Array.from({ length: PER_WEBHOOK }, (_, i) => ({ sendGroup, name: `Crash${w}`, instance: `h${i}:9100` }));
-    await postJson(`${p.url}/api/v1/alerts/webhook`, webhookBody(alerts), WEBHOOK_TOKEN);
-  }
-  await feishu.waitFor((m) => m.length >= 10, 30_000);
+  let next = 0;
+  const post = async () => {
+    for (let w = next++; w < WEBHOOKS; w = next++) {
+      const sendGroup = groups[w % GROUPS]!;
+      const alerts = Array.from({ length: PER_WEBHOOK }, (_, i) => ({ sendGroup, name: `Crash${w}`, instance: `h${i}:9100` }));
+      await postJson(`${p.url}/api/v1/alerts/webhook`, webhookBody(alerts), WEBHOOK_TOKEN);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, post));
+  // Killed while it is storing: a third of the alerts in.
+  await waitFor('a third stored', async () => (await count(db('alert_events'))) >= TOTAL / 3, 60_000, 10);
   await p.stop('SIGKILL');
   const storedAtKill = await count(db('alert_events'));
   const sentAtKill = feishu.messages().length;

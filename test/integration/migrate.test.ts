@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
+import { migrations } from '../../migrations';
 import { MYSQL_BASE, uniqueName } from '../support/env';
 
 test('two processes creating and migrating the same new database at once both succeed', async () => {
@@ -18,7 +19,7 @@ test('two processes creating and migrating the same new database at once both su
   try {
     const [a, b] = await Promise.all([start(), start()]);
     // Exactly one of them applied the migrations; the other found nothing to do.
-    assert.deepEqual([...a, ...b].sort(), ['001_initial']);
+    assert.deepEqual([...a, ...b].sort(), Object.keys(migrations).sort());
     const db = createKnex(url);
     const tables = (await db.raw('SHOW TABLES'))[0].map((r: Record<string, string>) => Object.values(r)[0]);
     await db.destroy();

@@ -121,7 +121,7 @@ export const templateOf = (m: SandboxMessage): string => m.content?.header?.temp
 export const textOf = (m: SandboxMessage): string => JSON.stringify(m.content);
 
 /** Resolves once these queues hold no waiting, active or delayed job (escalation timers are left out by default). */
-export async function settled(t: TestApp, names: string[] = ['alerts', 'notify'], timeoutMs = 20_000): Promise<void> {
+export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery', 'notify'], timeoutMs = 20_000): Promise<void> {
   const queues = names.map((n) => new Queue(n, { connection: { url: REDIS_URL }, prefix: t.app.settings.redisPrefix }));
   try {
     await waitFor(

@@ -7,12 +7,14 @@ import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/eve
 const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, escalationId: `e${id}`, escalationLevel: 0, ...over });
 
 const input = (events: PlanEvent[], over: Partial<PlanInput> = {}): PlanInput => ({
+  sendGroupId: 3,
   events,
   rows: [],
   recipients: { group: 'oc_ops', private: ['ou_alice'], webhook: null },
   sendResolved: true,
   backlog: new Map(),
   threshold: 5,
+  recentRound: false,
   digestSize: 40,
   ...over,
 });
@@ -55,6 +57,13 @@ describe('delivery plan', () => {
     assert.equal(single.messages.find((m) => m.channel === 'group')?.digest, false, 'a single event is never a digest');
   });
 
+  test('a steady stream: within a second of the last round, even two new events fold', () => {
+    const plan = planDelivery(input([firing(1), firing(2)], { recentRound: true }));
+    assert.ok(plan.messages.every((m) => m.digest && m.eventIds.length === 2));
+    const one = planDelivery(input([firing(3)], { recentRound: true }));
+    assert.ok(one.messages.every((m) => !m.digest), 'one event is always its own card');
+  });
+
   test('resolved after a single card: card refreshed, a reply; after a digest: refreshed, no reply', () => {
     const rows: OutboxRow[] = [
       { eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' },
@@ -87,7 +96,7 @@ describe('delivery plan', () => {
     assert.notEqual(first.messages[0]?.uuid, again.messages[0]?.uuid);
     const resolved = planDelivery(input([firing(1, { status: 'resolved', repeatCount: 3 })], { rows, recipients: { group: 'oc_ops', private: [], webhook } }));
     assert.deepEqual(resolved.messages.map((m) => m.channel), ['webhook']);
-    assert.equal(resolved.rows[0]?.messageId, pendingMessageId(resolved.messages[0]!.uuid));
+    assert.equal(resolved.rows[0]?.messageId, pendingMessageId(3, resolved.messages[0]!.uuid));
   });
 
   test('property: every event to post reaches every recipient exactly once, in ≤ digestSize chunks', () => {

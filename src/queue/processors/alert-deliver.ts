@@ -4,7 +4,7 @@ import type { Processor } from '../processor';
 
 /** Plans the cards (or digests) of one send group's waiting events and queues the sends. */
 export const alertDeliverProcessor: Processor<WorkerContext, { sendGroupId: number }> = {
-  queue: 'alerts',
+  queue: 'delivery',
   name: ALERT_DELIVER,
   handle: (job, ctx) => ctx.alerts.delivery.deliver(job.data.sendGroupId),
 };

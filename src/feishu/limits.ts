@@ -1,0 +1,7 @@
+/** Feishu's message limits (open.feishu.cn "frequency control"): shared by queue and domain. */
+
+/** Messages a second one app may send, whoever receives them. */
+export const APP_PER_SECOND = 50;
+
+/** Messages a second to one chat or one user (shared by every bot there). */
+export const PER_RECIPIENT_PER_SECOND = 5;
