@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { deleteByPrefix } from '../../src/core/redis-prefix';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadSettings } from '../../src/config/settings';
@@ -49,12 +50,7 @@ async function resetState(databaseUrl: string, redisUrl: string, prefix: string,
   const r = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await r.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
+    await deleteByPrefix(r, prefix);
   } finally {
     r.disconnect();
   }

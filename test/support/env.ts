@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { createKnex, dropDatabase, ensureDatabase, type Knex } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
+import { deleteByPrefix } from '../../src/core/redis-prefix';
 
 export const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -36,12 +37,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
 export async function dropRedisPrefix(prefix: string): Promise<void> {
   const r = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
+    await deleteByPrefix(r, prefix);
   } finally {
     r.disconnect();
   }
