@@ -1,28 +1,16 @@
-import type { Knex } from 'knex';
-import type { Clock } from '../core/clock';
-import type { Logger } from '../core/logger';
-import type { Metrics } from '../core/metrics';
-import type { CardSender, WebhookBotSender } from '../core/ports';
 import type { OncallService } from '../oncall/roster-service';
 import { DeliveryService } from './delivery';
 import { Destinations } from './destinations';
 import { EscalationService } from './escalation';
 import { EventCardService } from './event-cards';
 import { AlertIngest } from './ingest';
-import type { AlertJobs } from './jobs';
 import { NoticeService } from './notices';
 import { AlertProcessor } from './processing';
-import { OutboxSender } from './sender';
+import { OutboxSender, type SenderDeps } from './sender';
 
-export interface PipelineDeps {
-  db: Knex;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  sender: CardSender;
-  webhookBot: WebhookBotSender;
+/** The pipeline takes what its outbox sender takes, minus the parts it builds itself. */
+export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'> {
   oncall: Pick<OncallService, 'oncallNow'>;
-  jobs: AlertJobs;
   settings: {
     timezone: string;
     alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
