@@ -1,3 +1,4 @@
+import { sortedRecord } from '../core/sorted-record';
 import { invalidField } from '../core/errors';
 import { toYaml, type YamlMap } from '../core/yaml';
 import type { AlertRuleSpec, RecordRuleSpec } from './model';
@@ -103,15 +104,4 @@ function renderRuleFile<T extends { id: number; poolId: number; enabled: boolean
       })),
     })
   );
-}
-
-/** `base` overlaid with `wins`, keys in code-unit order (5,000 rules: no entry tuples). */
-function sortedRecord(base: Record<string, string>, wins: Record<string, string> = {}): Record<string, string> {
-  const keys = Object.keys(base);
-  for (const k of Object.keys(wins)) if (!Object.hasOwn(base, k)) keys.push(k);
-  keys.sort();
-  // Null prototype: a label named `__proto__` is a valid Prometheus label name.
-  const out: Record<string, string> = Object.create(null);
-  for (const k of keys) out[k] = Object.hasOwn(wins, k) ? wins[k]! : base[k]!;
-  return out;
 }

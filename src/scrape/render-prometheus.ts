@@ -1,7 +1,8 @@
 import { conflict } from '../core/errors';
 import { toYaml, type YamlMap } from '../core/yaml';
 import type { InstanceSpec, JobSpec, PoolSpec, RemoteEndpoint, RenderContext, RenderedFile } from './model';
-import { bearer, renderScrapeConfig, sortedRecord, type ScrapeConfigContext } from './scrape-config';
+import { sortedRecord } from '../core/sorted-record';
+import { bearer, renderScrapeConfig, type ScrapeConfigContext } from './scrape-config';
 import { shardMembers, shardOf } from './sharding';
 
 /**

@@ -1,3 +1,4 @@
+import { sortedRecord } from '../core/sorted-record';
 import type { InstanceSpec, JobSpec, KubernetesDiscovery, RenderContext, RenderedFile, ShardingMode } from './model';
 import { parseRelabelConfigs, type RelabelConfig } from './relabel';
 import { assignTargets, hashmodRelabels, type Shard } from './sharding';
@@ -111,9 +112,5 @@ function orderedRelabel(r: RelabelConfig): YamlMap {
   return Object.fromEntries(RELABEL_KEY_ORDER.map((k): [string, YamlValue | undefined] => [k, r[k]]));
 }
 
-/** A copy with keys in code-point order, for maps whose order carries no meaning (labels, headers). */
-export function sortedRecord(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 const withNewline = (s: string): string => (s.endsWith('\n') ? s : `${s}\n`);
