@@ -8,6 +8,8 @@ import type { BatchAlert } from './webhook';
 /** An alert with what the pipeline resolved for it before touching the database. */
 export interface PreparedAlert {
   alert: BatchAlert;
+  /** When promduty received its notification. */
+  receivedAt: Date;
   alertname: string;
   severity: string | null;
   /** The `rule_id` label when it names an existing rule. */
@@ -24,7 +26,7 @@ export interface Applied {
   decision: Decision;
 }
 
-export interface StoreContext extends Pick<DecideContext, 'receivedAt' | 'dedupWindowMs' | 'newEscalationId'> {
+export interface StoreContext extends Pick<DecideContext, 'dedupWindowMs' | 'newEscalationId'> {
   /** When the rows are written (created_at / updated_at). */
   now: Date;
 }
@@ -66,36 +68,60 @@ const stateColumns = (s: EventState, at: Date) => ({
 const UPDATED: string[] = Object.keys(stateColumns(stateOf({}), new Date()));
 
 /**
- * Applies one notification's alerts to their events in one transaction, whatever the number
- * of alerts: lock the existing rows (one SELECT … FOR UPDATE), decide each alert (pure), then
- * one multi-row INSERT for new episodes (their ids follow from the insert id), one multi-row
- * INSERT … ON DUPLICATE KEY UPDATE for the changed ones, one INSERT of timeline rows. READ COMMITTED takes no gap locks, so two
- * notifications racing to create the same episode do not deadlock: the loser hits the unique
- * key, rolls back and runs again, now finding the row (locked) and deciding against it.
+ * Applies the alerts of one or more notifications (in arrival order) to their events in one
+ * transaction, whatever their number: lock the existing rows (one SELECT … FOR UPDATE), fold
+ * each episode's alerts through `decide` (pure), then one multi-row INSERT for new episodes
+ * (their ids follow from the insert id), one multi-row INSERT … ON DUPLICATE KEY UPDATE for the
+ * changed ones, one INSERT of timeline rows. Returns one `Applied` per alert. READ COMMITTED
+ * takes no gap locks, so two batches racing to create the same episode do not deadlock: the
+ * loser hits the unique key, rolls back and runs again, now finding the row (locked) and
+ * deciding against it.
  */
 export async function applyBatch(db: Knex, alerts: PreparedAlert[], ctx: StoreContext): Promise<Applied[]> {
-  // Alertmanager never repeats an alert within one notification; if a sender does, the last wins.
-  const byKey = new Map(alerts.map((p) => [keyOf(p.alert.fingerprint, p.alert.startsAt), p]));
-  const unique = [...byKey.values()];
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((trx) => applyOnce(trx, unique, ctx), RC);
+      return await db.transaction((trx) => applyOnce(trx, alerts, ctx), RC);
     } catch (e) {
       if (attempt >= RETRIES || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
     }
   }
 }
 
+/** One firing episode as the batch leaves it. */
+interface Episode {
+  key: string;
+  first: PreparedAlert;
+  last: PreparedAlert;
+  row: any;
+  state: EventState | undefined;
+  created: boolean;
+  changed: boolean;
+}
+
+function fold(alerts: PreparedAlert[], existing: Map<string, any>, ctx: StoreContext) {
+  const episodes = new Map<string, Episode>();
+  const decided = alerts.map((p) => {
+    const key = keyOf(p.alert.fingerprint, p.alert.startsAt);
+    let e = episodes.get(key);
+    if (!e) {
+      const row = existing.get(key);
+      e = { key, first: p, last: p, row, state: row ? stateOf(row) : undefined, created: false, changed: false };
+      episodes.set(key, e);
+    }
+    const decision = decide(e.state, p.alert, { ...ctx, receivedAt: p.receivedAt, repeatIntervalMs: p.repeatIntervalMs, escalates: p.escalates });
+    if (decision.next) Object.assign(e, { state: decision.next, last: p, changed: true });
+    if (decision.created) e.created = true;
+    return { episode: e, decision };
+  });
+  return { episodes: [...episodes.values()], decided };
+}
+
 async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: StoreContext): Promise<Applied[]> {
-  const [where, keys] = tupleIn(['fingerprint', 'starts_at'], alerts.map((p) => [p.alert.fingerprint, new Date(p.alert.startsAt)]));
+  const unique = [...new Map(alerts.map((p) => [keyOf(p.alert.fingerprint, p.alert.startsAt), p.alert])).values()];
+  const [where, keys] = tupleIn(['fingerprint', 'starts_at'], unique.map((a) => [a.fingerprint, new Date(a.startsAt)]));
   const [rows] = await trx.raw(`SELECT * FROM alert_events WHERE ${where} FOR UPDATE`, keys);
   const existing = new Map<string, any>(rows.map((r: any) => [keyOf(r.fingerprint, (r.starts_at as Date).getTime()), r]));
-
-  const decided = alerts.map((p) => {
-    const row = existing.get(keyOf(p.alert.fingerprint, p.alert.startsAt));
-    const decision = decide(row ? stateOf(row) : undefined, p.alert, { ...ctx, repeatIntervalMs: p.repeatIntervalMs, escalates: p.escalates });
-    return { p, row, decision };
-  });
+  const { episodes, decided } = fold(alerts, existing, ctx);
 
   const at = ctx.now;
   const identity = (p: PreparedAlert) => ({
@@ -105,32 +131,32 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
     labels: toJson(p.alert.labels),
   });
   const ids = new Map<string, number>([...existing].map(([k, r]) => [k, r.id]));
-  const created = decided.filter((d) => d.decision.created);
+  const created = episodes.filter((e) => e.created);
   if (created.length) {
     const { insertId } = await insertRows(
       trx,
       'alert_events',
-      created.map(({ p, decision }) => ({
-        ...identity(p),
-        rule_id: p.ruleId,
-        send_group_id: p.sendGroupId,
-        severity: p.severity,
-        ...stateColumns(decision.next!, at),
+      created.map((e) => ({
+        ...identity(e.last),
+        rule_id: e.first.ruleId,
+        send_group_id: e.first.sendGroupId,
+        severity: e.first.severity,
+        ...stateColumns(e.state!, at),
         created_at: at,
       })),
     );
     const newIds = await insertedIds(trx, insertId, created.length);
-    created.forEach(({ p }, i) => ids.set(keyOf(p.alert.fingerprint, p.alert.startsAt), newIds[i]!));
+    created.forEach((e, i) => ids.set(e.key, newIds[i]!));
   }
-  const changed = decided.filter((d) => d.row && d.decision.next);
+  const changed = episodes.filter((e) => e.row && e.changed);
   if (changed.length) {
-    const updates = changed.map(({ p, row, decision }) => ({ id: row.id, ...identity(p), ...stateColumns(decision.next!, at) }));
+    const updates = changed.map((e) => ({ id: e.row.id, ...identity(e.last), ...stateColumns(e.state!, at) }));
     await insertRows(trx, 'alert_events', updates, updateOnDuplicate(UPDATED));
   }
 
-  const applied = decided.map(({ p, row, decision }) => ({
-    eventId: ids.get(keyOf(p.alert.fingerprint, p.alert.startsAt))!,
-    sendGroupId: row ? row.send_group_id : p.sendGroupId,
+  const applied = decided.map(({ episode: e, decision }) => ({
+    eventId: ids.get(e.key)!,
+    sendGroupId: e.row ? e.row.send_group_id : e.first.sendGroupId,
     decision,
   }));
   const timeline = applied.flatMap((a) =>

@@ -33,50 +33,48 @@ const newEscalationId = (): string => randomBytes(8).toString('hex');
 const ruleIdOf = (a: BatchAlert): number | null => (/^[1-9]\d{0,9}$/.test(a.labels.rule_id ?? '') ? Number(a.labels.rule_id) : null);
 
 /**
- * The worker side of the webhook: one notification → its events (idempotent, one
- * transaction) → the follow-up work. Delivery is asked of every send group the notification
- * touched even when nothing changed: a run after a crash between commit and enqueue then
- * still delivers, and a delivery with nothing waiting costs one query.
+ * The worker side of the webhook: the notifications queued together → their events
+ * (idempotent, one transaction for all of them) → the follow-up work. Delivery is asked of
+ * every send group the notifications touched even when nothing changed: a run after a crash
+ * between commit and enqueue then still delivers, and a delivery with nothing waiting costs
+ * one query.
  */
 export class AlertProcessor {
   constructor(private readonly d: ProcessorDeps) {}
 
-  async process(batch: AlertBatch): Promise<ProcessResult> {
-    if (batch.truncatedAlerts > 0) {
-      this.d.logger.warn({ groupKey: batch.groupKey, truncated: batch.truncatedAlerts }, 'Alertmanager truncated this notification (max_alerts)');
+  async process(notifications: AlertBatch[]): Promise<ProcessResult> {
+    for (const n of notifications) {
+      if (n.truncatedAlerts > 0) {
+        this.d.logger.warn({ groupKey: n.groupKey, truncated: n.truncatedAlerts }, 'Alertmanager truncated this notification (max_alerts)');
+      }
     }
-    const prepared = await this.prepare(batch.alerts);
-    const applied = await applyBatch(this.d.db, prepared, {
-      receivedAt: new Date(batch.receivedAt),
-      now: this.d.clock.now(),
-      dedupWindowMs: this.d.dedupWindowMs,
-      newEscalationId,
-    });
+    const prepared = await this.prepare(notifications);
+    if (!prepared.length) return { events: 0, changes: {}, undeliverable: 0 };
+    const applied = await applyBatch(this.d.db, prepared, { now: this.d.clock.now(), dedupWindowMs: this.d.dedupWindowMs, newEscalationId });
     const changes: Partial<Record<Change, number>> = {};
     for (const a of applied) {
       changes[a.decision.change] = (changes[a.decision.change] ?? 0) + 1;
       this.d.metrics.alertEvents.inc({ change: a.decision.change });
     }
-    const undeliverable = applied.filter((a) => a.sendGroupId === null);
+    const undeliverable = [...new Set(applied.filter((a) => a.sendGroupId === null).map((a) => a.eventId))];
     if (undeliverable.length) {
-      this.d.logger.warn(
-        { groupKey: batch.groupKey, events: undeliverable.map((a) => a.eventId) },
-        'alerts stored but not sent: no such send group and no default send group',
-      );
+      this.d.logger.warn({ events: undeliverable }, 'alerts stored but not sent: no such send group and no default send group');
     }
     await this.followUp(applied);
-    return { events: applied.length, changes, undeliverable: undeliverable.length };
+    return { events: new Set(applied.map((a) => a.eventId)).size, changes, undeliverable: undeliverable.length };
   }
 
-  private async prepare(alerts: BatchAlert[]): Promise<PreparedAlert[]> {
-    const known = await this.d.destinations.knownRules(alerts.flatMap((a) => ruleIdOf(a) ?? []));
+  private async prepare(notifications: AlertBatch[]): Promise<PreparedAlert[]> {
+    const alerts = notifications.flatMap((n) => n.alerts.map((alert) => ({ alert, receivedAt: new Date(n.receivedAt) })));
+    const known = await this.d.destinations.knownRules(alerts.flatMap(({ alert }) => ruleIdOf(alert) ?? []));
     return Promise.all(
-      alerts.map(async (alert) => {
+      alerts.map(async ({ alert, receivedAt }) => {
         const route = await this.d.destinations.forLabel(alert.labels.send_group);
         const ruleId = ruleIdOf(alert);
         const escalation = route.dest?.escalation;
         return {
           alert,
+          receivedAt,
           alertname: Array.from(alert.labels.alertname ?? '').slice(0, ALERTNAME_MAX).join(''),
           severity: alert.labels.severity?.slice(0, 32) ?? null,
           ruleId: ruleId !== null && known.has(ruleId) ? ruleId : null,
@@ -91,7 +89,7 @@ export class AlertProcessor {
   private async followUp(applied: Applied[]): Promise<void> {
     const groups = [...new Set(applied.flatMap((a) => a.sendGroupId ?? []))];
     await this.d.jobs.deliver(groups);
-    const refresh = applied.filter((a) => a.decision.refresh).map((a) => a.eventId);
+    const refresh = [...new Set(applied.filter((a) => a.decision.refresh).map((a) => a.eventId))];
     if (refresh.length) await this.d.jobs.patch(await messagesOfEvents(this.d.db, refresh));
   }
 }

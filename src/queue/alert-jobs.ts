@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { escalationJobId } from '../events/escalation-steps';
 import type { AlertJobs } from '../events/jobs';
 import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../feishu/limits';
-import { BulkAdder } from './bulk-add';
+import { NotificationQueue } from './notification-queue';
 import type { QueueTuning } from './processor';
 import type { QueueName } from './names';
 import type { Queues } from './queues';
 
-export const ALERT_BATCH = 'alert-batch';
 export const ALERT_DELIVER = 'alert-deliver';
 export const NOTIFY_SEND = 'notify-send';
 export const NOTIFY_PATCH = 'notify-patch';
@@ -35,25 +33,17 @@ export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
 /**
  * The alert pipeline's jobs on BullMQ (the app-wide Feishu limit is the `notify` limiter: one
  * Feishu call per job). Deduplication does the bookkeeping:
- *   - a notification's key collapses copies for `dedupWindowMs` (HA replicas, retries);
+ *   - notifications are queued a batch per event-loop turn, and a notification's key
+ *     collapses copies for `dedupWindowMs` (HA replicas, retries): notification-queue.ts;
  *   - deliveries of one send group never run at once, and requests while one runs fold
  *     into one follow-up run (keepLastIfActive);
  *   - sends, replies and escalation timers carry ids derived from what they do, so queueing
  *     one again is a no-op.
  */
 export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs {
-  const ingest = new BulkAdder(queues.alerts);
+  const notifications = new NotificationQueue(queues.alerts, dedupWindowMs);
   return {
-    ingest: async (batch, key) => {
-      const jobId = randomUUID();
-      const job = await ingest.add(ALERT_BATCH, batch, {
-        jobId,
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 500 },
-        ...(dedupWindowMs > 0 ? { deduplication: { id: `wh-${key}`, ttl: dedupWindowMs } } : {}),
-      });
-      return { jobId: job.id ?? jobId, duplicate: job.id !== jobId };
-    },
+    ingest: (batch, key) => notifications.add(batch, key),
     deliver: async (ids, delayMs = DELIVER_DELAY_MS) => {
       await Promise.all(
         ids.map((sendGroupId) =>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { parseWebhook, toBatch } from '../../src/events/webhook';
-import { ALERT_BATCH } from '../../src/queue/alert-jobs';
+import { ALERT_BATCH } from '../../src/queue/notification-queue';
 import { cards, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, webhookBody, type AlertTestApp } from '../support/alerts';
 import { REDIS_URL } from '../support/env';
 
@@ -103,7 +103,7 @@ describe('the Alertmanager webhook', () => {
     const before = await a.t.app.db('alert_events').where({ alertname: 'Slipped' }).first();
     const timeline = await a.t.app.db('event_timeline').where({ event_id: before.id }).count({ n: '*' }).first();
     const queue = new Queue('alerts', { connection: { url: REDIS_URL }, prefix: a.t.app.settings.redisPrefix });
-    await queue.add(ALERT_BATCH, toBatch(parseWebhook(body), new Date(Date.now() + 5000)));
+    await queue.add(ALERT_BATCH, { notifications: [{ batch: toBatch(parseWebhook(body), new Date(Date.now() + 5000)) }] });
     await queue.close();
     await settled(a.t);
     assert.deepEqual(await a.t.app.db('alert_events').where({ alertname: 'Slipped' }).first(), before);

@@ -29,12 +29,27 @@ describe('Alertmanager webhook payload', () => {
       [(b) => (b.alerts[0].labels.job = 5), 'alerts[0].labels.job'],
       [(b) => (b.alerts = []), 'alerts'],
       [(b) => (b.alerts[0].status = 'pending'), 'alerts[0].status'],
+      [(b) => (b.alerts[0].annotations.summary = null), 'alerts[0].annotations.summary'],
+      [(b) => (b.alerts[0].labels = ['x']), 'alerts[0].labels'],
+      [(b) => (b.alerts[0].endsAt = 7), 'alerts[0].endsAt'],
+      [(b) => (b.alerts[0].fingerprint = 'not/hex'), 'alerts[0].fingerprint'],
+      [(b) => (b.alerts[0].generatorURL = 'x'.repeat(4097)), 'alerts[0].generatorURL'],
+      [(b) => (b.alerts[1] = 'alert'), 'alerts[1]'],
+      [(b) => (b.truncatedAlerts = -1), 'truncatedAlerts'],
+      [(b) => (b.groupKey = ''), 'groupKey'],
+      [(b) => delete b.receiver, 'receiver'],
+      [(b) => (b.commonLabels = 'x'), 'commonLabels'],
     ];
     for (const [mutate, path] of cases) {
       const b = structuredClone(body);
       mutate(b);
-      assert.throws(() => parseWebhook(b), (e: any) => e.code === 'validation_failed' && e.details[0].path === path, path);
+      assert.throws(() => parseWebhook(b), (e: any) => e.code === 'validation_failed' && e.details[0].path === path && e.message.includes(path), path);
     }
+    assert.throws(() => parseWebhook([body]), (e: any) => e.details[0].path === '(root)');
+    const two = structuredClone(body);
+    two.version = '3';
+    two.alerts[0].startsAt = 'soon';
+    assert.throws(() => parseWebhook(two), (e: any) => e.details.map((d: any) => d.path).join() === 'version,alerts[0].startsAt', 'every problem is listed');
   });
 
   test('the notification key ignores alert order and arrival time, and sees state and values', () => {

@@ -1,11 +1,10 @@
-import type { AlertBatch } from '../../events/webhook';
-import { ALERT_BATCH } from '../alert-jobs';
+import { ALERT_BATCH, firstCopies, type AlertBatchJob } from '../notification-queue';
 import type { WorkerContext } from '../context';
 import type { Processor } from '../processor';
 
-/** One Alertmanager notification → its alert events (idempotent), then delivery is asked for. */
-export const alertBatchProcessor: Processor<WorkerContext, AlertBatch> = {
+/** The notifications queued together → their alert events (one transaction), then delivery is asked for. */
+export const alertBatchProcessor: Processor<WorkerContext, AlertBatchJob> = {
   queue: 'alerts',
   name: ALERT_BATCH,
-  handle: (job, ctx) => ctx.alerts.processor.process(job.data),
+  handle: async (job, ctx) => ctx.alerts.processor.process(await firstCopies(ctx.queues.alerts, job.id!, job.data.notifications)),
 };

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Job, type JobsOptions, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AlertBatch } from '../events/webhook';
+
+export const ALERT_BATCH = 'alert-batch';
+
+/** One notification in a job; `dedupKey` (absent when deduplication is off) holds who queued it first. */
+export interface QueuedNotification {
+  batch: AlertBatch;
+  dedupKey?: string;
+}
+
+/** The data of an `alert-batch` job: the notifications that arrived together, in arrival order. */
+export interface AlertBatchJob {
+  notifications: QueuedNotification[];
+}
+
+interface Waiting {
+  batch: AlertBatch;
+  key: string;
+  resolve(r: { jobId: string; duplicate: boolean }): void;
+  reject(e: unknown): void;
+}
+
+const JOB_OPTS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 86400 },
+};
+// BullMQ types its connection narrowly; it is the ioredis client main.ts handed it.
+const redisOf = async (queue: Queue): Promise<Redis> => (await queue.client) as unknown as Redis;
+const marker = (jobId: string, i: number): string => `${jobId}/${i}`;
+/** KEYS: marker keys; ARGV: job id, window (ms). SET NX GET each: the earlier marker, or ''. */
+const MARK = `local out = {}
+for i, k in ipairs(KEYS) do
+  out[i] = redis.call('SET', k, ARGV[1] .. '/' .. (i - 1), 'PX', ARGV[2], 'NX', 'GET') or ''
+end
+return out`;
+
+/**
+ * The webhook's side of the `alerts` queue. Notifications arriving in the same turn of the
+ * event loop (a storm, or many Alertmanager groups flushing at once) become ONE job, written
+ * in one MULTI together with a `SET NX` marker per notification key: the job and its markers
+ * land atomically, so a 2xx always means durable and no marker can outlive a lost job. One job
+ * per turn instead of one per request is what lets a single API process take thousands of
+ * webhooks a second, and it hands the worker whole batches to store in one transaction.
+ *
+ * A copy (HA replica, retry) within the dedup window finds the marker and is answered
+ * `duplicate` with the first copy's job id. Its job still carries it (the MULTI's contents are
+ * fixed before Redis answers), so the worker skips every notification whose marker is not its
+ * own: see `firstCopies`.
+ */
+export class NotificationQueue {
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly dedupWindowMs: number,
+    private readonly maxBatch = 200,
+    /** Writes at once; more notifications wait for one to finish (group commit). */
+    private readonly maxInFlight = 1,
+  ) {}
+
+  add(batch: AlertBatch, key: string): Promise<{ jobId: string; duplicate: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, key, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Group commit: a lone notification goes out on the next turn; under load, what arrives
+   * while writes are in flight waits for one to finish and goes out with the others, so
+   * batches grow with the load instead of Redis round trips.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || !this.waiting.length) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.waiting.length && this.inFlight < this.maxInFlight) {
+        const part = this.waiting.splice(0, this.maxBatch);
+        this.inFlight++;
+        this.write(part)
+          .catch((e: unknown) => part.forEach((w) => w.reject(e)))
+          .finally(() => {
+            this.inFlight--;
+            this.schedule();
+          });
+      }
+    });
+  }
+
+  private async write(part: Waiting[]): Promise<void> {
+    const jobId = randomUUID();
+    const dedup = this.dedupWindowMs > 0;
+    const keys = part.map((w) => `${this.queue.qualifiedName}:wh:${w.key}`);
+    const notifications: QueuedNotification[] = part.map((w, i) => (dedup ? { batch: w.batch, dedupKey: keys[i] } : { batch: w.batch }));
+    const client = await redisOf(this.queue);
+    await new Job<AlertBatchJob>(this.queue, ALERT_BATCH, { notifications }, JOB_OPTS, jobId).addJob(client as unknown as Parameters<Job['addJob']>[0]);
+    const earlier = dedup ? await this.mark(client, keys, jobId) : [];
+    part.forEach((w, i) => {
+      const first = earlier[i];
+      w.resolve(first ? { jobId: first.slice(0, first.lastIndexOf('/')), duplicate: true } : { jobId, duplicate: false });
+    });
+  }
+
+  /** Sets the markers that are not set yet; returns what each key held before ('' for nothing). */
+  private async mark(client: Redis, keys: string[], jobId: string): Promise<string[]> {
+    try {
+      return (await client.eval(MARK, keys.length, ...keys, jobId, this.dedupWindowMs)) as string[];
+    } catch {
+      // The job is durable already: without markers its copies are queued too, and skipped
+      // as no change by the worker's idempotent processing. Answering an error would make
+      // Alertmanager send it again for nothing.
+      return [];
+    }
+  }
+}
+
+/**
+ * The notifications of a job that are the first copy queued (or whose marker has expired:
+ * processing is idempotent, so a late copy only costs work). One MGET per job.
+ */
+export async function firstCopies(queue: Queue, jobId: string, notifications: QueuedNotification[]): Promise<AlertBatch[]> {
+  const keys = [...new Set(notifications.flatMap((n) => n.dedupKey ?? []))];
+  if (!keys.length) return notifications.map((n) => n.batch);
+  const values = await (await redisOf(queue)).mget(...keys);
+  const owner = new Map(keys.map((k, i) => [k, values[i] ?? null]));
+  return notifications
+    .filter((n, i) => {
+      const first = n.dedupKey === undefined ? null : owner.get(n.dedupKey);
+      return first === null || first === undefined || first === marker(jobId, i);
+    })
+    .map((n) => n.batch);
+}
