@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import autocannon from 'autocannon';
 import { FeishuServer } from '../src/sandbox/feishu-server';
 import { APP, WEBHOOK_TOKEN } from '../test/support/alerts';
 import { postJson, promdutyWorld, type PromdutyProcess, type PromdutyWorld } from '../test/support/promduty-process';
@@ -26,7 +27,8 @@ function build(): string[] {
     if (r.status !== 0) process.stderr.write('bench: tsc reported errors (some files are work in progress); running what it emitted\n');
     built = true;
   }
-  return [`${BUILD}/src/main.js`];
+  // The heap cap scripts/start.mjs gives promduty (PROMDUTY_HEAP_MB, default 512).
+  return ['--max-old-space-size=512', `${BUILD}/src/main.js`];
 }
 
 export async function benchWorld(): Promise<BenchWorld> {
@@ -96,6 +98,26 @@ export function bodyMaker(alerts: number, sendGroupOf: (n: number) => number, al
   return (n) => template.replaceAll('@N@', String(n)).replaceAll('@SG@', String(sendGroupOf(n))).replaceAll('@NAME@', alertname(n));
 }
 
+/**
+ * Closed-loop webhook load from autocannon (`connections` keep-alive connections, each posting
+ * as soon as its last answer came), for `seconds` or until `amount` requests. autocannon
+ * costs about a third of node:http's client per request, so less of the 2 cores goes to the
+ * load generator.
+ */
+export async function webhookLoad(baseUrl: string, body: (n: number) => string, o: { connections: number; seconds?: number; amount?: number }): Promise<autocannon.Result> {
+  let n = 0;
+  const r = await autocannon({
+    url: `${baseUrl}/api/v1/alerts/webhook`,
+    method: 'POST',
+    connections: o.connections,
+    ...(o.amount ? { amount: o.amount } : { duration: o.seconds ?? 10 }),
+    headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: body(++n) }) }],
+  });
+  if (r.errors || r.non2xx) throw new Error(`webhook load: ${r.errors} errors, ${r.non2xx} answers not 2xx`);
+  return r;
+}
+
 /** Keep-alive webhook posts; resolves with the HTTP status. */
 export function webhookPoster(baseUrl: string, sockets: number): { post(body: string): Promise<number>; close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
@@ -113,13 +135,4 @@ export function webhookPoster(baseUrl: string, sockets: number): { post(body: st
       }),
     close: () => agent.destroy(),
   };
-}
-
-/** Runs `fn` with at most `concurrency` in flight until it returns false. */
-export async function pool(concurrency: number, fn: () => Promise<boolean>): Promise<void> {
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (await fn()) {
-      // next
-    }
-  }));
 }

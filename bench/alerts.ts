@@ -12,44 +12,27 @@ import { createKnex, type Knex } from '../src/db/knex';
 import { REDIS_URL } from '../test/support/env';
 import { waitFor } from '../test/support/processes';
 import { postJson } from '../test/support/promduty-process';
-import { benchWorld, bodyMaker, pool, seedGroups, webhookPoster } from './alerts-world';
+import { benchWorld, bodyMaker, seedGroups, webhookLoad, webhookPoster } from './alerts-world';
 import { median, quantile, type Figure } from './stats';
 
 const ISSUE = 6;
 const rss = (name: string, mb: number): Figure => ({ issue: ISSUE, name: `RSS of promduty: ${name} (peak)`, value: mb, unit: 'MiB', goal: { op: '<=', value: 300 } });
 const count = async (q: Knex.QueryBuilder): Promise<number> => Number((await q.count({ n: '*' }).first())?.n);
 
-export async function ingestBench(seconds = 10, concurrency = 16): Promise<Figure[]> {
+export async function ingestBench(seconds = 10, connections = 16): Promise<Figure[]> {
   const w = await benchWorld();
   try {
     const p = await w.start({ ROLE: 'api' });
     const [group] = await seedGroups(p.url, 1);
     const body = bodyMaker(5, () => group!);
-    const poster = webhookPoster(p.url, concurrency);
-    let n = 0;
-    const run = async (ms: number, samples: number[] | null) => {
-      const end = performance.now() + ms;
-      await pool(concurrency, async () => {
-        const b = body(++n);
-        const t0 = performance.now();
-        const status = await poster.post(b);
-        if (status !== 200) throw new Error(`webhook answered ${status}`);
-        samples?.push(performance.now() - t0);
-        return performance.now() < end;
-      });
-    };
-    await run(2000, null);
-    const samples: number[] = [];
-    const t0 = performance.now();
+    await webhookLoad(p.url, body, { connections, seconds: 2 });
     const cpu0 = p.cpuSeconds();
-    await run(seconds * 1000, samples);
-    const rate = samples.length / ((performance.now() - t0) / 1000);
-    const cpuPerRequest = ((p.cpuSeconds() - cpu0) / samples.length) * 1e6;
-    poster.close();
-    const note = `${concurrency} connections, ${samples.length} requests, ROLE=api, ${cpuPerRequest.toFixed(0)} µs of promduty CPU per request; load generator and Redis on the same 2 cores`;
+    const r = await webhookLoad(p.url, body, { connections, seconds });
+    const cpuPerRequest = ((p.cpuSeconds() - cpu0) / r.requests.total) * 1e6;
+    const note = `autocannon, ${connections} connections, ${r.requests.total} requests, ROLE=api, ${cpuPerRequest.toFixed(0)} µs of promduty CPU per request; load generator and Redis on the same 2 cores`;
     return [
-      { issue: ISSUE, name: 'webhook ingest, 5-alert bodies', value: rate, unit: 'req/s', goal: { op: '>=', value: 4000 }, note },
-      { issue: ISSUE, name: 'webhook ingest latency, p99', value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: 30 }, note },
+      { issue: ISSUE, name: 'webhook ingest, 5-alert bodies', value: r.requests.average, unit: 'req/s', goal: { op: '>=', value: 4000 }, note },
+      { issue: ISSUE, name: 'webhook ingest latency, p99', value: r.latency.p99, unit: 'ms', goal: { op: '<=', value: 30 }, note },
       rss('webhook ingest', p.peakRssMb()),
     ];
   } finally {
@@ -70,11 +53,7 @@ export async function processingBench(total = 20_000, perWebhook = 5, groups = 2
     const api = await w.start({ ROLE: 'api' });
     const ids = await seedGroups(api.url, groups);
     const body = bodyMaker(perWebhook, (n) => ids[n % ids.length]!);
-    const poster = webhookPoster(api.url, 16);
-    const webhooks = Math.ceil(total / perWebhook);
-    let n = 0;
-    await pool(16, async () => (await poster.post(body(++n))) === 200 && n < webhooks);
-    poster.close();
+    await webhookLoad(api.url, body, { connections: 16, amount: Math.ceil(total / perWebhook) });
     await api.stop();
 
     const worker = await w.start({ ROLE: 'all' });

@@ -276,17 +276,29 @@ export const CARD_MAX_BYTES = 28 * 1024;
 export const cardBytes = (c: Card): number => Buffer.byteLength(JSON.stringify(JSON.stringify(c)));
 
 /**
- * The card showing as many items as fit: `build(n)` must grow with n. Binary search keeps
- * this at log2(max) builds. If not even `build(0)` fits, it is returned anyway: callers clip
- * every other field so that cannot happen.
+ * The card showing as many items as fit: `build(n)` must grow with n. If not even `build(0)`
+ * fits, it is returned anyway: callers clip every other field so that cannot happen. Sizes
+ * grow about linearly with n, so the search interpolates between the largest count known to
+ * fit and the smallest known not to (every other step halves instead, which bounds the worst
+ * case): a digest of a thousand alerts costs a handful of builds, not log2(n) of them.
  */
 export function fitCount(max: number, build: (n: number) => Card): Card {
-  let lo = 0;
-  let hi = max;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (cardBytes(build(mid)) <= CARD_MAX_BYTES) lo = mid;
-    else hi = mid - 1;
+  const sized = (n: number) => {
+    const c = build(n);
+    return { n, c, bytes: cardBytes(c) };
+  };
+  let hi = sized(max);
+  if (hi.bytes <= CARD_MAX_BYTES) return hi.c;
+  let lo = sized(0);
+  // Interpolate while that at least halves the range every two builds; bisect when it does not.
+  const widths = [Infinity, Infinity];
+  while (hi.n - lo.n > 1) {
+    const slow = hi.n - lo.n > widths[widths.length - 2]! / 2;
+    const guess = slow ? (lo.n + hi.n) >> 1 : lo.n + Math.floor(((hi.n - lo.n) * (CARD_MAX_BYTES - lo.bytes)) / Math.max(1, hi.bytes - lo.bytes));
+    const mid = sized(Math.min(hi.n - 1, Math.max(lo.n + 1, guess)));
+    if (mid.bytes <= CARD_MAX_BYTES) lo = mid;
+    else hi = mid;
+    widths.push(slow ? Infinity : hi.n - lo.n);
   }
-  return build(lo);
+  return lo.c;
 }

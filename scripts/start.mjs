@@ -23,6 +23,10 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
   const b = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-const child = spawn(process.execPath, ['--enable-source-maps', entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+// V8 sizes its old generation from this cap: with the default (a quarter of the machine's
+// memory) an alert storm left 330+ MiB resident in garbage; with 512 MiB the same storm peaks
+// near 190 MiB at the same throughput (BENCHMARKS.md). PROMDUTY_HEAP_MB raises it.
+const heapMb = process.env.PROMDUTY_HEAP_MB ?? '512';
+const child = spawn(process.execPath, ['--enable-source-maps', `--max-old-space-size=${heapMb}`, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
