@@ -31,7 +31,12 @@ export function parseDatabaseUrl(url: string): DbTarget {
   };
 }
 
-export function createKnex(url: string, pool: { min: number; max: number } = { min: 0, max: 10 }): Knex {
+/**
+ * 20 connections: the alert pipeline's queues run 8 + 4 + 16 jobs at once in one process, and
+ * with 10 the storing jobs' transactions held every connection, so deliveries (and with them
+ * every card) waited until a storm had been stored.
+ */
+export function createKnex(url: string, pool: { min: number; max: number } = { min: 0, max: 20 }): Knex {
   const { connection } = parseDatabaseUrl(url);
   return knexFactory({ client: 'mysql2', connection, pool });
 }

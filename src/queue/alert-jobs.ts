@@ -24,7 +24,7 @@ const PATCH_DEBOUNCE_MS = 250;
 const SEND_RETRY = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnFail: true };
 
 export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
-  alerts: { concurrency: 12 },
+  alerts: { concurrency: 8 },
   delivery: { concurrency: 4 },
   notify: { concurrency: 16, limiter: { max: APP_PER_SECOND, duration: 1000 } },
   escalation: { concurrency: 8 },
