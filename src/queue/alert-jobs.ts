@@ -44,11 +44,15 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs 
   const notifications = new NotificationQueue(queues.alerts, dedupWindowMs);
   return {
     ingest: (batch, key) => notifications.add(batch, key),
+    // addBulk: one round trip (and one ioredis pipeline) however many groups a batch touched.
     deliver: async (ids, delayMs = DELIVER_DELAY_MS) => {
-      await Promise.all(
-        ids.map((sendGroupId) =>
-          queues.delivery.add(ALERT_DELIVER, { sendGroupId }, { delay: delayMs, deduplication: { id: `deliver-${sendGroupId}`, keepLastIfActive: true } }),
-        ),
+      if (!ids.length) return;
+      await queues.delivery.addBulk(
+        ids.map((sendGroupId) => ({
+          name: ALERT_DELIVER,
+          data: { sendGroupId },
+          opts: { delay: delayMs, deduplication: { id: `deliver-${sendGroupId}`, keepLastIfActive: true } },
+        })),
       );
     },
     send: async (messages) => {
@@ -63,10 +67,13 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs 
       if (jobs.length) await queues.notify.addBulk(jobs);
     },
     patch: async (messageIds) => {
-      await Promise.all(
-        messageIds.map((messageId) =>
-          queues.notify.add(NOTIFY_PATCH, { messageId }, { delay: PATCH_DEBOUNCE_MS, deduplication: { id: `patch-${messageId}`, keepLastIfActive: true } }),
-        ),
+      if (!messageIds.length) return;
+      await queues.notify.addBulk(
+        messageIds.map((messageId) => ({
+          name: NOTIFY_PATCH,
+          data: { messageId },
+          opts: { delay: PATCH_DEBOUNCE_MS, deduplication: { id: `patch-${messageId}`, keepLastIfActive: true } },
+        })),
       );
     },
     reply: async (replies) => {
