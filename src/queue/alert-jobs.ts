@@ -5,6 +5,7 @@ import { NotificationQueue } from './notification-queue';
 import type { QueueTuning } from './processor';
 import type { QueueName } from './names';
 import type { Queues } from './queues';
+import type { Queue } from 'bullmq';
 
 export const ALERT_DELIVER = 'alert-deliver';
 export const NOTIFY_SEND = 'notify-send';
@@ -31,6 +32,15 @@ export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
 };
 
 /**
+ * Jobs that fold by id: one already waiting absorbs the new request, and one running gets a
+ * single follow-up run (keepLastIfActive). One addBulk: one round trip however many there are.
+ */
+async function addFolding(queue: Queue, name: string, delay: number, jobs: [string, object][]): Promise<void> {
+  if (!jobs.length) return;
+  await queue.addBulk(jobs.map(([id, data]) => ({ name, data, opts: { delay, deduplication: { id, keepLastIfActive: true } } })));
+}
+
+/**
  * The alert pipeline's jobs on BullMQ (the app-wide Feishu limit is the `notify` limiter: one
  * Feishu call per job). Deduplication does the bookkeeping:
  *   - notifications are queued a batch per event-loop turn, and a notification's key
@@ -44,17 +54,8 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs 
   const notifications = new NotificationQueue(queues.alerts, dedupWindowMs);
   return {
     ingest: (batch, key) => notifications.add(batch, key),
-    // addBulk: one round trip (and one ioredis pipeline) however many groups a batch touched.
-    deliver: async (ids, delayMs = DELIVER_DELAY_MS) => {
-      if (!ids.length) return;
-      await queues.delivery.addBulk(
-        ids.map((sendGroupId) => ({
-          name: ALERT_DELIVER,
-          data: { sendGroupId },
-          opts: { delay: delayMs, deduplication: { id: `deliver-${sendGroupId}`, keepLastIfActive: true } },
-        })),
-      );
-    },
+    deliver: (ids, delayMs = DELIVER_DELAY_MS) =>
+      addFolding(queues.delivery, ALERT_DELIVER, delayMs, ids.map((sendGroupId) => [`deliver-${sendGroupId}`, { sendGroupId }])),
     send: async (messages) => {
       // The k-th message to one recipient waits k/5 seconds: few come back from its rate limit.
       const nth = new Map<string, number>();
@@ -66,16 +67,7 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs 
       });
       if (jobs.length) await queues.notify.addBulk(jobs);
     },
-    patch: async (messageIds) => {
-      if (!messageIds.length) return;
-      await queues.notify.addBulk(
-        messageIds.map((messageId) => ({
-          name: NOTIFY_PATCH,
-          data: { messageId },
-          opts: { delay: PATCH_DEBOUNCE_MS, deduplication: { id: `patch-${messageId}`, keepLastIfActive: true } },
-        })),
-      );
-    },
+    patch: (messageIds) => addFolding(queues.notify, NOTIFY_PATCH, PATCH_DEBOUNCE_MS, messageIds.map((messageId) => [`patch-${messageId}`, { messageId }])),
     reply: async (replies) => {
       if (replies.length) await queues.notify.addBulk(replies.map((r) => ({ name: NOTIFY_REPLY, data: r, opts: { jobId: `reply-${r.uuid}`, ...SEND_RETRY } })));
     },
