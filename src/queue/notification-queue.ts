@@ -40,17 +40,18 @@ end
 return out`;
 
 /**
- * The webhook's side of the `alerts` queue. Notifications arriving in the same turn of the
- * event loop (a storm, or many Alertmanager groups flushing at once) become ONE job, written
- * in one MULTI together with a `SET NX` marker per notification key: the job and its markers
- * land atomically, so a 2xx always means durable and no marker can outlive a lost job. One job
- * per turn instead of one per request is what lets a single API process take thousands of
- * webhooks a second, and it hands the worker whole batches to store in one transaction.
+ * The webhook's side of the `alerts` queue. Notifications that arrive while the previous write
+ * is in flight (a storm, many Alertmanager groups flushing at once) go out together as ONE job:
+ * one BullMQ add per batch instead of one per request is what lets a single API process take
+ * thousands of webhooks a second, and it hands the worker whole batches to store in one
+ * transaction. Each caller is answered once Redis holds the job, so a 2xx means durable.
  *
- * A copy (HA replica, retry) within the dedup window finds the marker and is answered
- * `duplicate` with the first copy's job id. Its job still carries it (the MULTI's contents are
- * fixed before Redis answers), so the worker skips every notification whose marker is not its
- * own: see `firstCopies`.
+ * Copies (HA replicas, Alertmanager's retries): once the job is stored, one Lua call sets a
+ * marker per notification key for the dedup window (SET NX GET). Job first, markers after:
+ * a marker never exists without its job, so a notification can never be refused as a copy of
+ * one that was lost. A copy finds the marker and is answered `duplicate` with the first copy's
+ * job id; its own job still carries it, and the worker skips every notification whose marker
+ * is not its own (`firstCopies`).
  */
 export class NotificationQueue {
   private waiting: Waiting[] = [];
@@ -61,7 +62,7 @@ export class NotificationQueue {
     private readonly queue: Queue,
     private readonly dedupWindowMs: number,
     private readonly maxBatch = 200,
-    /** Writes at once; more notifications wait for one to finish (group commit). */
+    /** Writes at once; more notifications wait for one to finish (group commit). One keeps the batches largest. */
     private readonly maxInFlight = 1,
   ) {}
 
