@@ -12,7 +12,7 @@ import { isAppError } from '../../src/core/errors';
 import { alertInput, callbacks, sampleCards } from './cards-fixtures';
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(join(__dirname, '../../../shared/fixtures/feishu', name), 'utf8')) as {
+  JSON.parse(readFileSync(join(__dirname, '../fixtures/feishu', name), 'utf8')) as {
     event: { action: { value: unknown; option?: string; form_value?: Record<string, string> } };
   };
 
