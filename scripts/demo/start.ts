@@ -89,13 +89,16 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const stopProcesses = () => Promise.allSettled(processes.map((p) => p.stop()));
   let app: Promduty | null = null;
   try {
-    const started = await Promise.all([
+    const started = await Promise.allSettled([
       has.prometheus ? startDemoPrometheus(configDir, DEMO.pool, prom1) : null,
       has.prometheus ? startDemoPrometheus(configDir, DEMO.pool, prom2) : null,
       has.alertmanager ? startDemoAlertmanager(configDir, DEMO.cluster, am) : null,
       has.nodeExporter ? startNodeExporter(node) : null,
     ]);
-    for (const p of started) if (p) processes.push(p);
+    // Keep every process that did start, so a failure of one still stops the others.
+    for (const r of started) if (r.status === 'fulfilled' && r.value) processes.push(r.value);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const settings = loadSettings({
       DATABASE_URL: databaseUrl,

@@ -5,13 +5,24 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** A free loopback port (bound and released: good enough for one test process). */
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback port (bound and released). Never the same one twice in a process: the
+ * kernel may offer a just-released port again, and callers often take several before
+ * starting anything (the demo's Prometheus, Alertmanager and node-exporter).
+ */
 export async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
+  for (;;) {
+    const s = createServer().listen(0, '127.0.0.1');
+    await once(s, 'listening');
+    const port = (s.address() as { port: number }).port;
+    await new Promise((r) => s.close(r));
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
