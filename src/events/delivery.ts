@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger';
 import type { OncallService } from '../oncall/roster-service';
 import type { OncallPerson } from '../oncall/store';
 import type { AlertDestination } from '../routing/alert-destination';
-import { planDelivery, targetsOf, type Recipients } from './delivery-plan';
+import { digestLineBytes, planDelivery, targetsOf, type Recipients } from './delivery-plan';
 import type { Destinations } from './destinations';
 import { firstStep } from './escalation-steps';
 import type { AlertJobs, ReplyJob } from './jobs';
@@ -33,10 +33,13 @@ const STORM_ROUND_MS = 500;
 /** A group that posted this recently is in a stream of alerts: its rounds fold. */
 const RECENT_MS = 1000;
 /**
- * Events per digest card: about 24 KB with typical names, under Feishu's 30 KB. Longer names
- * make the card list fewer and point to /alerts for the rest (cards/digest-card.ts).
+ * Events per digest card at most, and the bytes their lines may take: the card's header,
+ * notes and Claim buttons take about 5 KB of Feishu's 30 KB (cards/card.ts keeps 28). Longer
+ * names make digests of fewer events; a card that still overflows lists fewer and points to
+ * /alerts for the rest (cards/digest-card.ts).
  */
-const DIGEST_SIZE = 180;
+const DIGEST_SIZE = 400;
+const DIGEST_BYTES = 22_000;
 
 export function recipientsOf(dest: AlertDestination, oncall: OncallPerson | null): Recipients {
   const people = [
@@ -104,20 +107,29 @@ export class DeliveryService {
       .whereNull('last_notified_at')
       .orderBy('id')
       .limit(BATCH)
-      .select('id', 'status', 'repeat_count', 'escalation_id', 'escalation_level', 'first_seen_at', 'updated_at');
+      .select('id', 'status', 'repeat_count', 'escalation_id', 'escalation_level', 'first_seen_at', 'updated_at', 'alertname', 'severity')
+      .select(this.d.db.raw("JSON_UNQUOTE(JSON_EXTRACT(labels, '$.instance')) AS instance"));
     if (!events.length) return { events: 0, messages: 0 };
     const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
     const last = (await this.d.db('alert_events').where({ send_group_id: sendGroupId }).max({ at: 'last_notified_at' }).first())?.at as Date | null;
     const plan = planDelivery({
       sendGroupId,
       recentRound: last != null && now.getTime() - last.getTime() < RECENT_MS,
-      events: events.map((e: any) => ({ id: e.id, status: e.status, repeatCount: e.repeat_count, escalationId: e.escalation_id, escalationLevel: e.escalation_level })),
+      events: events.map((e: any) => ({
+        id: e.id,
+        lineBytes: digestLineBytes(e.alertname, e.instance ?? '', e.severity ?? ''),
+        status: e.status,
+        repeatCount: e.repeat_count,
+        escalationId: e.escalation_id,
+        escalationLevel: e.escalation_level,
+      })),
       rows: await rowsOfEvents(this.d.db, events.map((e: any) => e.id)),
       recipients,
       sendResolved: dest.sendResolved,
       backlog: await backlogOf(this.d.db, targetsOf(recipients)),
       threshold: this.d.threshold,
       digestSize: this.d.digestSize ?? DIGEST_SIZE,
+      digestBytes: DIGEST_BYTES,
     });
     await this.d.db.transaction(async (trx) => {
       await writePending(trx, plan.rows, now);

@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chunkEvenly, planDelivery, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
+import { chunkEvenly, digestLineBytes, planDelivery, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
+import { digestCard } from '../../cards/digest-card';
+import { CARD_MAX_BYTES, cardBytes } from '../../cards/card';
 import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox';
 
 const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, escalationId: `e${id}`, escalationLevel: 0, ...over });
@@ -111,6 +113,27 @@ describe('delivery plan', () => {
         assert.equal(new Set(plan.messages.map((m) => m.uuid)).size, plan.messages.length);
       }),
     );
+  });
+
+  test('a byte budget makes digests of long lines smaller, short lines fill the count', () => {
+    const events = (n: number, bytes: number) => range(n).map((id) => firing(id, { lineBytes: bytes }));
+    const sizes = (p: ReturnType<typeof planDelivery>) => p.messages.filter((m) => m.channel === 'group').map((m) => m.eventIds.length);
+    assert.deepEqual(sizes(planDelivery(input(events(1000, 70), { digestSize: 400, digestBytes: 22_000 }))), [250, 250, 250, 250]);
+    assert.deepEqual(sizes(planDelivery(input(events(1000, 200), { digestSize: 400, digestBytes: 22_000 }))), Array(10).fill(100));
+    assert.deepEqual(sizes(planDelivery(input(events(50, 200), { digestSize: 400 }))), [50], 'no budget: the count alone');
+  });
+
+  test('a digest planned within the byte budget fits on one card with every event listed', () => {
+    const now = new Date('2026-05-01T08:00:00Z');
+    for (const [name, target] of [['Bench12', '10.1234.3:9100'], ['KubePodCrashLoopingForMoreThanFifteenMinutes', 'payments-api-7f9c5d8b6-x2lkq.prod.svc.cluster.local:8080']]) {
+      const plan = planDelivery(input(range(1000).map((id) => firing(id, { lineBytes: digestLineBytes(name, target, 'critical') })), { digestSize: 400, digestBytes: 22_000 }));
+      for (const m of plan.messages.filter((x) => x.channel === 'group')) {
+        const alerts = m.eventIds.map((id) => ({ id: 100000 + id, alertname: name, target, severity: 'critical', status: 'firing' as const, firstSeenAt: now, resolvedAt: null, claimedBy: null, silencedUntil: null }));
+        const c = digestCard({ sendGroupName: 'ops', alerts, timezone: 'Asia/Shanghai', now, withButtons: true });
+        assert.ok(cardBytes(c) <= CARD_MAX_BYTES);
+        assert.doesNotMatch(JSON.stringify(c), /more: \/alerts/, `${name}: all ${alerts.length} listed`);
+      }
+    }
   });
 
   test('chunkEvenly splits into near-equal chunks, order kept', () => {
