@@ -125,7 +125,11 @@ describe('delivery plan', () => {
 
   test('a digest planned within the byte budget fits on one card with every event listed', () => {
     const now = new Date('2026-05-01T08:00:00Z');
-    for (const [name, target] of [['Bench12', '10.1234.3:9100'], ['KubePodCrashLoopingForMoreThanFifteenMinutes', 'payments-api-7f9c5d8b6-x2lkq.prod.svc.cluster.local:8080']]) {
+    const names: [string, string][] = [
+      ['Bench12', '10.1234.3:9100'],
+      ['KubePodCrashLoopingForMoreThanFifteenMinutes', 'payments-api-7f9c5d8b6-x2lkq.prod.svc.cluster.local:8080'],
+    ];
+    for (const [name, target] of names) {
       const plan = planDelivery(input(range(1000).map((id) => firing(id, { lineBytes: digestLineBytes(name, target, 'critical') })), { digestSize: 400, digestBytes: 22_000 }));
       for (const m of plan.messages.filter((x) => x.channel === 'group')) {
         const alerts = m.eventIds.map((id) => ({ id: 100000 + id, alertname: name, target, severity: 'critical', status: 'firing' as const, firstSeenAt: now, resolvedAt: null, claimedBy: null, silencedUntil: null }));
