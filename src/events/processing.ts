@@ -65,7 +65,10 @@ export class AlertProcessor {
   }
 
   private async prepare(notifications: AlertBatch[]): Promise<PreparedAlert[]> {
-    const alerts = notifications.flatMap((n) => n.alerts.map((alert) => ({ alert, receivedAt: new Date(n.receivedAt) })));
+    const alerts = notifications.flatMap((n) => {
+      const receivedAt = new Date(n.receivedAt);
+      return n.alerts.map((alert) => ({ alert, receivedAt }));
+    });
     const known = await this.d.destinations.knownRules(alerts.flatMap(({ alert }) => ruleIdOf(alert) ?? []));
     return Promise.all(
       alerts.map(async ({ alert, receivedAt }) => {

@@ -43,8 +43,9 @@ async function addFolding(queue: Queue, name: string, delay: number, jobs: [stri
 /**
  * The alert pipeline's jobs on BullMQ (the app-wide Feishu limit is the `notify` limiter: one
  * Feishu call per job). Deduplication does the bookkeeping:
- *   - notifications are queued a batch per event-loop turn, and a notification's key
- *     collapses copies for `dedupWindowMs` (HA replicas, retries): notification-queue.ts;
+ *   - notifications arriving while the previous write is in flight are queued as one job,
+ *     and a notification's key collapses copies for `dedupWindowMs` (HA replicas,
+ *     retries): notification-queue.ts;
  *   - deliveries of one send group never run at once, and requests while one runs fold
  *     into one follow-up run (keepLastIfActive);
  *   - sends, replies and escalation timers carry ids derived from what they do, so queueing

@@ -23,12 +23,8 @@ interface Waiting {
   reject(e: unknown): void;
 }
 
-const JOB_OPTS: JobsOptions = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 7 * 86400 },
-};
+// On top of the queue's defaults (retention), which a Job built by hand does not get itself.
+const JOB_OPTS: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 500 } };
 // BullMQ types its connection narrowly; it is the ioredis client main.ts handed it.
 const redisOf = async (queue: Queue): Promise<Redis> => (await queue.client) as unknown as Redis;
 const marker = (jobId: string, i: number): string => `${jobId}/${i}`;
@@ -102,7 +98,7 @@ export class NotificationQueue {
     const keys = part.map((w) => `${this.queue.qualifiedName}:wh:${w.key}`);
     const notifications: QueuedNotification[] = part.map((w, i) => (dedup ? { batch: w.batch, dedupKey: keys[i] } : { batch: w.batch }));
     const client = await redisOf(this.queue);
-    await new Job<AlertBatchJob>(this.queue, ALERT_BATCH, { notifications }, JOB_OPTS, jobId).addJob(client as unknown as Parameters<Job['addJob']>[0]);
+    await new Job<AlertBatchJob>(this.queue, ALERT_BATCH, { notifications }, { ...this.queue.defaultJobOptions, ...JOB_OPTS }, jobId).addJob(client as unknown as Parameters<Job['addJob']>[0]);
     const earlier = dedup ? await this.mark(client, keys, jobId) : [];
     part.forEach((w, i) => {
       const first = earlier[i];

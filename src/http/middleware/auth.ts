@@ -4,7 +4,6 @@ import { AppError } from '../../core/errors';
 
 // Hash both sides so the comparison takes the same time whatever the lengths.
 const digest = (s: string) => createHash('sha256').update(s).digest();
-export const tokensEqual = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
 
 /** `Authorization: Bearer <token>` or 401; `realm` names which token in the message. */
 export function bearer(tokens: () => string[], realm: string) {
