@@ -1,7 +1,9 @@
 import { escLine } from '../../cards/card';
 import type { ActionResult } from '../events/actions';
-import { errorReply, textReply } from './replies';
-import type { Reply } from './types';
+import type { Actor } from '../db/audit';
+import { parseIds } from './parse';
+import { errorReply, textReply, usageError } from './replies';
+import { actorOf, type ChatDeps, type Command, type Reply } from './types';
 
 /**
  * Runs an action on each id in turn. One id answers like any command (its error card on
@@ -27,4 +29,26 @@ export async function eachId(ids: number[], title: string, act: (id: number) => 
     }
   }
   return textReply(`${title}: ${ids.length - failed} of ${ids.length}`, lines.join('\n'), failed ? 'orange' : 'turquoise');
+}
+
+/** A command that does one event action to each event id it is given (/claim, /unsilence). */
+export function eventIdsCommand(o: {
+  name: string;
+  /** What the reply is titled: `Claimed`. */
+  title: string;
+  description: string;
+  act: (d: ChatDeps, id: number, actor: Actor) => Promise<ActionResult>;
+}): Command {
+  const usage = `/${o.name} <event id…>`;
+  return {
+    name: o.name,
+    usage,
+    description: o.description,
+    minRole: 'editor',
+    run: async (req, d) => {
+      const ids = parseIds(req.args);
+      if (!ids) throw usageError(`give one or more event ids, e.g. /${o.name} 42 43`);
+      return eachId(ids, o.title, (id) => o.act(d, id, actorOf(req.user)), usage);
+    },
+  };
 }

@@ -1,18 +1,8 @@
-import { eachId } from '../batch';
-import { parseIds } from '../parse';
-import { usageError } from '../replies';
-import { actorOf, type Command } from '../types';
+import { eventIdsCommand } from '../batch';
 
-const usage = '/unsilence <event id…>';
-
-export const unsilenceCommand: Command = {
+export const unsilenceCommand = eventIdsCommand({
   name: 'unsilence',
-  usage,
+  title: 'Unsilenced',
   description: 'Remove the silence of alert events (expires it in Alertmanager).',
-  minRole: 'editor',
-  run: async (req, d) => {
-    const ids = parseIds(req.args);
-    if (!ids) throw usageError('give one or more event ids, e.g. /unsilence 42 43');
-    return eachId(ids, 'Unsilenced', (id) => d.events.unsilence(id, actorOf(req.user)), usage);
-  },
-};
+  act: (d, id, actor) => d.events.unsilence(id, actor),
+});
