@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { GroupCommit } from '../core/group-commit';
+import { ALERTS_PER_WRITE } from '../events/processing';
 import type { AlertBatch } from '../events/webhook';
 
 export const ALERT_BATCH = 'alert-batch';
@@ -14,13 +16,6 @@ export interface QueuedNotification {
 /** The data of an `alert-batch` job: the notifications that arrived together, in arrival order. */
 export interface AlertBatchJob {
   notifications: QueuedNotification[];
-}
-
-interface Waiting {
-  batch: AlertBatch;
-  key: string;
-  resolve(r: { jobId: string; duplicate: boolean }): void;
-  reject(e: unknown): void;
 }
 
 // On top of the queue's defaults (retention), which a Job built by hand does not get itself.
@@ -37,7 +32,8 @@ return out`;
 
 /**
  * The webhook's side of the `alerts` queue. Notifications that arrive while the previous write
- * is in flight (a storm, many Alertmanager groups flushing at once) go out together as ONE job:
+ * is in flight (a storm, many Alertmanager groups flushing at once) go out together as ONE job
+ * (core/group-commit.ts):
  * one BullMQ add per batch instead of one per request is what lets a single API process take
  * thousands of webhooks a second, and it hands the worker whole batches to store in one
  * transaction. Each caller is answered once Redis holds the job, so a 2xx means durable.
@@ -50,49 +46,22 @@ return out`;
  * is not its own (`firstCopies`).
  */
 export class NotificationQueue {
-  private waiting: Waiting[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly commits: GroupCommit<{ batch: AlertBatch; key: string }, { jobId: string; duplicate: boolean }>;
 
   constructor(
     private readonly queue: Queue,
     private readonly dedupWindowMs: number,
-    private readonly maxBatch = 200,
-    /** Writes at once; more notifications wait for one to finish (group commit). One keeps the batches largest. */
-    private readonly maxInFlight = 1,
-  ) {}
+  ) {
+    // One write at a time keeps the batches largest; a job holds at most what the worker
+    // stores in one transaction.
+    this.commits = new GroupCommit((part) => this.write(part), { maxWeight: ALERTS_PER_WRITE, weight: (n) => n.batch.alerts.length });
+  }
 
   add(batch: AlertBatch, key: string): Promise<{ jobId: string; duplicate: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ batch, key, resolve, reject });
-      this.schedule();
-    });
+    return this.commits.submit({ batch, key });
   }
 
-  /**
-   * Group commit: a lone notification goes out on the next turn; under load, what arrives
-   * while writes are in flight waits for one to finish and goes out with the others, so
-   * batches grow with the load instead of Redis round trips.
-   */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || !this.waiting.length) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      while (this.waiting.length && this.inFlight < this.maxInFlight) {
-        const part = this.waiting.splice(0, this.maxBatch);
-        this.inFlight++;
-        this.write(part)
-          .catch((e: unknown) => part.forEach((w) => w.reject(e)))
-          .finally(() => {
-            this.inFlight--;
-            this.schedule();
-          });
-      }
-    });
-  }
-
-  private async write(part: Waiting[]): Promise<void> {
+  private async write(part: { batch: AlertBatch; key: string }[]): Promise<{ jobId: string; duplicate: boolean }[]> {
     const jobId = randomUUID();
     const dedup = this.dedupWindowMs > 0;
     const keys = part.map((w) => `${this.queue.qualifiedName}:wh:${w.key}`);
@@ -100,9 +69,9 @@ export class NotificationQueue {
     const client = await redisOf(this.queue);
     await new Job<AlertBatchJob>(this.queue, ALERT_BATCH, { notifications }, { ...this.queue.defaultJobOptions, ...JOB_OPTS }, jobId).addJob(client as unknown as Parameters<Job['addJob']>[0]);
     const earlier = dedup ? await this.mark(client, keys, jobId) : [];
-    part.forEach((w, i) => {
+    return part.map((_, i) => {
       const first = earlier[i];
-      w.resolve(first ? { jobId: first.slice(0, first.lastIndexOf('/')), duplicate: true } : { jobId, duplicate: false });
+      return first ? { jobId: first.slice(0, first.lastIndexOf('/')), duplicate: true } : { jobId, duplicate: false };
     });
   }
 

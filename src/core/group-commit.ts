@@ -1,0 +1,86 @@
+/**
+ * Group commit, as databases do it for their log: a lone item is written on the next turn;
+ * under load, what arrives while writes are in flight waits for one to finish and goes out
+ * with the others in one write. Batches grow with the load instead of round trips, and a
+ * quiet system adds no delay. Each caller is answered with its own item's result once the
+ * write holding it is done.
+ */
+export interface GroupCommitOptions<T> {
+  /** Weight of the items one write takes at most (a single heavier item still goes, alone). */
+  maxWeight: number;
+  /** An item's weight (default 1). */
+  weight?: (item: T) => number;
+  /** Writes at once (default 1, which keeps batches largest). */
+  maxInFlight?: number;
+  /**
+   * When a write of several items fails, write each again on its own, so one bad item fails
+   * only its own caller (default: every caller of the failed write gets its error).
+   */
+  isolateFailures?: boolean;
+}
+
+interface Waiting<T, R> {
+  item: T;
+  resolve(r: R): void;
+  reject(e: unknown): void;
+}
+
+export class GroupCommit<T, R> {
+  private waiting: Waiting<T, R>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  /** `write` returns one result per item, in the items' order. */
+  constructor(
+    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly o: GroupCommitOptions<T>,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= (this.o.maxInFlight ?? 1) || !this.waiting.length) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.waiting.length && this.inFlight < (this.o.maxInFlight ?? 1)) {
+        const part = this.take();
+        this.inFlight++;
+        // run() settles every caller itself and never rejects.
+        void this.run(part).finally(() => {
+          this.inFlight--;
+          this.schedule();
+        });
+      }
+    });
+  }
+
+  /** The longest run of waiting items within maxWeight (at least one). */
+  private take(): Waiting<T, R>[] {
+    const weight = this.o.weight ?? (() => 1);
+    let n = 0;
+    for (let total = 0; n < this.waiting.length; n++) {
+      total += weight(this.waiting[n]!.item);
+      if (n > 0 && total > this.o.maxWeight) break;
+    }
+    return this.waiting.splice(0, n);
+  }
+
+  private async run(part: Waiting<T, R>[]): Promise<void> {
+    try {
+      const results = await this.write(part.map((w) => w.item));
+      part.forEach((w, i) => w.resolve(results[i]!));
+    } catch (e) {
+      if (!this.o.isolateFailures || part.length === 1) {
+        part.forEach((w) => w.reject(e));
+        return;
+      }
+      for (const w of part) await this.run([w]);
+    }
+  }
+}

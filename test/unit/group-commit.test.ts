@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GroupCommit } from '../../src/core/group-commit';
+
+/** A write that records each batch and finishes only when told to. */
+function gatedWrite(fail?: (item: number) => boolean) {
+  const batches: number[][] = [];
+  const gates: (() => void)[] = [];
+  const write = async (items: number[]): Promise<string[]> => {
+    batches.push(items);
+    await new Promise<void>((r) => gates.push(r));
+    if (fail && items.some(fail)) throw new Error(`bad batch ${items.join(',')}`);
+    return items.map((i) => `r${i}`);
+  };
+  /** Lets every write in flight finish, and waits for what that sets off. */
+  const release = async () => {
+    for (const open of gates.splice(0)) open();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+  };
+  return { write, batches, release, inFlight: () => gates.length };
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+test('a lone item is written on the next turn, alone; what arrives meanwhile goes out together after it', async () => {
+  const w = gatedWrite();
+  const gc = new GroupCommit<number, string>(w.write, { maxWeight: 100 });
+  const first = gc.submit(1);
+  await turn();
+  assert.deepEqual(w.batches, [[1]]);
+  const rest = [2, 3, 4].map((i) => gc.submit(i));
+  await turn();
+  assert.deepEqual(w.batches, [[1]], 'the others wait for the write in flight');
+  await w.release();
+  assert.equal(await first, 'r1');
+  assert.deepEqual(w.batches, [[1], [2, 3, 4]]);
+  await w.release();
+  assert.deepEqual(await Promise.all(rest), ['r2', 'r3', 'r4'], 'each caller gets its own result');
+});
+
+test('maxWeight bounds a write; an item heavier than that still goes, alone', async () => {
+  const w = gatedWrite();
+  const gc = new GroupCommit<number, string>(w.write, { maxWeight: 10, weight: (n) => n });
+  const all = [4, 5, 3, 30, 2].map((i) => gc.submit(i));
+  await turn();
+  for (let i = 0; i < 10 && w.inFlight(); i++) await w.release();
+  assert.deepEqual(w.batches, [[4, 5], [3], [30], [2]]);
+  assert.deepEqual(await Promise.all(all), ['r4', 'r5', 'r3', 'r30', 'r2']);
+});
+
+test('maxInFlight writes run at once', async () => {
+  const w = gatedWrite();
+  const gc = new GroupCommit<number, string>(w.write, { maxWeight: 2, maxInFlight: 2 });
+  const all = [1, 2, 3, 4, 5].map((i) => gc.submit(i));
+  await turn();
+  assert.equal(w.inFlight(), 2);
+  assert.deepEqual(w.batches, [[1, 2], [3, 4]]);
+  await w.release();
+  await w.release();
+  assert.deepEqual(await Promise.all(all), ['r1', 'r2', 'r3', 'r4', 'r5']);
+});
+
+test('a failed write fails all its callers, or with isolateFailures only the bad item', async () => {
+  for (const isolateFailures of [false, true]) {
+    const w = gatedWrite((i) => i === 2);
+    const gc = new GroupCommit<number, string>(w.write, { maxWeight: 100, isolateFailures });
+    gc.submit(0).catch(() => {});
+    await turn();
+    const items = [1, 2, 3].map((i) => gc.submit(i).then((r) => r, (e: Error) => `error: ${e.message}`));
+    for (let i = 0; i < 10 && w.inFlight(); i++) await w.release();
+    const got = await Promise.all(items);
+    if (isolateFailures) {
+      assert.deepEqual(got, ['r1', 'error: bad batch 2', 'r3']);
+      assert.deepEqual(w.batches, [[0], [1, 2, 3], [1], [2], [3]]);
+    } else {
+      assert.deepEqual(got, ['error: bad batch 1,2,3', 'error: bad batch 1,2,3', 'error: bad batch 1,2,3']);
+    }
+  }
+});
