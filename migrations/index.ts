@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_initial';
 import * as m002 from './002_alert_delivery';
+import * as m003 from './003_outbox_pending_indexes';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_alert_delivery': m002,
+  '003_outbox_pending_indexes': m003,
 };

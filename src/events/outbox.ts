@@ -112,15 +112,19 @@ export async function pendingTotal(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** Pending messages per `${channel}:${receiveId}` of these recipients, whichever send group planned them. */
+/**
+ * Pending messages per `${channel}:${receiveId}` of these recipients, whichever send group
+ * planned them. Reads only those recipients' pending rows (index on receive_id, message_id).
+ */
 export async function backlogOf(db: Db, recipients: [Channel, string][]): Promise<Map<string, number>> {
   if (!recipients.length) return new Map();
+  const wanted = new Set(recipients.map(([channel, id]) => `${channel}:${id}`));
   const rows = await db('alert_event_messages')
+    .whereIn('receive_id', [...new Set(recipients.map(([, id]) => id))])
     .where('message_id', 'like', `${PENDING}%`)
-    .whereIn(['channel', 'receive_id'], recipients)
     .groupBy('channel', 'receive_id')
     .select('channel', 'receive_id', db.raw('COUNT(DISTINCT message_id) AS n'));
-  return new Map(rows.map((r: any) => [`${r.channel}:${r.receive_id}`, Number(r.n)]));
+  return new Map(rows.map((r: any): [string, number] => [`${r.channel}:${r.receive_id}`, Number(r.n)]).filter(([k]) => wanted.has(k)));
 }
 
 /** The real (updatable) Feishu messages showing these events, each once. */
