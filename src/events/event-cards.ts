@@ -57,7 +57,7 @@ export class EventCardService {
     if (!rec) return null;
     const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now };
     if (first.channel === 'escalation') {
-      const escalatedAt = first.plannedAt ?? now;
+      const escalatedAt = first.updatedAt ?? now;
       const unclaimedMinutes = Math.max(0, Math.floor((escalatedAt.getTime() - rec.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));
       return escalationCard({ ...facts, level: Math.max(1, rec.view.escalationLevel), unclaimedMinutes, eventUrl: null });
     }

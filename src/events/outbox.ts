@@ -16,7 +16,9 @@ import type { Db } from '../db/knex';
  *   NULL             Feishu refused it for good (the reason is on the event: notify_error).
  *
  * Rows are written in the same transaction as the decision to notify, so a crash between
- * deciding and sending loses nothing: the pending rows are found and sent again.
+ * deciding and sending loses nothing: the pending rows are found and sent again. Their
+ * `updated_at` is when the copy was planned, then when it was sent: with `message_id` they
+ * are the record of where and when each event was notified.
  */
 export type Channel = 'group' | 'private' | 'webhook' | 'escalation';
 
@@ -58,12 +60,12 @@ export interface OutboxRow {
   channel: Channel;
   receiveId: string;
   messageId: string | null;
-  /** When the copy was planned (set when read from the database). */
-  plannedAt?: Date;
+  /** When the copy was planned, or sent once it is (set when read from the database). */
+  updatedAt?: Date;
 }
 
 const COLUMNS = ['event_id', 'channel', 'receive_id', 'message_id', 'updated_at'];
-const toOutboxRow = (r: any): OutboxRow => ({ eventId: r.event_id, channel: r.channel, receiveId: r.receive_id, messageId: r.message_id, plannedAt: r.updated_at });
+const toOutboxRow = (r: any): OutboxRow => ({ eventId: r.event_id, channel: r.channel, receiveId: r.receive_id, messageId: r.message_id, updatedAt: r.updated_at });
 
 export async function rowsOfEvents(db: Db, eventIds: number[]): Promise<OutboxRow[]> {
   if (!eventIds.length) return [];

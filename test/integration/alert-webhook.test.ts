@@ -82,7 +82,11 @@ describe('the Alertmanager webhook', () => {
     const reply = a.feishu.messagesFor(def.chat).find((m) => m.parent_id === cardB!.message_id);
     assert.match(reply?.content.text ?? '', /Resolved after 6s/);
     const kinds = await a.t.app.db('event_timeline').where({ event_id: rows[1].id }).orderBy('id').pluck('kind');
-    assert.deepEqual(kinds, ['fired', 'notified', 'notified', 'resolved']);
+    assert.deepEqual(kinds, ['fired', 'resolved']);
+    // Where and when it was notified is the outbox's record: the message of each copy, sent after it was planned.
+    const copies = await a.t.app.db('alert_event_messages').where({ event_id: rows[1].id }).orderBy('channel');
+    assert.deepEqual(copies.map((c: any) => [c.channel, c.message_id.slice(0, 3)]), [['group', 'om_'], ['private', 'om_']]);
+    assert.ok(copies.every((c: any) => c.updated_at.getTime() >= c.created_at.getTime()));
   });
 
   test('the same notification twice (HA replicas, retries) is one event and one card', async () => {
