@@ -39,7 +39,7 @@ export interface PlanInput {
   rows: OutboxRow[];
   recipients: Recipients;
   sendResolved: boolean;
-  /** Pending messages per `${channel}:${receiveId}`. */
+  /** Pending messages per receive id (Feishu limits each chat and each person, whatever sends to them). */
   backlog: Map<string, number>;
   threshold: number;
   /** The group posted less than a second ago: alerts keep coming, so any two or more fold. */
@@ -160,7 +160,7 @@ export function planDelivery(input: PlanInput): Plan {
   for (const t of toPost.values()) {
     if (!t.events.length) continue;
     const key = `${t.channel}:${t.receiveId}`;
-    const fold = t.events.length >= 2 && (input.recentRound || t.events.length + (input.backlog.get(key) ?? 0) > input.threshold);
+    const fold = t.events.length >= 2 && (input.recentRound || t.events.length + (input.backlog.get(t.receiveId) ?? 0) > input.threshold);
     const groups = fold ? chunkEvenly(t.events, digestChunk(t.events, t.channel, input)) : t.events.map((e) => [e]);
     for (const events of groups) {
       const digest = fold;
@@ -170,7 +170,7 @@ export function planDelivery(input: PlanInput): Plan {
     }
   }
 
-  const groupBacklog = to.group ? (input.backlog.get(`group:${to.group}`) ?? 0) : 0;
+  const groupBacklog = to.group ? (input.backlog.get(to.group) ?? 0) : 0;
   if (resolvedReplies.length >= 2 && resolvedReplies.length + groupBacklog > input.threshold) {
     for (const chunk of chunkEvenly(resolvedReplies, Math.min(input.digestSize, RESOLVED_SUMMARY_SIZE))) {
       plan.replies.push({ uuid: resolvedSummaryUuid(chunk), eventIds: chunk.map((e) => e.id), summary: true });

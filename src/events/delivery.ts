@@ -126,7 +126,7 @@ export class DeliveryService {
       rows: await rowsOfEvents(this.d.db, events.map((e: any) => e.id)),
       recipients,
       sendResolved: dest.sendResolved,
-      backlog: await backlogOf(this.d.db, targetsOf(recipients)),
+      backlog: await backlogOf(this.d.db, targetsOf(recipients).map(([, id]) => id)),
       threshold: this.d.threshold,
       digestSize: this.d.digestSize ?? DIGEST_SIZE,
       digestBytes: DIGEST_BYTES,

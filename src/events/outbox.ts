@@ -115,18 +115,18 @@ export async function pendingTotal(db: Db): Promise<number> {
 }
 
 /**
- * Pending messages per `${channel}:${receiveId}` of these recipients, whichever send group
- * planned them. Reads only those recipients' pending rows (index on receive_id, message_id).
+ * Pending messages per receive id of these recipients, whichever send group planned them
+ * (an escalation card counts against the person's budget like any other message). Read
+ * from the index on (message_id, receive_id) alone.
  */
-export async function backlogOf(db: Db, recipients: [Channel, string][]): Promise<Map<string, number>> {
-  if (!recipients.length) return new Map();
-  const wanted = new Set(recipients.map(([channel, id]) => `${channel}:${id}`));
+export async function backlogOf(db: Db, receiveIds: string[]): Promise<Map<string, number>> {
+  if (!receiveIds.length) return new Map();
   const rows = await db('alert_event_messages')
-    .whereIn('receive_id', [...new Set(recipients.map(([, id]) => id))])
     .where('message_id', 'like', `${PENDING}%`)
-    .groupBy('channel', 'receive_id')
-    .select('channel', 'receive_id', db.raw('COUNT(DISTINCT message_id) AS n'));
-  return new Map(rows.map((r: any): [string, number] => [`${r.channel}:${r.receive_id}`, Number(r.n)]).filter(([k]) => wanted.has(k)));
+    .whereIn('receive_id', receiveIds)
+    .groupBy('receive_id')
+    .select('receive_id', db.raw('COUNT(DISTINCT message_id) AS n'));
+  return new Map(rows.map((r: any) => [r.receive_id as string, Number(r.n)]));
 }
 
 /** The real (updatable) Feishu messages showing these events, each once. */
