@@ -159,7 +159,6 @@ export function planDelivery(input: PlanInput): Plan {
 
   for (const t of toPost.values()) {
     if (!t.events.length) continue;
-    const key = `${t.channel}:${t.receiveId}`;
     const fold = t.events.length >= 2 && (input.recentRound || t.events.length + (input.backlog.get(t.receiveId) ?? 0) > input.threshold);
     const groups = fold ? chunkEvenly(t.events, digestChunk(t.events, t.channel, input)) : t.events.map((e) => [e]);
     for (const events of groups) {
