@@ -35,7 +35,7 @@ export interface PlanInput {
   /** The send group the events belong to (it namespaces their pending messages). */
   sendGroupId: number;
   events: PlanEvent[];
-  /** Outbox rows the events already have. */
+  /** Outbox rows the resolved events already have (a firing event's own are not needed). */
   rows: OutboxRow[];
   recipients: Recipients;
   sendResolved: boolean;

@@ -123,7 +123,7 @@ export class DeliveryService {
         escalationId: e.escalation_id,
         escalationLevel: e.escalation_level,
       })),
-      rows: await rowsOfEvents(this.d.db, events.map((e: any) => e.id)),
+      rows: await rowsOfEvents(this.d.db, events.filter((e: any) => e.status === 'resolved').map((e: any) => e.id)),
       recipients,
       sendResolved: dest.sendResolved,
       backlog: await backlogOf(this.d.db, targetsOf(recipients).map(([, id]) => id)),
