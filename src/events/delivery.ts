@@ -26,6 +26,10 @@ export interface DeliveryDeps {
   digestSize?: number;
 }
 
+/** Messages queued app-wide (a quarter second of Feishu's 50/s) beyond which rounds wait. */
+const QUEUED_MAX = APP_PER_SECOND / 4;
+/** A round put off for the app's queue looks again no sooner than this. */
+const RECHECK_MS = 100;
 /** Events planned per run; more wait for the next run, which is queued at once. */
 const BATCH = 1000;
 /** After a round that folded (a storm), the group's next round waits this long to fold more. */
@@ -65,8 +69,9 @@ export function recipientsOf(dest: AlertDestination, oncall: OncallPerson | null
  * Feishu asking to slow down), nothing new is planned: events keep arriving and are planned
  * together, as a digest, once the last pending message went out (its send asks for a new
  * run). And while the app as a whole has more than a quarter second of messages queued
- * (Feishu's 50/s per app), rounds are put off for as long as that queue takes to drain, so each round
- * folds more; after a round that had to fold, the next waits a second for the same reason.
+ * (Feishu's 50/s per app), rounds are put off until the queue is back to that, so each round
+ * folds more and its messages are never far behind; after a round that had to fold, the next
+ * waits half a second for the same reason.
  * A storm thus costs a few messages per chat a second, not one per alert queued for minutes.
  */
 export class DeliveryService {
@@ -86,8 +91,8 @@ export class DeliveryService {
       return { events: 0, messages: 0 };
     }
     const queued = await pendingTotal(this.d.db);
-    if (queued >= APP_PER_SECOND / 4) {
-      await this.d.jobs.deliver([sendGroupId], Math.ceil((queued / APP_PER_SECOND) * 1000));
+    if (queued >= QUEUED_MAX) {
+      await this.d.jobs.deliver([sendGroupId], Math.max(RECHECK_MS, Math.ceil(((queued - QUEUED_MAX) / APP_PER_SECOND) * 1000)));
       return { events: 0, messages: 0 };
     }
     const planned = await this.plan(sendGroupId, dest, now);
