@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
+import { insertRows, updateOnDuplicate } from './sql';
 
 /**
  * `alert_event_messages` is the outbox of the alert pipeline: one row per event, channel and
@@ -80,10 +81,12 @@ export async function rowsOfMessage(db: Db, stored: string[]): Promise<OutboxRow
 /** Plans sends: each row's message_id becomes its pending uuid (replacing an earlier copy's id). */
 export async function writePending(trx: Knex.Transaction, rows: OutboxRow[], at: Date): Promise<void> {
   if (!rows.length) return;
-  await trx('alert_event_messages')
-    .insert(rows.map((r) => ({ event_id: r.eventId, channel: r.channel, receive_id: r.receiveId, message_id: r.messageId, created_at: at, updated_at: at })))
-    .onConflict(['event_id', 'channel', 'receive_id'])
-    .merge(['message_id', 'updated_at']);
+  await insertRows(
+    trx,
+    'alert_event_messages',
+    rows.map((r) => ({ event_id: r.eventId, channel: r.channel, receive_id: r.receiveId, message_id: r.messageId, created_at: at, updated_at: at })),
+    updateOnDuplicate(['message_id', 'updated_at']),
+  );
 }
 
 /** A planned message not yet sent: its uuid, its send group and who it goes to. */
