@@ -1,6 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { systemClock } from '../../src/core/clock';
+import { createMetrics } from '../../src/core/metrics';
+import { Destinations } from '../../src/events/destinations';
+import { AlertProcessor } from '../../src/events/processing';
+import { bullAlertJobs } from '../../src/queue/alert-jobs';
+import { closeQueues, createQueues } from '../../src/queue/queues';
 import { notificationKey, parseWebhook, toBatch } from '../../src/events/webhook';
 import { firstCopies, NotificationQueue, type AlertBatchJob } from '../../src/queue/notification-queue';
 import { cards, postWebhook, sendGroup, settled, startAlertApp, webhookBody, type AlertTestApp } from '../support/alerts';
@@ -95,6 +102,29 @@ describe('a batch of notifications in the worker', () => {
     assert.equal(events[0].ends_at.toISOString(), '2026-01-05T01:10:00.000Z');
     const kinds = await a.t.app.db('event_timeline').where({ event_id: events[0].id }).orderBy('id').pluck('kind');
     assert.deepEqual(kinds, ['fired', 'resolved']);
+  });
+
+  test('jobs that reach the worker together share one transaction; if it fails, each job is stored on its own, so a bad one fails alone', async () => {
+    const sg = await sendGroup(a, 'together');
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queues = createQueues(connection, a.t.app.settings.redisPrefix);
+    try {
+      const db = a.t.app.db;
+      const processor = new AlertProcessor({
+        db, clock: systemClock, logger: a.t.app.logger, metrics: createMetrics(), destinations: new Destinations(db), jobs: bullAlertJobs(queues, 60_000), dedupWindowMs: 60_000,
+      });
+      const good = (name: string) => [batchOf(webhookBody([{ sendGroup: sg.id, name }]))];
+      // Past the validator (it allows 64 characters): the column refuses it, and with it the shared transaction.
+      const bad = batchOf(webhookBody([{ sendGroup: sg.id, name: 'Poison' }]));
+      bad.alerts[0]!.fingerprint = 'f'.repeat(200);
+      const results = await Promise.allSettled([processor.process(good('Together1')), processor.process([bad]), processor.process(good('Together2'))]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual((await db('alert_events').whereIn('alertname', ['Together1', 'Together2', 'Poison']).orderBy('alertname').pluck('alertname')), ['Together1', 'Together2']);
+      await settled(a.t);
+    } finally {
+      await closeQueues(queues);
+      connection.disconnect();
+    }
   });
 
   test('the same body posted three times at once: one accepted, two duplicates of its job, one card', async () => {
