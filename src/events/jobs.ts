@@ -1,6 +1,12 @@
 import type { PendingSend } from './outbox';
 import type { AlertBatch } from './webhook';
 
+/** A notification's place in the queue: its job, and whether it was a copy of one already there. */
+export interface Queued {
+  jobId: string;
+  duplicate: boolean;
+}
+
 /**
  * The work the alert pipeline hands to its queues (BullMQ in production: src/queue/alert-jobs.ts).
  * The domain decides what to do and records it; these only schedule, so every method may be
@@ -8,7 +14,7 @@ import type { AlertBatch } from './webhook';
  */
 export interface AlertJobs {
   /** Queues a notification; `duplicate` when the same one (same key) is already queued. */
-  ingest(batch: AlertBatch, key: string): Promise<{ jobId: string; duplicate: boolean }>;
+  ingest(batch: AlertBatch, key: string): Promise<Queued>;
   /** Plans the cards of these send groups' waiting events (one run per group at a time), after `delayMs` (default: a moment). */
   deliver(sendGroupIds: number[], delayMs?: number): Promise<void>;
   /** Sends planned messages by their uuid (see outbox.ts), spread out per recipient. */

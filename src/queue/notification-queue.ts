@@ -3,6 +3,7 @@ import { Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { GroupCommit } from '../core/group-commit';
 import { ALERTS_PER_WRITE } from '../events/processing';
+import type { Queued } from '../events/jobs';
 import type { AlertBatch } from '../events/webhook';
 
 export const ALERT_BATCH = 'alert-batch';
@@ -11,6 +12,12 @@ export const ALERT_BATCH = 'alert-batch';
 export interface QueuedNotification {
   batch: AlertBatch;
   dedupKey?: string;
+}
+
+/** One notification waiting to be queued, under its dedup key. */
+interface Incoming {
+  batch: AlertBatch;
+  key: string;
 }
 
 /** The data of an `alert-batch` job: the notifications that arrived together, in arrival order. */
@@ -46,7 +53,7 @@ return out`;
  * is not its own (`firstCopies`).
  */
 export class NotificationQueue {
-  private readonly commits: GroupCommit<{ batch: AlertBatch; key: string }, { jobId: string; duplicate: boolean }>;
+  private readonly commits: GroupCommit<Incoming, Queued>;
 
   constructor(
     private readonly queue: Queue,
@@ -57,11 +64,11 @@ export class NotificationQueue {
     this.commits = new GroupCommit((part) => this.write(part), { maxWeight: ALERTS_PER_WRITE, weight: (n) => n.batch.alerts.length });
   }
 
-  add(batch: AlertBatch, key: string): Promise<{ jobId: string; duplicate: boolean }> {
+  add(batch: AlertBatch, key: string): Promise<Queued> {
     return this.commits.submit({ batch, key });
   }
 
-  private async write(part: { batch: AlertBatch; key: string }[]): Promise<{ jobId: string; duplicate: boolean }[]> {
+  private async write(part: Incoming[]): Promise<Queued[]> {
     const jobId = randomUUID();
     const dedup = this.dedupWindowMs > 0;
     const keys = part.map((w) => `${this.queue.qualifiedName}:wh:${w.key}`);
