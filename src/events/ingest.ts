@@ -1,12 +1,10 @@
 import type { Clock } from '../core/clock';
 import type { Metrics } from '../core/metrics';
-import type { AlertJobs } from './jobs';
+import type { AlertJobs, Queued } from './jobs';
 import { notificationKey, parseWebhook, toBatch } from './webhook';
 
-export interface Accepted {
-  /** The queued job (the earlier one's when this repeats a queued notification). */
-  jobId: string;
-  duplicate: boolean;
+/** The queued job (the earlier one's when this repeats a queued notification), and how many alerts came. */
+export interface Accepted extends Queued {
   alerts: number;
 }
 
