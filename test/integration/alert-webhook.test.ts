@@ -44,6 +44,35 @@ describe('the Alertmanager webhook', () => {
     assert.equal(tooBig.body.error.code, 'payload_too_large');
   });
 
+  test('issue 13: a time the database cannot store, or not RFC 3339, is a 400 naming the field, and nothing is queued', { timeout: 30_000 }, async () => {
+    const cases: [string, string][] = [['startsAt', '+010000-01-01T00:00:00Z'], ['startsAt', '1'], ['startsAt', 'May 1, 2024'], ['startsAt', '0999-01-01T00:00:00Z'], ['endsAt', '+010000-01-01T00:00:00Z']];
+    for (const [field, value] of cases) {
+      const body = webhookBody([{ name: 'BadTime' }, { name: 'BadTime' }]);
+      (body.alerts[1] as any)[field] = value;
+      const r = await postWebhook(a.t, body);
+      assert.equal(r.status, 400, `${field} ${value}`);
+      assert.equal(r.body.error.code, 'validation_failed');
+      assert.deepEqual(r.body.error.details.map((d: any) => d.path), [`alerts[1].${field}`]);
+    }
+    await settled(a.t);
+    assert.equal((await a.t.app.db('alert_events').where({ alertname: 'BadTime' })).length, 0);
+  });
+
+  test('issue 13: a lone UTF-16 surrogate in a label is stored as U+FFFD, with the notification queued beside it', { timeout: 30_000 }, async () => {
+    const body = webhookBody([{ name: 'Surrogate' }]);
+    const text = JSON.stringify(body).replace('"instance":"10.0.0.1:9100"', '"instance":"10.0.0.1:9100\\ud800","\\udc00":"x"');
+    const other = webhookBody([{ name: 'Beside' }]);
+    const [r, beside] = await Promise.all([postWebhook(a.t, text), postWebhook(a.t, other)]);
+    assert.deepEqual([r.status, beside.status], [200, 200]);
+    await settled(a.t);
+    const [e] = await a.t.app.db('alert_events').where({ alertname: 'Surrogate' });
+    assert.ok(e, 'stored');
+    const labels = typeof e.labels === 'string' ? JSON.parse(e.labels) : e.labels;
+    assert.equal(labels.instance, '10.0.0.1:9100\ufffd');
+    assert.equal(labels['\ufffd'], 'x');
+    assert.equal((await a.t.app.db('alert_events').where({ alertname: 'Beside' })).length, 1);
+  });
+
   test('no default send group and an unknown send_group: the event is stored, nothing is sent', async () => {
     const r = await postWebhook(a.t, webhookBody([{ sendGroup: 999, name: 'Lonely' }]));
     assert.equal(r.status, 200);
