@@ -39,6 +39,7 @@ export function healthRoutes(router: Router, d: HealthDeps): void {
     } catch {
       // Redis down: still serve process metrics; /readyz reports the outage.
     }
+    await withTimeout(d.metrics.refresh(), 2000, 'metrics from the database').catch(() => undefined);
     ctx.type = d.metrics.registry.contentType;
     ctx.body = await d.metrics.registry.metrics();
   });
