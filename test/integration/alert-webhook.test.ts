@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { parseWebhook, toBatch } from '../../src/events/webhook';
 import { ALERT_BATCH } from '../../src/queue/notification-queue';
-import { cards, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, webhookBody, type AlertTestApp } from '../support/alerts';
+import { cards, newFingerprint, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, webhookBody, type AlertTestApp } from '../support/alerts';
 import { REDIS_URL } from '../support/env';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/alertmanager-0.25/${name}.json`, 'utf8'));
@@ -71,6 +71,17 @@ describe('the Alertmanager webhook', () => {
     assert.equal(labels.instance, '10.0.0.1:9100\ufffd');
     assert.equal(labels['\ufffd'], 'x');
     assert.equal((await a.t.app.db('alert_events').where({ alertname: 'Beside' })).length, 1);
+  });
+
+  test('issue 13: fingerprints that differ only in case are one episode, as the unique index sees them, not a duplicate key for ever', { timeout: 30_000 }, async () => {
+    const fingerprint = newFingerprint();
+    await postWebhook(a.t, webhookBody([{ name: 'CaseFold', fingerprint }]));
+    await settled(a.t);
+    assert.equal((await postWebhook(a.t, webhookBody([{ name: 'CaseFold', fingerprint: fingerprint.toUpperCase(), annotations: { summary: 'changed' } }]))).status, 200);
+    await settled(a.t);
+    const rows = await a.t.app.db('alert_events').where({ alertname: 'CaseFold' });
+    assert.deepEqual(rows.map((e: any) => [e.fingerprint, e.repeat_count]), [[fingerprint, 1]]);
+    assert.equal((await a.t.app.db('alert_dead_letters')).length, 0);
   });
 
   test('no default send group and an unknown send_group: the event is stored, nothing is sent', async () => {
