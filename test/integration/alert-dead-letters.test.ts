@@ -161,6 +161,9 @@ describe('dead letters: a notification that cannot be stored is kept, announced 
       const replay = await a.t.api('POST', `/api/v1/alerts/dead-letters/${kept[0].id}/retry`);
       assert.equal(replay.status, 400, 'today it would not pass the webhook');
       assert.equal(replay.body.error.details[0].path, 'payload.alerts[0].startsAt');
+      assert.equal((await a.t.api('GET', '/api/v1/alerts/dead-letters/999999')).status, 404);
+      assert.equal((await a.t.api('GET', '/api/v1/alerts/dead-letters?state=lost')).body.error.details[0].path, 'state');
+      assert.equal((await a.t.api('GET', '/api/v1/alerts/dead-letters?limit=1')).body.items.length, 1);
 
       const away = await processor(down).runJob({ jobId: 'by-hand-2', attempt: 10, finalAttempt: true, ranBefore: false }, [{ position: 0, batch: batchOf(webhookBody([{ name: 'Away' }])) }]);
       assert.equal(away.status, 'retry');
