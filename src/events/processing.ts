@@ -61,9 +61,11 @@ const cut = (s: string, max: number): string => (s.length <= max ? s : Array.fro
 /** Alerts one transaction takes at most when notifications are stored together (a bigger one goes alone). */
 export const ALERTS_PER_WRITE = 2000;
 /**
- * Text (UTF-16 units) that weighs as much as one alert in a shared write: 2,000 weights stay
- * well under MariaDB's default 16 MB max_allowed_packet per statement. A statement over it
- * does not fail cleanly: the server drops the connection.
+ * A notification weighs its alerts, or its text (UTF-16 units) in units of this when that is
+ * more: a write of 2,000 weights holds at most 4 M characters, under MariaDB's default 16 MB
+ * max_allowed_packet per statement even as 3-byte UTF-8, while ordinary alerts (a few hundred
+ * characters) weigh just their count. A statement over the limit does not fail cleanly: the
+ * server drops the connection.
  */
 const TEXT_PER_WEIGHT = 2048;
 const textOf = (m: Record<string, string> | undefined): number => {
@@ -75,7 +77,7 @@ function weightOf(n: AlertBatch): number {
   const alerts = n.alerts ?? [];
   let text = 0;
   for (const a of alerts) text += (a.generatorURL?.length ?? 0) + textOf(a.labels) + textOf(a.annotations);
-  return alerts.length + Math.floor(text / TEXT_PER_WEIGHT);
+  return Math.max(alerts.length, Math.ceil(text / TEXT_PER_WEIGHT));
 }
 const newEscalationId = (): string => randomBytes(8).toString('hex');
 const ruleIdOf = (a: BatchAlert): number | null => (/^[1-9]\d{0,9}$/.test(a.labels.rule_id ?? '') ? Number(a.labels.rule_id) : null);
