@@ -15,8 +15,11 @@ import { REQUIREMENTS, planPreparation, shellLine } from './plan.mjs';
 const MYSQL_DEFAULT = 'mysql://root@127.0.0.1:3306';
 const REDIS_DEFAULT = 'redis://127.0.0.1:6379';
 
-/** Absolute path of an executable named `name` on $PATH or in `extraDirs`, or undefined. */
-export function findExecutable(name, extraDirs = /** @type {string[]} */ ([])) {
+/**
+ * Absolute path of an executable named `name` on $PATH or in `extraDirs`, or undefined.
+ * @param {string} name @param {string[]} [extraDirs]
+ */
+export function findExecutable(name, extraDirs = []) {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...extraDirs];
   for (const dir of dirs) {
     const p = join(dir, name);
@@ -33,6 +36,8 @@ export function findExecutable(name, extraDirs = /** @type {string[]} */ ([])) {
 /**
  * Whether something answers at host:port within `ms`: for Redis a reply to PING, for MariaDB
  * the greeting it sends first. A port that only accepts (a frozen server) is not up.
+ * @param {string} host @param {number} port @param {string} [hello] @param {number} [ms]
+ * @returns {Promise<boolean>}
  */
 export function answers(host, port, hello = '', ms = 1500) {
   return new Promise((resolve) => {
