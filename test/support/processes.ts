@@ -34,7 +34,14 @@ export class GiveUp extends Error {}
  * Polls `fn` until it returns a value (not undefined/false). Errors it throws count as "not yet"
  * (a port not open yet), except GiveUp, which ends the wait at once.
  */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+/**
+ * How long tests wait for something that is going to happen. Generous, because a wait ends as
+ * soon as the thing happens and a loaded 2-core machine can be slow; shorter than a test's own
+ * timeout (120 s), so a test that waits in vain fails with a message and still cleans up.
+ */
+export const PATIENCE_MS = 60_000;
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = PATIENCE_MS, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
