@@ -6,7 +6,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'promduty_' });
+  // prom-client's process_* and nodejs_* under their standard names, as every Node.js exporter
+  // exposes them and the common dashboards query them; promduty's own metrics carry promduty_.
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     httpRequestDuration: new Histogram({
