@@ -30,6 +30,17 @@ export function createMetrics() {
       labelNames: ['queue', 'name', 'outcome'] as const,
       registers: [registry],
     }),
+    configPublishes: new Counter({
+      name: 'promduty_config_publish_total',
+      help: 'Configs published to one Prometheus or Alertmanager instance, by kind and outcome (published, unchanged, failed: written or reloaded in vain)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    ready: new Gauge({
+      name: 'promduty_ready',
+      help: 'Whether this process reaches its database and Redis (1) or not (0), as /readyz answers; checked on each scrape',
+      registers: [registry],
+    }),
     feishuRequests: new Counter({
       name: 'promduty_feishu_requests_total',
       help: 'Feishu Open API calls by operation and outcome',

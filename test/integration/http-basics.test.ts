@@ -64,6 +64,7 @@ describe('http basics', () => {
     assert.match(r.body, /^process_cpu_seconds_total \d/m);
     assert.match(r.body, /^nodejs_eventloop_lag_seconds \d/m);
     assert.doesNotMatch(r.body, /promduty_(process|nodejs)_/);
+    assert.match(r.body, /^promduty_ready 1$/m, 'database and Redis reachable');
     assert.match(r.body, /promduty_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/users",status="200"\} \d+/);
     assert.match(r.body, /promduty_queue_jobs\{queue="alerts",state="waiting"\} 0/);
   });
