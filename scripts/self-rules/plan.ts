@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { SEVERITIES } from '../../src/rules/alert-rule-schema';
-import type { Severity } from '../../src/rules/model';
+import type { AlertRuleSpec, Severity } from '../../src/rules/model';
 
 /** deploy/promduty-rules.yml: promduty's own health rules, in Prometheus' rule file format. */
 export const SELF_RULES_FILE = join(__dirname, '..', '..', 'deploy', 'promduty-rules.yml');
@@ -15,16 +15,7 @@ interface PrometheusAlertRule {
 }
 
 /** An alert rule as promduty's API takes it (POST /api/v1/alert-rules). */
-export interface SelfRule {
-  poolId: number;
-  sendGroupId: number;
-  name: string;
-  expr: string;
-  for: string | null;
-  severity: Severity;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
+export type SelfRule = Pick<AlertRuleSpec, 'poolId' | 'sendGroupId' | 'name' | 'expr' | 'for' | 'severity' | 'labels' | 'annotations'>;
 
 /** The stored rule, as GET /api/v1/alert-rules lists it (the fields compared here). */
 export type StoredRule = SelfRule & { id: number };
