@@ -48,12 +48,14 @@ describe('escalation', () => {
     assert.match(textOf(bobCard), /Escalated to you\*\* \(level 1\)/);
     assert.match(textOf(bobCard), /"a":"claim"/);
     const [groupCard] = cards(a.feishu, fast.chat);
-    await a.feishu.waitFor(() => a.feishu.messagesFor(fast.chat).some((m) => m.parent_id === groupCard!.message_id));
-    const notice = a.feishu.messagesFor(fast.chat).find((m) => m.parent_id === groupCard!.message_id)!;
-    assert.match(textOf(notice), /escalated to <at id=ou_bob><\/at> \(level 1\)/);
+    // Each level's notice is a reply to the group's card. Found by what it says, not by order:
+    // on a busy machine level 2's notice may go out before level 1's.
+    const notice = (level: RegExp) => a.feishu.messagesFor(fast.chat).some((m) => m.parent_id === groupCard!.message_id && level.test(textOf(m)));
+    await a.feishu.waitFor(() => notice(/escalated to <at id=ou_bob><\/at> \(level 1\)/));
 
     await a.feishu.waitFor(() => escalatedCards('ou_carol', 'CpuHot').length === 1);
     assert.ok(escalatedCards('ou_carol', 'CpuHot')[0]!.created_at - firstSeen >= 3 * MINUTE);
+    await a.feishu.waitFor(() => notice(/escalated to <at id=ou_carol><\/at> \(level 2\)/));
     await settled(a.t);
     e = await event('CpuHot');
     assert.equal(e.escalation_level, 2);
