@@ -129,9 +129,9 @@ export async function prepare({ dryRun = false, say = (l) => console.error(`prep
   const services = `MariaDB ${facts.mariadb.address} ${facts.mariadb.up ? 'up' : 'down'}, Redis ${facts.redis.address} ${facts.redis.up ? 'up' : 'down'}`;
   if (plan.blocked) {
     say(`cannot get this machine ready for the tests: ${plan.blocked}.`);
-    say(`missing: ${plan.missing.join(', ') || 'nothing'}; ${services}. Run:`);
+    say(`missing: ${plan.missing.join(', ') || 'nothing'}; ${services}.${plan.manual.length ? ' Run:' : ''}`);
     for (const line of plan.manual) say(`  ${line}`);
-    say('then npm test again (PROMDUTY_TEST_PREPARE=0 npm test skips this check).');
+    say(`${plan.manual.length ? 'then ' : 'Then '}npm test again (PROMDUTY_TEST_PREPARE=0 npm test skips this check).`);
     return false;
   }
   if (!plan.steps.length) {
