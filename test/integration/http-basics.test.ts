@@ -57,11 +57,14 @@ describe('http basics', () => {
     assert.match(res2.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
 
-  test('metrics expose process metrics, the request histogram by route and queue depths', async () => {
+  test('metrics expose the standard process and Node.js metrics, the request histogram by route and queue depths', async () => {
     await t.api('GET', '/api/v1/users');
     const r = await t.api('GET', '/metrics', undefined, null);
     assert.equal(r.status, 200);
-    assert.match(r.body, /promduty_process_cpu_seconds_total/);
+    assert.match(r.body, /^process_cpu_seconds_total \d/m);
+    assert.match(r.body, /^nodejs_eventloop_lag_seconds \d/m);
+    assert.doesNotMatch(r.body, /promduty_(process|nodejs)_/);
+    assert.match(r.body, /^promduty_ready 1$/m, 'database and Redis reachable');
     assert.match(r.body, /promduty_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/users",status="200"\} \d+/);
     assert.match(r.body, /promduty_queue_jobs\{queue="alerts",state="waiting"\} 0/);
   });

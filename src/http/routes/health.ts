@@ -19,18 +19,24 @@ export function healthRoutes(router: Router, d: HealthDeps): void {
     ctx.body = { status: 'ok' };
   });
 
-  router.get('/readyz', async (ctx) => {
+  const readiness = async () => {
     const checks = await Promise.allSettled([
       withTimeout(d.db.raw('SELECT 1'), 2000, 'database'),
       withTimeout(d.redis.ping(), 2000, 'redis'),
     ]);
     const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String((c.reason as Error).message)));
-    const ready = db === 'ok' && redis === 'ok';
+    return { ready: db === 'ok' && redis === 'ok', checks: { database: db, redis } };
+  };
+
+  router.get('/readyz', async (ctx) => {
+    const { ready, checks } = await readiness();
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not ready', checks: { database: db, redis } };
+    ctx.body = { status: ready ? 'ready' : 'not ready', checks };
   });
 
   router.get('/metrics', async (ctx) => {
+    // Prometheus cannot probe /readyz itself; this gauge lets a rule see "up but not ready".
+    const ready = readiness().then((r) => d.metrics.ready.set(r.ready ? 1 : 0));
     // Queue depths are read on scrape rather than polled, so idle installs cost nothing.
     try {
       const counts = await withTimeout(queueCounts(d.queues), 2000, 'queue counts');
@@ -39,6 +45,7 @@ export function healthRoutes(router: Router, d: HealthDeps): void {
     } catch {
       // Redis down: still serve process metrics; /readyz reports the outage.
     }
+    await ready;
     ctx.type = d.metrics.registry.contentType;
     ctx.body = await d.metrics.registry.metrics();
   });
