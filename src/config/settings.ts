@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { issuePath } from '../core/validate';
-import { SANDBOX_CREDENTIALS, sandboxWanted } from './feishu-sandbox';
+import { callbacksLoopbackOnly, SANDBOX_CREDENTIALS, sandboxWanted } from './feishu-sandbox';
 
 /**
  * Environment → typed settings, validated once at start. Every variable has a default that
@@ -78,6 +78,11 @@ export interface Settings {
       /** FEISHU_SANDBOX=on: the /sandbox page also answers clients that are not on loopback. */
       allowRemote: boolean;
     } | null;
+    /**
+     * `/feishu/events` and `/feishu/cards` answer loopback clients only (403 for others):
+     * while the secret that verifies callbacks is a public sandbox key (callbacksLoopbackOnly).
+     */
+    callbacksLoopbackOnly: boolean;
   };
   publicUrl: string;
   configDir: string;
@@ -128,6 +133,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const configured = Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET);
   const sandbox = sandboxWanted(e.FEISHU_SANDBOX, configured);
   const enabled = configured || sandbox;
+  const encryptKey = e.FEISHU_ENCRYPT_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.encryptKey : undefined);
+  const verificationToken = e.FEISHU_VERIFICATION_TOKEN ?? (sandbox ? SANDBOX_CREDENTIALS.verificationToken : undefined);
   return {
     role: e.ROLE,
     databaseUrl: e.DATABASE_URL,
@@ -141,13 +148,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     feishu: {
       appId: sandbox ? SANDBOX_CREDENTIALS.appId : e.FEISHU_APP_ID,
       appSecret: sandbox ? SANDBOX_CREDENTIALS.appSecret : e.FEISHU_APP_SECRET,
-      encryptKey: e.FEISHU_ENCRYPT_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.encryptKey : undefined),
-      verificationToken: e.FEISHU_VERIFICATION_TOKEN ?? (sandbox ? SANDBOX_CREDENTIALS.verificationToken : undefined),
+      encryptKey,
+      verificationToken,
       domain: e.FEISHU_DOMAIN.replace(/\/+$/, ''),
       // The sandbox cannot open a long connection: its callbacks arrive over HTTP.
       mode: sandbox ? 'http' : e.FEISHU_MODE,
       enabled,
       sandbox: sandbox ? { port: e.FEISHU_SANDBOX_PORT, allowRemote: e.FEISHU_SANDBOX === 'on' } : null,
+      callbacksLoopbackOnly: callbacksLoopbackOnly({ encryptKey, verificationToken }, e.FEISHU_SANDBOX),
     },
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     configDir: e.CONFIG_DIR,
@@ -170,6 +178,12 @@ export function settingsWarnings(s: Settings): string[] {
   const w: string[] = [];
   if (s.apiToken === 'dev-api-token') w.push('API_TOKEN is the development default; set a secret in production');
   if (s.webhookToken === 'dev-webhook-token') w.push('WEBHOOK_TOKEN is the development default; set a secret in production');
+  if (s.feishu.sandbox?.allowRemote)
+    w.push(
+      s.feishu.encryptKey === SANDBOX_CREDENTIALS.encryptKey
+        ? 'FEISHU_SANDBOX=on: /sandbox and the Feishu callback routes answer clients on every address, and the sandbox keys are public: anyone who can reach this port can act as any promduty user. Use it on a trusted network only'
+        : 'FEISHU_SANDBOX=on: /sandbox answers clients on every address: anyone who can reach this port can act as any promduty user. Use it on a trusted network only',
+    );
   if (s.feishu.sandbox) w.push('Feishu delivery is off: cards go to the built-in Feishu sandbox (see /sandbox); set FEISHU_APP_ID/FEISHU_APP_SECRET for real Feishu, or FEISHU_SANDBOX=off');
   else if (!s.feishu.enabled) w.push('FEISHU_APP_ID/FEISHU_APP_SECRET not set: Feishu delivery is off');
   else if (!s.feishu.encryptKey && !s.feishu.verificationToken)
