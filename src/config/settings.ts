@@ -20,6 +20,9 @@ const schema = z.object({
     .default('redis://127.0.0.1:6379')
     .refine((s) => /^rediss?:\/\//.test(s), 'must be a redis:// URL'),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/, 'letters, digits, ":", ".", "-" only').default('promduty'),
+  REDIS_REQUIRE_DURABLE: z.enum(['true', 'false'], 'must be true or false').optional(),
+  REDIS_DURABILITY: z.enum(['check', 'assume']).default('check'),
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1500),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   API_TOKEN: z.string().min(8, 'must be at least 8 characters').default('dev-api-token'),
@@ -53,6 +56,18 @@ export interface Settings {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  /** Whether Redis keeps what it acknowledged (src/core/redis-durability.ts). */
+  redisDurability: {
+    /** REDIS_DURABILITY: `check` reads CONFIG at start and in /readyz; `assume` takes the operator's word (CONFIG disabled). */
+    mode: 'check' | 'assume';
+    /** REDIS_REQUIRE_DURABLE: refuse to start (and /readyz 503) unless durable; default on when a Feishu app is configured. */
+    required: boolean;
+  };
+  /**
+   * REDIS_TIMEOUT_MS: the longest a request waits on Redis (each command of the API's clients,
+   * and a webhook notification waiting to be queued) before it is answered 503.
+   */
+  redisTimeoutMs: number;
   port: number;
   host: string;
   apiToken: string;
@@ -140,6 +155,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    // Production mode (a real Feishu app) promises "2xx means durable"; a laptop may run a cache-mode Redis.
+    redisDurability: { mode: e.REDIS_DURABILITY, required: e.REDIS_REQUIRE_DURABLE === undefined ? configured : e.REDIS_REQUIRE_DURABLE === 'true' },
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     port: e.PORT,
     host: e.HOST,
     apiToken: e.API_TOKEN,

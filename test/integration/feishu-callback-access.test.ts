@@ -67,7 +67,7 @@ describe('Feishu callbacks signed with the public sandbox keys (FEISHU_SANDBOX=a
     const sent = await larkCardSender(createLarkClient(t.app.settings.feishu, logger), logger).sendToChat(CHAT, textCard({ title: 'DiskFull', markdown: 'firing' }), `ev-${eventId}`);
     messageId = sent!.messageId;
   });
-  after(() => t?.close());
+  after(() => t?.close(), { timeout: 60_000 });
 
   type Payload = { header: { event_id: string } };
   const claimClick = () =>
