@@ -97,6 +97,7 @@ describe('Redis down: 503 fast, then back to 200', { timeout: 240_000 }, () => {
 
     await redis.restart();
     await backTo200(newFingerprint());
+    assert.equal(await t.app.db('alert_events').where({ fingerprint: lost }).first(), undefined, 'the 503 was true: nothing of it was queued');
     // Alertmanager's retry of the notification that got a 503 is taken and processed.
     const retry = await post(lost);
     assert.equal(retry.status, 200);

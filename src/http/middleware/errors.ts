@@ -14,7 +14,7 @@ interface HttpishError {
 function toAppError(e: unknown): AppError {
   if (isAppError(e)) return e;
   // Any route whose Redis command found Redis down or silent (the clients fail fast).
-  if (isRedisUnavailable(e)) return unavailable('Redis is unreachable right now; try again shortly', e);
+  if (isRedisUnavailable(e)) return unavailable('Redis is unreachable or cannot take writes right now; try again shortly', e);
   const h = e as HttpishError;
   if (h?.status === 413) return new AppError('payload_too_large', 'request body is too large');
   if (h?.status === 415) return new AppError('unsupported_media_type', h.message);
