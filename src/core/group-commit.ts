@@ -17,12 +17,23 @@ export interface GroupCommitOptions<T> {
    * only its own caller (default: every caller of the failed write gets its error).
    */
   isolateFailures?: boolean;
+  /**
+   * A caller not answered within this is rejected with `expired()` (default: no limit). An
+   * item still waiting then is dropped, never written; one whose write is in flight may still
+   * be written (its caller was told it failed, which is safe for a caller that retries). This
+   * bounds both the caller's wait and the queue when writes hang (a stopped Redis).
+   */
+  deadline?: { ms: number; expired(): Error };
 }
 
 interface Waiting<T, R> {
   item: T;
   resolve(r: R): void;
   reject(e: unknown): void;
+  /** The deadline's timer, if there is one. */
+  timer?: NodeJS.Timeout;
+  /** Answered already (deadline passed): skip when taking. */
+  done?: boolean;
 }
 
 export class GroupCommit<T, R> {
@@ -38,9 +49,19 @@ export class GroupCommit<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      const w: Waiting<T, R> = { item, resolve, reject };
+      const deadline = this.o.deadline;
+      if (deadline) w.timer = setTimeout(() => this.expire(w, deadline.expired()), deadline.ms);
+      this.waiting.push(w);
       this.schedule();
     });
+  }
+
+  private expire(w: Waiting<T, R>, error: Error): void {
+    w.done = true;
+    w.reject(error);
+    // Deadlines expire in arrival order: what is still waiting before it has expired too.
+    while (this.waiting[0]?.done) this.waiting.shift();
   }
 
   private schedule(): void {
@@ -50,6 +71,7 @@ export class GroupCommit<T, R> {
       this.scheduled = false;
       while (this.waiting.length && this.inFlight < (this.o.maxInFlight ?? 1)) {
         const part = this.take();
+        if (!part.length) break;
         this.inFlight++;
         // run() settles every caller itself and never rejects.
         void this.run(part).finally(() => {
@@ -63,6 +85,8 @@ export class GroupCommit<T, R> {
   /** The longest run of waiting items within maxWeight (at least one). */
   private take(): Waiting<T, R>[] {
     const weight = this.o.weight ?? (() => 1);
+    // Expired items are always the front (same deadline, arrival order).
+    while (this.waiting[0]?.done) this.waiting.shift();
     let n = 0;
     for (let total = 0; n < this.waiting.length; n++) {
       total += weight(this.waiting[n]!.item);
@@ -74,10 +98,16 @@ export class GroupCommit<T, R> {
   private async run(part: Waiting<T, R>[]): Promise<void> {
     try {
       const results = await this.write(part.map((w) => w.item));
-      part.forEach((w, i) => w.resolve(results[i]!));
+      part.forEach((w, i) => {
+        clearTimeout(w.timer);
+        w.resolve(results[i]!);
+      });
     } catch (e) {
       if (!this.o.isolateFailures || part.length === 1) {
-        part.forEach((w) => w.reject(e));
+        part.forEach((w) => {
+          clearTimeout(w.timer);
+          w.reject(e);
+        });
         return;
       }
       for (const w of part) await this.run([w]);

@@ -51,8 +51,8 @@ async function addFolding(queue: Queue, name: string, delay: number, jobs: [stri
  *   - sends, replies and escalation timers carry ids derived from what they do, so queueing
  *     one again is a no-op.
  */
-export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs {
-  const notifications = new NotificationQueue(queues.alerts, dedupWindowMs);
+export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadlineMs = 0): AlertJobs {
+  const notifications = new NotificationQueue(queues.alerts, dedupWindowMs, ingestDeadlineMs);
   return {
     ingest: (batch, key) => notifications.add(batch, key),
     deliver: (ids, delayMs = DELIVER_DELAY_MS) =>

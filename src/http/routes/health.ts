@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../../core/metrics';
+import { durabilityReadiness, type Durability } from '../../core/redis-durability';
 import { queueCounts, type Queues } from '../../queue/queues';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -12,7 +13,11 @@ export interface HealthDeps {
   redis: Redis;
   metrics: Metrics;
   queues: Queues;
+  /** Whether Redis keeps what promduty acknowledges (REDIS_DURABILITY, REDIS_REQUIRE_DURABLE). */
+  redisDurability: { check(): Promise<Durability>; required: boolean };
 }
+
+const failure = (r: PromiseSettledResult<unknown>): string | null => (r.status === 'fulfilled' ? null : String((r.reason as Error).message));
 
 export function healthRoutes(router: Router, d: HealthDeps): void {
   router.get('/healthz', (ctx) => {
@@ -20,18 +25,26 @@ export function healthRoutes(router: Router, d: HealthDeps): void {
   });
 
   const readiness = async () => {
-    const checks = await Promise.allSettled([
+    const [db, redis, durable] = await Promise.allSettled([
       withTimeout(d.db.raw('SELECT 1'), 2000, 'database'),
       withTimeout(d.redis.ping(), 2000, 'redis'),
+      withTimeout(d.redisDurability.check(), 2000, 'redis durability'),
     ]);
-    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String((c.reason as Error).message)));
-    return { ready: db === 'ok' && redis === 'ok', checks: { database: db, redis } };
+    const durability = durabilityReadiness(
+      redis.status === 'rejected' ? { notChecked: 'Redis unreachable' } : durable.status === 'fulfilled' ? durable.value : { notChecked: failure(durable) ?? '' },
+      d.redisDurability.required,
+    );
+    return {
+      ready: db.status === 'fulfilled' && redis.status === 'fulfilled' && durability.ready,
+      checks: { database: failure(db) ?? 'ok', redis: failure(redis) ?? 'ok', redis_durability: durability.report },
+      warnings: durability.warnings,
+    };
   };
 
   router.get('/readyz', async (ctx) => {
-    const { ready, checks } = await readiness();
+    const { ready, checks, warnings } = await readiness();
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not ready', checks };
+    ctx.body = { status: ready ? 'ready' : 'not ready', checks, ...(warnings.length && { warnings }) };
   });
 
   router.get('/metrics', async (ctx) => {
