@@ -2,12 +2,19 @@
 // Runs the test suite with Node's own test runner (through tsx, so tests are TypeScript).
 // Usage: npm test                     every test under test/
 //        npm test -- test/unit        only the files under those paths
-// Each test file runs in its own process with its own database and Redis prefix, so files
-// run in parallel (one per core).
+// First it makes the machine ready (scripts/prepare-test.mjs: Debian packages, MariaDB, Redis)
+// unless PROMDUTY_TEST_PREPARE=0. Each test file runs in its own process with its own database
+// and Redis prefix, so files run in parallel (one per core).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
+import { prepare } from './prepare/machine.mjs';
+
+// A test or hook without its own `{ timeout }` gets 120 s (test/support/default-timeouts.mjs;
+// TEST_TIMEOUT_MS overrides); a whole file gets FILE_TIMEOUT_MS, which only a file stuck
+// outside any test reaches.
+const FILE_TIMEOUT_MS = 360_000;
 
 function collect(path, out) {
   const st = statSync(path);
@@ -27,10 +34,25 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+if (process.env.PROMDUTY_TEST_PREPARE !== '0' && !(await prepare())) process.exit(1);
+
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...flags, ...files],
+  [
+    '--import',
+    'tsx',
+    '--import',
+    new URL('../test/support/default-timeouts.mjs', import.meta.url).href,
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${FILE_TIMEOUT_MS}`,
+    // A file whose tests are done exits even if a failed test left a socket or timer behind.
+    '--test-force-exit',
+    '--test-reporter=spec',
+    ...flags,
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(r.status ?? 1);

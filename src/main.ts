@@ -6,6 +6,9 @@ import { loadSettings, settingsWarnings, SettingsError, type Role, type Settings
 import { systemClock, type Clock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
 import { createMetrics } from './core/metrics';
+import { failFastRedisOptions, logRedisState, quitRedis, redisAddress, redisReady } from './core/redis-clients';
+import { checkDurability, enforceDurability } from './core/redis-durability-check';
+import { StartRefusedError } from './core/errors';
 import { createKnex, ensureDatabase } from './db/knex';
 import { migrateLatest } from './db/migrate';
 import { createLarkClient } from './feishu/client';
@@ -92,12 +95,27 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const applied = await migrateLatest(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  // BullMQ needs maxRetriesPerRequest: null (it blocks on Redis); the app's own client
-  // gets a key prefix so several installs and test runs share one Redis safely.
-  const bullConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-  const redis = new Redis(settings.redisUrl, { keyPrefix: `${settings.redisPrefix}:` });
+  // What requests go through fails fast when Redis is down (a 503, not a hang): the app's own
+  // client (with a key prefix, so installs and test runs share one Redis safely) and BullMQ's
+  // producer connection, which every Queue uses. BullMQ's Workers block on Redis and get their
+  // own connection with maxRetriesPerRequest: null, as BullMQ requires (core/redis-clients.ts).
+  const failFast = failFastRedisOptions(settings.redisTimeoutMs);
+  const redis = new Redis(settings.redisUrl, { ...failFast, keyPrefix: `${settings.redisPrefix}:` });
+  const producer = new Redis(settings.redisUrl, failFast);
+  const consumer = role === 'worker' || role === 'all' ? new Redis(settings.redisUrl, { maxRetriesPerRequest: null }) : null;
+  const clients = { app: redis, queues: producer, ...(consumer && { workers: consumer }) };
+  for (const [name, client] of Object.entries(clients)) logRedisState(client, logger, name);
+  const checkRedisDurability = () => checkDurability(producer, settings.redisDurability.mode);
+  try {
+    await Promise.all(Object.values(clients).map((c) => redisReady(c, logger, redisAddress(settings.redisUrl))));
+    enforceDurability(await checkRedisDurability(), settings.redisDurability.required, logger);
+  } catch (e) {
+    for (const client of Object.values(clients)) client.disconnect();
+    await db.destroy();
+    throw e;
+  }
   const metrics = createMetrics();
-  const queues = createQueues(bullConnection, settings.redisPrefix);
+  const queues = createQueues(producer, settings.redisPrefix);
   // Without a Feishu app, promduty runs a Feishu of its own (see /sandbox) and points the SDK
   // client at it, so cards take the same path they take to Feishu.
   const sandbox = settings.feishu.sandbox ? await FeishuSandbox.start(settings.feishu, logger, clock) : null;
@@ -110,7 +128,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   const alerts = alertPipeline({
     db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall,
-    jobs: bullAlertJobs(queues, settings.alerts.dedupWindowMs),
+    jobs: bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs),
   });
   const eventCards = alerts.cards;
   const chatops = chatOps({ settings, db, redis, queues, clock, logger, services: { ...services, poolConfigs, eventCards } });
@@ -120,6 +138,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   let url: string | null = null;
   if (role === 'api' || role === 'all') {
     const app = createHttpApp({ settings, logger, metrics, db, redis, queues, ...services,
+      redisDurability: { check: checkRedisDurability, required: settings.redisDurability.required },
       sd: new SdService(db, services.hosts, services.sdCache),
       poolConfigs,
       feishu: chatops.receiver,
@@ -142,9 +161,9 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   }
 
   let workers: RunningWorkers | null = null;
-  if (role === 'worker' || role === 'all') {
+  if (consumer) {
     workers = startWorkers({
-      connection: bullConnection,
+      connection: consumer,
       prefix: settings.redisPrefix,
       processors,
       ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, chat: chatops.chat,
@@ -173,7 +192,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       }
       await workers?.close();
       await closeQueues(queues);
-      await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      await Promise.allSettled(Object.values(clients).map((c) => quitRedis(c)));
       await sandbox?.close();
       await db.destroy();
       logger.info('stopped');
@@ -231,7 +250,8 @@ async function cli(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   cli(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`promduty failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const why = err instanceof StartRefusedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`promduty failed to start: ${why}\n`);
     process.exit(1);
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { issuePath } from '../core/validate';
-import { SANDBOX_CREDENTIALS, sandboxWanted } from './feishu-sandbox';
+import { callbacksLoopbackOnly, SANDBOX_CREDENTIALS, sandboxWanted } from './feishu-sandbox';
 
 /**
  * Environment → typed settings, validated once at start. Every variable has a default that
@@ -20,6 +20,9 @@ const schema = z.object({
     .default('redis://127.0.0.1:6379')
     .refine((s) => /^rediss?:\/\//.test(s), 'must be a redis:// URL'),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/, 'letters, digits, ":", ".", "-" only').default('promduty'),
+  REDIS_REQUIRE_DURABLE: z.enum(['true', 'false'], 'must be true or false').optional(),
+  REDIS_DURABILITY: z.enum(['check', 'assume']).default('check'),
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1500),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   API_TOKEN: z.string().min(8, 'must be at least 8 characters').default('dev-api-token'),
@@ -53,6 +56,18 @@ export interface Settings {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  /** Whether Redis keeps what it acknowledged (src/core/redis-durability.ts). */
+  redisDurability: {
+    /** REDIS_DURABILITY: `check` reads CONFIG at start and in /readyz; `assume` takes the operator's word (CONFIG disabled). */
+    mode: 'check' | 'assume';
+    /** REDIS_REQUIRE_DURABLE: refuse to start (and /readyz 503) unless durable; default on when a Feishu app is configured. */
+    required: boolean;
+  };
+  /**
+   * REDIS_TIMEOUT_MS: the longest a request waits on Redis (each command of the API's clients,
+   * and a webhook notification waiting to be queued) before it is answered 503.
+   */
+  redisTimeoutMs: number;
   port: number;
   host: string;
   apiToken: string;
@@ -78,6 +93,11 @@ export interface Settings {
       /** FEISHU_SANDBOX=on: the /sandbox page also answers clients that are not on loopback. */
       allowRemote: boolean;
     } | null;
+    /**
+     * `/feishu/events` and `/feishu/cards` answer loopback clients only (403 for others):
+     * while the secret that verifies callbacks is a public sandbox key (callbacksLoopbackOnly).
+     */
+    callbacksLoopbackOnly: boolean;
   };
   publicUrl: string;
   configDir: string;
@@ -128,11 +148,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const configured = Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET);
   const sandbox = sandboxWanted(e.FEISHU_SANDBOX, configured);
   const enabled = configured || sandbox;
+  const encryptKey = e.FEISHU_ENCRYPT_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.encryptKey : undefined);
+  const verificationToken = e.FEISHU_VERIFICATION_TOKEN ?? (sandbox ? SANDBOX_CREDENTIALS.verificationToken : undefined);
   return {
     role: e.ROLE,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    // Production mode (a real Feishu app) promises "2xx means durable"; a laptop may run a cache-mode Redis.
+    redisDurability: { mode: e.REDIS_DURABILITY, required: e.REDIS_REQUIRE_DURABLE === undefined ? configured : e.REDIS_REQUIRE_DURABLE === 'true' },
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     port: e.PORT,
     host: e.HOST,
     apiToken: e.API_TOKEN,
@@ -141,13 +166,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     feishu: {
       appId: sandbox ? SANDBOX_CREDENTIALS.appId : e.FEISHU_APP_ID,
       appSecret: sandbox ? SANDBOX_CREDENTIALS.appSecret : e.FEISHU_APP_SECRET,
-      encryptKey: e.FEISHU_ENCRYPT_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.encryptKey : undefined),
-      verificationToken: e.FEISHU_VERIFICATION_TOKEN ?? (sandbox ? SANDBOX_CREDENTIALS.verificationToken : undefined),
+      encryptKey,
+      verificationToken,
       domain: e.FEISHU_DOMAIN.replace(/\/+$/, ''),
       // The sandbox cannot open a long connection: its callbacks arrive over HTTP.
       mode: sandbox ? 'http' : e.FEISHU_MODE,
       enabled,
       sandbox: sandbox ? { port: e.FEISHU_SANDBOX_PORT, allowRemote: e.FEISHU_SANDBOX === 'on' } : null,
+      callbacksLoopbackOnly: callbacksLoopbackOnly({ encryptKey, verificationToken }, e.FEISHU_SANDBOX),
     },
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     configDir: e.CONFIG_DIR,
@@ -170,6 +196,12 @@ export function settingsWarnings(s: Settings): string[] {
   const w: string[] = [];
   if (s.apiToken === 'dev-api-token') w.push('API_TOKEN is the development default; set a secret in production');
   if (s.webhookToken === 'dev-webhook-token') w.push('WEBHOOK_TOKEN is the development default; set a secret in production');
+  if (s.feishu.sandbox?.allowRemote)
+    w.push(
+      s.feishu.encryptKey === SANDBOX_CREDENTIALS.encryptKey
+        ? 'FEISHU_SANDBOX=on: /sandbox and the Feishu callback routes answer clients on every address, and the sandbox keys are public: anyone who can reach this port can act as any promduty user. Use it on a trusted network only'
+        : 'FEISHU_SANDBOX=on: /sandbox answers clients on every address: anyone who can reach this port can act as any promduty user. Use it on a trusted network only',
+    );
   if (s.feishu.sandbox) w.push('Feishu delivery is off: cards go to the built-in Feishu sandbox (see /sandbox); set FEISHU_APP_ID/FEISHU_APP_SECRET for real Feishu, or FEISHU_SANDBOX=off');
   else if (!s.feishu.enabled) w.push('FEISHU_APP_ID/FEISHU_APP_SECRET not set: Feishu delivery is off');
   else if (!s.feishu.encryptKey && !s.feishu.verificationToken)

@@ -64,6 +64,17 @@ export const conflict = (message: string, details?: unknown): AppError =>
 
 export const forbidden = (message: string): AppError => new AppError('forbidden', message);
 
+export const unavailable = (message: string, cause?: unknown): AppError =>
+  new AppError('unavailable', message, undefined, { cause });
+
+/** promduty will not start as configured (the message says why and what to change). */
+export class StartRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartRefusedError';
+  }
+}
+
 export const upstreamFailed = (message: string, cause?: unknown): AppError =>
   new AppError('upstream_failed', message, undefined, { cause });
 

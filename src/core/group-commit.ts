@@ -20,6 +20,13 @@ export interface GroupCommitOptions<T> {
    * outage is not tried once per item.
    */
   isolateFailures?: (error: unknown) => boolean;
+  /**
+   * A caller not answered within this is rejected with `expired()` (default: no limit). An
+   * item still waiting then is dropped, never written; one whose write is in flight may still
+   * be written (its caller was told it failed, which is safe for a caller that retries). This
+   * bounds both the caller's wait and the queue when writes hang (a stopped Redis).
+   */
+  deadline?: { ms: number; expired(): Error };
 }
 
 /**
@@ -40,6 +47,10 @@ interface Waiting<T, R> {
   item: T;
   resolve(r: R): void;
   reject(e: unknown): void;
+  /** The deadline's timer, if there is one. */
+  timer?: NodeJS.Timeout;
+  /** Answered already (deadline passed): skip when taking. */
+  done?: boolean;
 }
 
 export class GroupCommit<T, R> {
@@ -55,9 +66,19 @@ export class GroupCommit<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      const w: Waiting<T, R> = { item, resolve, reject };
+      const deadline = this.o.deadline;
+      if (deadline) w.timer = setTimeout(() => this.expire(w, deadline.expired()), deadline.ms);
+      this.waiting.push(w);
       this.schedule();
     });
+  }
+
+  private expire(w: Waiting<T, R>, error: Error): void {
+    w.done = true;
+    w.reject(error);
+    // Deadlines expire in arrival order: what is still waiting before it has expired too.
+    while (this.waiting[0]?.done) this.waiting.shift();
   }
 
   private schedule(): void {
@@ -67,6 +88,7 @@ export class GroupCommit<T, R> {
       this.scheduled = false;
       while (this.waiting.length && this.inFlight < (this.o.maxInFlight ?? 1)) {
         const part = this.take();
+        if (!part.length) break;
         this.inFlight++;
         // run() settles every caller itself and never rejects.
         void this.run(part).finally(() => {
@@ -80,6 +102,8 @@ export class GroupCommit<T, R> {
   /** The longest run of waiting items within maxWeight (at least one). */
   private take(): Waiting<T, R>[] {
     const weight = this.o.weight ?? (() => 1);
+    // Expired items are always the front (same deadline, arrival order).
+    while (this.waiting[0]?.done) this.waiting.shift();
     let n = 0;
     for (let total = 0; n < this.waiting.length; n++) {
       total += weight(this.waiting[n]!.item);
@@ -93,6 +117,7 @@ export class GroupCommit<T, R> {
     const someOk = part.length > 1 && outcomes.some((o) => o.ok);
     part.forEach((w, i) => {
       const o = outcomes[i]!;
+      clearTimeout(w.timer);
       if (o.ok) w.resolve(o.value);
       else w.reject(someOk && o.alone ? new IsolatedFailure(o.error) : o.error);
     });

@@ -6,7 +6,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'promduty_' });
+  // prom-client's process_* and nodejs_* under their standard names, as every Node.js exporter
+  // exposes them and the common dashboards query them; promduty's own metrics carry promduty_.
+  collectDefaultMetrics({ register: registry });
   const onScrape: (() => Promise<void>)[] = [];
   return {
     registry,
@@ -38,6 +40,17 @@ export function createMetrics() {
       name: 'promduty_jobs_processed_total',
       help: 'Jobs finished by queue, job name and outcome',
       labelNames: ['queue', 'name', 'outcome'] as const,
+      registers: [registry],
+    }),
+    configPublishes: new Counter({
+      name: 'promduty_config_publish_total',
+      help: 'Configs published to one Prometheus or Alertmanager instance, by kind and outcome (published, unchanged, failed: written or reloaded in vain)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    ready: new Gauge({
+      name: 'promduty_ready',
+      help: 'Whether this process reaches its database and Redis (1) or not (0), as /readyz answers; checked on each scrape',
       registers: [registry],
     }),
     feishuRequests: new Counter({

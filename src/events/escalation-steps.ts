@@ -32,7 +32,7 @@ export function nextStep(step: EscalationStep, minuteMs: number): EscalationStep
 }
 
 /** One timer per event, escalation and level: scheduling it twice schedules it once. */
-export const escalationJobId = (s: EscalationStep): string => `esc-${s.eventId}-${s.escalationId}-${s.level}`;
+export const escalationJobId = (s: Pick<EscalationStep, 'eventId' | 'escalationId' | 'level'>): string => `esc-${s.eventId}-${s.escalationId}-${s.level}`;
 
 const h8 = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
 export const escalationCardUuid = (s: EscalationStep, openId: string): string => `ev${s.eventId}-x${s.level}-${s.escalationId.slice(0, 8)}-${h8(openId)}`;

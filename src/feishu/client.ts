@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
  * with delivery off). Each client gets its own token cache: the SDK's default cache is
  * process-wide and keyed by appId, which would leak tokens between test apps.
  */
-export function createLarkClient(feishu: Settings['feishu'], logger: Logger): lark.Client | null {
+export function createLarkClient(feishu: Pick<Settings['feishu'], 'enabled' | 'appId' | 'appSecret' | 'domain' | 'mode'>, logger: Logger): lark.Client | null {
   if (!feishu.enabled || !feishu.appId || !feishu.appSecret) return null;
   return new lark.Client({
     appId: feishu.appId,

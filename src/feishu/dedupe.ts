@@ -14,7 +14,7 @@ export async function firstDelivery(redis: Pick<Redis, 'set'>, eventId: string):
   return (await redis.set(key(eventId), '1', 'EX', DEDUPE_TTL_S, 'NX')) === 'OK';
 }
 
-/** Lets Feishu's retry through again after we failed to take the event in. */
-export async function forgetDelivery(redis: Pick<Redis, 'del'>, eventId: string): Promise<void> {
-  await redis.del(key(eventId));
+/** Whether an event id was taken already (firstDelivery ran for it). */
+export async function taken(redis: Pick<Redis, 'exists'>, eventId: string): Promise<boolean> {
+  return (await redis.exists(key(eventId))) === 1;
 }

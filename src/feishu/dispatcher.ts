@@ -3,11 +3,11 @@ import type { Redis } from 'ioredis';
 import { handleCardAction, type CardAnswer } from '../chat/card-actions';
 import type { ChatDeps, InboundMessage } from '../chat/types';
 import type { Logger } from '../core/logger';
-import { firstDelivery, forgetDelivery } from './dedupe';
+import { firstDelivery, taken } from './dedupe';
 import { cardCallback, eventIdOf, inboundMessage } from './inbound';
 
 export interface DispatcherDeps {
-  redis: Pick<Redis, 'set' | 'del'>;
+  redis: Pick<Redis, 'set' | 'exists'>;
   logger: Logger;
   chat: ChatDeps;
   /** Hands a message to the `actions` queue; the reply is sent by the job. */
@@ -19,9 +19,10 @@ export const cardResponse = (a: CardAnswer): object => (a.card ? { toast: a.toas
 
 /**
  * The one EventDispatcher both transports feed (HTTP callbacks after our own verification,
- * and the long connection). Every handler first claims the event id, so Feishu's retries and
- * replayed requests do nothing. Messages are only enqueued (the answer must come within
- * 3 s); card actions run here because their answer carries the updated card.
+ * and the long connection). Each event id is taken once, so Feishu's retries and replayed
+ * requests do nothing: a card action claims it before acting, a message once its job is
+ * queued. Messages are only enqueued (the answer must come within 3 s); card actions run here
+ * because their answer carries the updated card.
  */
 export function createFeishuDispatcher(secrets: { encryptKey?: string; verificationToken?: string }, d: DispatcherDeps): lark.EventDispatcher {
   const dispatcher = new lark.EventDispatcher({
@@ -45,15 +46,18 @@ export function createFeishuDispatcher(secrets: { encryptKey?: string; verificat
   };
   return dispatcher.register({
     'im.message.receive_v1': async (data: Record<string, unknown>) => {
-      const id = await fresh(data);
-      const msg = id ? inboundMessage(data) : null;
+      const id = eventIdOf(data);
+      const msg = inboundMessage(data);
       if (!id || !msg) return;
-      try {
-        await d.enqueueMessage(msg, id);
-      } catch (e) {
-        await forgetDelivery(d.redis, id);
-        throw e;
+      if (await taken(d.redis, id)) {
+        d.logger.info({ eventId: id }, 'feishu event already taken: replay or retry ignored');
+        return;
       }
+      // Queued first, marked after: the job id is the event id, so queueing twice (two API
+      // processes, a retry) is one job, and a failure in between (Redis gone) leaves no mark:
+      // the request is answered 503 and Feishu's retry is taken, not refused as a copy.
+      await d.enqueueMessage(msg, id);
+      await firstDelivery(d.redis, id);
     },
     'card.action.trigger': async (data: Record<string, unknown>) => {
       const cb = cardCallback(data);

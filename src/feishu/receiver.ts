@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -18,9 +18,10 @@ export interface FeishuReceiver {
  * verifyFeishuRequest) → answer the url_verification challenge → hand the plain payload to
  * the dispatcher with the SDK's own check off (it would re-serialize the body instead of
  * using the signed bytes, and checks nothing without an encrypt key). A request that fails
- * verification gets 401 and reaches no handler.
+ * verification gets 401 and reaches no handler. `guards` run first (the loopback rule while the
+ * keys are public: settings.feishu.callbacksLoopbackOnly).
  */
-export function feishuRoutes(router: Router, r: FeishuReceiver): void {
+export function feishuRoutes(router: Router, r: FeishuReceiver, ...guards: Middleware[]): void {
   const handle = async (ctx: Context): Promise<void> => {
     const verified = verifyFeishuRequest(
       { headers: ctx.headers, rawBody: typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : undefined, body: ctx.request.body },
@@ -41,6 +42,6 @@ export function feishuRoutes(router: Router, r: FeishuReceiver): void {
     const value: unknown = await r.dispatcher.invoke(data, { needCheck: false });
     ctx.body = typeof value === 'object' && value !== null ? value : {};
   };
-  router.post('/feishu/events', handle);
-  router.post('/feishu/cards', handle);
+  router.post('/feishu/events', ...guards, handle);
+  router.post('/feishu/cards', ...guards, handle);
 }

@@ -45,8 +45,9 @@ function decrypted(body: Record<string, unknown>, encryptKey: string): Record<st
 /**
  * Decides whether a callback really comes from Feishu, and returns its plain payload.
  * - With an encrypt key, every request must carry a fresh, valid `x-lark-signature`; the one
- *   exception is the url_verification challenge, which Feishu sends unsigned: it must
- *   decrypt with the key (and carry the verification token, when one is configured).
+ *   exception is the url_verification challenge, which Feishu sends unsigned: it must be
+ *   encrypted, decrypt with the key (and carry the verification token, when one is
+ *   configured). A plain challenge is refused.
  * - Without an encrypt key, the payload's verification token must match (the SDK checks
  *   nothing in this case).
  * - With neither configured, nothing is accepted.
@@ -68,6 +69,9 @@ export function verifyFeishuRequest(req: FeishuHttpRequest, secrets: FeishuSecre
   const signature = header(req.headers, 'x-lark-signature');
   const payload = decrypted(req.body, encryptKey);
   if (!signature) {
+    // Only an encrypted challenge: decrypting it is what proves the sender has the key. A plain
+    // body would prove nothing, whatever token it carries.
+    if (typeof req.body.encrypt !== 'string') return { ok: false, reason: 'missing x-lark-signature (only an encrypted url_verification comes unsigned)' };
     const challenge = payload?.type === 'url_verification' && (verificationToken === undefined || tokenOk(payload));
     return challenge && payload ? { ok: true, payload } : { ok: false, reason: 'missing x-lark-signature' };
   }

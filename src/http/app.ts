@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings';
 import type { Logger } from '../core/logger';
 import { bearer } from './middleware/auth';
 import { errorHandler } from './middleware/errors';
+import { loopbackOnly } from './middleware/loopback';
 import { httpMetrics } from './middleware/metrics';
 import { requestId } from './middleware/request-id';
 import { healthRoutes, type HealthDeps } from './routes/health';
@@ -98,7 +99,13 @@ export function createHttpApp(d: HttpDeps): Koa {
   const open = new Router();
   healthRoutes(open, d);
   if (d.sandbox) sandboxRoutes(open, d.sandbox);
-  feishuRoutes(open, d.feishu);
+  feishuRoutes(
+    open,
+    d.feishu,
+    ...(d.settings.feishu.callbacksLoopbackOnly
+      ? [loopbackOnly('Feishu callbacks signed with the public sandbox keys are taken from loopback clients only; set FEISHU_ENCRYPT_KEY to a secret of your own, or FEISHU_SANDBOX=on to open them')]
+      : []),
+  );
 
   // Prometheus-facing reads (http_sd, pulled configs) take the SD token or the admin token.
   const prometheusFacing = new Router();

@@ -56,8 +56,8 @@ async function addFolding(queue: Queue, name: string, delay: number, jobs: [stri
  *   - dead-letter announcements fold into one run, which announces every dead letter not
  *     announced yet.
  */
-export function bullAlertJobs(queues: Queues, dedupWindowMs: number): AlertJobs {
-  const notifications = new NotificationQueue(queues.alerts, dedupWindowMs);
+export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadlineMs = 0): AlertJobs {
+  const notifications = new NotificationQueue(queues.alerts, dedupWindowMs, ingestDeadlineMs);
   return {
     ingest: (batch, key) => notifications.add(batch, key),
     deliver: (ids, delayMs = DELIVER_DELAY_MS) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { unavailable } from '../core/errors';
 import { GroupCommit } from '../core/group-commit';
 import { ALERTS_PER_WRITE, type JobNotification } from '../events/processing';
 import type { Queued } from '../events/jobs';
@@ -55,13 +56,23 @@ return out`;
 export class NotificationQueue {
   private readonly commits: GroupCommit<Incoming, Queued>;
 
+  /**
+   * `deadlineMs` (REDIS_TIMEOUT_MS): a notification Redis has not taken by then is answered 503
+   * (`unavailable`), so Alertmanager keeps it and sends it again, and notifications do not pile
+   * up in memory behind a Redis that stopped answering (0: no deadline).
+   */
   constructor(
     private readonly queue: Queue,
     private readonly dedupWindowMs: number,
+    deadlineMs = 0,
   ) {
     // One write at a time keeps the batches largest; a job holds at most what the worker
     // stores in one transaction.
-    this.commits = new GroupCommit((part) => this.write(part), { maxWeight: ALERTS_PER_WRITE, weight: (n) => n.batch.alerts.length });
+    this.commits = new GroupCommit((part) => this.write(part), {
+      maxWeight: ALERTS_PER_WRITE,
+      weight: (n) => n.batch.alerts.length,
+      deadline: deadlineMs > 0 ? { ms: deadlineMs, expired: () => unavailable(`Redis did not take the notification within ${deadlineMs} ms: it is not queued; Alertmanager will send it again`) } : undefined,
+    });
   }
 
   add(batch: AlertBatch, key: string): Promise<Queued> {
@@ -74,7 +85,13 @@ export class NotificationQueue {
     const keys = part.map((w) => `${this.queue.qualifiedName}:wh:${w.key}`);
     const notifications: QueuedNotification[] = part.map((w, i) => (dedup ? { batch: w.batch, dedupKey: keys[i] } : { batch: w.batch }));
     const client = await redisOf(this.queue);
-    await new Job<AlertBatchJob>(this.queue, ALERT_BATCH, { notifications }, { ...this.queue.defaultJobOptions, ...JOB_OPTS }, jobId).addJob(client as unknown as Parameters<Job['addJob']>[0]);
+    try {
+      await new Job<AlertBatchJob>(this.queue, ALERT_BATCH, { notifications }, { ...this.queue.defaultJobOptions, ...JOB_OPTS }, jobId).addJob(client as unknown as Parameters<Job['addJob']>[0]);
+    } catch (e) {
+      // Whatever kept Redis from taking the job (down, not answering, out of memory under
+      // noeviction), the answer is the same: not queued, send it again later.
+      throw unavailable(`Redis could not queue the notification (${e instanceof Error ? e.message : String(e)}): it is not queued; Alertmanager will send it again`, e);
+    }
     const earlier = dedup ? await this.mark(client, keys, jobId) : [];
     return part.map((_, i) => {
       const first = earlier[i];

@@ -1,3 +1,4 @@
+import type { InstanceKind } from '../publish/instances';
 import type { PublishResult } from '../publish/publish-files';
 import type { WorkerContext } from './context';
 import { withJobLock } from './job-lock';
@@ -11,6 +12,7 @@ import type { Processor } from './processor';
  */
 export function publishProcessor(o: {
   name: string;
+  kind: InstanceKind;
   /** The job data field holding the target id. */
   idField: string;
   dedupId: (id: number) => string;
@@ -25,7 +27,9 @@ export function publishProcessor(o: {
       return withJobLock(ctx.redis, o.dedupId(id), job, token, async () => {
         await ctx.queues.config.removeDeduplicationKey(o.dedupId(id));
         if (!(await ctx.db(o.table).where({ id }).first())) return { skipped: `${o.table} ${id} deleted` };
-        return { results: await o.publish(ctx, id) };
+        const results = await o.publish(ctx, id);
+        for (const r of results) ctx.metrics.configPublishes.inc({ kind: o.kind, outcome: r.error ? 'failed' : r.changed ? 'published' : 'unchanged' });
+        return { results };
       });
     },
   };

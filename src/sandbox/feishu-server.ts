@@ -35,7 +35,8 @@ export interface FeishuServerOptions {
 
 /** Anything bigger is refused before parsing (Feishu's own limits are far below this). */
 const MAX_BODY_BYTES = 1024 * 1024;
-const WAIT_DEFAULT_MS = 5000;
+// Generous: a wait ends as soon as its message arrives, and a loaded machine may take a while.
+const WAIT_DEFAULT_MS = 60_000;
 
 /**
  * A local stand-in for the Feishu Open API and custom-bot webhooks, so the real

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +7,8 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { startDemo, type Demo } from '../../scripts/demo/start';
 import { DEMO } from '../../scripts/demo/world';
 import { MYSQL_BASE, REDIS_URL, uniqueName } from '../support/env';
+import { requireBinary } from '../support/processes';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 // The webhook → card path takes seconds; Prometheus' first evaluation and `for` add up to ~20 s.
 const CARD_TIMEOUT_MS = 90_000;
@@ -43,14 +42,14 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
   const cardTitled = (title: string): Locator => page.locator('article.msg', { has: page.locator('.hd-title', { hasText: title }) });
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (bash .ci/run installs it)`);
+    const chromiumPath = requireBinary('chromium');
     await mkdir(ARTIFACTS, { recursive: true });
     const name = uniqueName('demo');
     demo = await startDemo({ database: name, redisPrefix: name, port: 0, mysqlUrl: MYSQL_BASE, redisUrl: REDIS_URL, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', dropOnStop: true });
     assert.deepEqual(demo.missing, [], 'the demo needs prometheus, prometheus-alertmanager and prometheus-node-exporter');
     profile = await mkdtemp(join(tmpdir(), 'pd-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: chromiumPath,
       headless: true,
       viewport: { width: 1280, height: 960 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

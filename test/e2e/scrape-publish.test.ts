@@ -90,6 +90,10 @@ describe('promduty publishes sharded configs to real Prometheus instances', () =
       return exactlyOnce(m, expected) && m;
     });
     assert.ok(two.get(a)!.length > 0 && two.get(b)!.length > 0, 'both instances take a share');
+    await waitFor("each instance's publish counted", async () => {
+      const n = /promduty_config_publish_total\{kind="prometheus",outcome="published"\} (\d+)/.exec((await t.api('GET', '/metrics')).body)?.[1];
+      return Number(n) >= 2;
+    });
 
     const c = await startInstance();
     assert.equal((await t.api('PATCH', `/api/v1/pools/${poolId}`, { instances: [a, b, c] })).status, 200);

@@ -65,7 +65,7 @@ describe('alert delivery to Feishu', () => {
     const sg = await sendGroup(a, 'limited', { notifyOncallPrivate: false });
     a.feishu.failNext('send', { status: 429, rateLimitResetSeconds: 2 });
     await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Slow' }]));
-    await a.feishu.waitFor(() => cards(a.feishu, sg.chat).length === 1, 10_000);
+    await a.feishu.waitFor(() => cards(a.feishu, sg.chat).length === 1);
     await settled(a.t);
     const calls = sendCalls(sg.chat);
     assert.equal(calls.length, 2);

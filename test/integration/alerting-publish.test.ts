@@ -51,6 +51,12 @@ describe('publishing alertmanager.yml and rule files', () => {
     const prom = await t.app.db('publish_state').where({ target_kind: 'prometheus', target_id: promId, file: 'prometheus.yml' }).first();
     assert.ok(prom.content.includes(deadAm), 'prometheus.yml lists the Alertmanagers');
 
+    // The failed reloads are counted for the self-monitoring rules (deploy/promduty-rules.yml).
+    await eventually('failed publishes counted', async () => {
+      const metrics = (await t.api('GET', '/metrics')).body as string;
+      return ['alertmanager', 'prometheus'].every((kind) => new RegExp(`promduty_config_publish_total\\{kind="${kind}",outcome="failed"\\} [1-9]`).test(metrics));
+    });
+
     // The API shows the outcome per instance.
     const view = await ok('GET', `/api/v1/alertmanager-clusters/${cluster.id}`);
     assert.equal(view.instances[0].publish[0].file, 'alertmanager.yml');

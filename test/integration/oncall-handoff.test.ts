@@ -6,6 +6,7 @@ import { addDays, shiftStartsAt } from '../../src/oncall/roster';
 import { ONCALL_HANDOFF } from '../../src/queue/processors/oncall-handoff';
 import { FeishuServer } from '../../src/sandbox/feishu-server';
 import { REDIS_URL } from '../support/env';
+import { PATIENCE_MS } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/app';
 
 const CHAT = 'oc_handoff_room';
@@ -154,7 +155,7 @@ describe('handoff job wiring', () => {
       const g = await t.app.services.oncallGroups.create({ name: 'solo', members: [userId], startDate: '2026-05-01' }, { kind: 'api', name: 'test' });
       await events.waitUntilReady();
       const job = await queue.add(ONCALL_HANDOFF, {});
-      await job.waitUntilFinished(events, 10_000);
+      await job.waitUntilFinished(events, PATIENCE_MS);
       // Recorded by this job or by a scheduled tick that came first: the same processor either way.
       const row = await t.app.db('oncall_history').where({ group_id: g.id }).first();
       assert.deepEqual([row?.day.toISOString().slice(0, 10), row?.user_id, row?.source], ['2026-05-04', userId, 'rotation']);

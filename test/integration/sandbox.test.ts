@@ -10,7 +10,7 @@ import { createLarkClient } from '../../src/feishu/client';
 import { larkCardSender } from '../../src/feishu/send';
 import type { FeishuSandbox } from '../../src/sandbox/sandbox';
 import { startTestApp, type TestApp } from '../support/app';
-import { waitFor } from '../support/processes';
+import { PATIENCE_MS, waitFor } from '../support/processes';
 
 const CHAT = 'oc_sbx_ops';
 const card = (title: string) => ({
@@ -100,7 +100,7 @@ describe('the built-in Feishu sandbox', () => {
       while (!seen.includes('event: change')) seen += new TextDecoder().decode((await reader.read()).value);
     })();
     await sendCard('CPU hot');
-    await Promise.race([announced, new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event: ${seen}`)), 3000))]);
+    await Promise.race([announced, new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event: ${seen}`)), PATIENCE_MS))]);
     ctrl.abort();
   });
 

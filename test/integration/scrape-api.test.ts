@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app';
-import { waitFor } from '../support/processes';
+import { requireBinary, waitFor } from '../support/processes';
 
 describe('scrape pools, jobs, http_sd and pull endpoints', () => {
   let t: TestApp;
@@ -126,7 +126,7 @@ describe('scrape pools, jobs, http_sd and pull endpoints', () => {
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
       writeFileSync(join(dir, f.path), r.body);
     }
-    execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { stdio: 'pipe' });
+    execFileSync(requireBinary('promtool'), ['check', 'config', join(dir, 'prometheus.yml')], { stdio: 'pipe' });
     const first = await fetch(`${t.url}${base}/prometheus.yml`, { headers: { authorization: 'Bearer test-sd-token' } });
     const etag = first.headers.get('etag')!;
     assert.match(etag, /^"[0-9a-f]{64}"$/);

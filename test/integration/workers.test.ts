@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { QueueEvents } from 'bullmq';
+import type { Job } from 'bullmq';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createMetrics } from '../../src/core/metrics';
@@ -47,24 +47,47 @@ after(async () => {
   await dropRedisPrefix(prefix);
 });
 
+/**
+ * How job `jobId` ends, from the worker's own events. Listening starts before the job is added,
+ * so no outcome can slip by, and no Redis stream reader is left open if an assertion fails (a
+ * QueueEvents per test was, and kept the file from exiting when a wait timed out).
+ */
+function outcome(jobId: string): Promise<unknown> {
+  const w = running.workers[0]!;
+  return new Promise((resolve, reject) => {
+    const completed = (job: Job, result: unknown) => {
+      if (job.id !== jobId) return;
+      stop();
+      resolve(result);
+    };
+    const failed = (job: Job | undefined, err: Error) => {
+      if (job?.id !== jobId) return;
+      stop();
+      reject(err);
+    };
+    const stop = () => {
+      w.off('completed', completed);
+      w.off('failed', failed);
+    };
+    w.on('completed', completed);
+    w.on('failed', failed);
+  });
+}
+
 test('a registered processor runs its job; one worker per queue dispatches on job name', async () => {
-  const events = new QueueEvents('config', { connection: { url: REDIS_URL }, prefix });
-  await events.waitUntilReady();
-  const job = await queues.config.add('echo', { who: 'world' });
-  assert.equal(await job.waitUntilFinished(events, 10_000), 'hello world');
+  const done = outcome('echo-1');
+  await queues.config.add('echo', { who: 'world' }, { jobId: 'echo-1' });
+  assert.equal(await done, 'hello world');
   assert.equal(running.workers.length, 1);
-  await events.close();
 });
 
 test('a job failing for good is logged with its name and counted; unknown names fail loudly', async () => {
-  const events = new QueueEvents('config', { connection: { url: REDIS_URL }, prefix });
-  await events.waitUntilReady();
-  const boom = await queues.config.add('boom', {}, { attempts: 1 });
-  await assert.rejects(boom.waitUntilFinished(events, 10_000), /kaput/);
-  const unknown = await queues.config.add('nobody-handles-this', {}, { attempts: 1 });
-  await assert.rejects(unknown.waitUntilFinished(events, 10_000), /no processor for job config\/nobody-handles-this/);
-  await events.close();
-  // QueueEvents may report before the worker's own 'failed' listener has logged.
+  const boom = outcome('boom-1');
+  await queues.config.add('boom', {}, { attempts: 1, jobId: 'boom-1' });
+  await assert.rejects(boom, /kaput/);
+  const unknown = outcome('unknown-1');
+  await queues.config.add('nobody-handles-this', {}, { attempts: 1, jobId: 'unknown-1' });
+  await assert.rejects(unknown, /no processor for job config\/nobody-handles-this/);
   const failed = await waitFor('both failures logged', async () => {
     const f = lines.filter((l) => l.msg === 'job failed for good').map((l) => l.job);
     return f.length >= 2 && f;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import type { Clock } from '../../src/core/clock';
+import { escalationJobId } from '../../src/events/escalation-steps';
 import { FeishuServer, type SandboxMessage } from '../../src/sandbox/feishu-server';
 import { startTestApp, type TestApp } from './app';
 import { REDIS_URL } from './env';
-import { waitFor } from './processes';
+import { PATIENCE_MS, waitFor } from './processes';
 
 /**
  * An app wired to a local Feishu (the real SDK against FeishuServer) with one send group:
@@ -121,7 +122,7 @@ export const templateOf = (m: SandboxMessage): string => m.content?.header?.temp
 export const textOf = (m: SandboxMessage): string => JSON.stringify(m.content);
 
 /** Resolves once these queues hold no waiting, active or delayed job (escalation timers are left out by default). */
-export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery', 'notify'], timeoutMs = 20_000): Promise<void> {
+export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery', 'notify'], timeoutMs = PATIENCE_MS): Promise<void> {
   const queues = names.map((n) => new Queue(n, { connection: { url: REDIS_URL }, prefix: t.app.settings.redisPrefix }));
   try {
     await waitFor(
@@ -139,4 +140,20 @@ export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery
   } finally {
     await Promise.all(queues.map((q) => q.close()));
   }
+}
+
+/** The escalation queue of a test app (close it after). */
+export const escalationQueue = (t: TestApp): Queue => new Queue('escalation', { connection: { url: REDIS_URL }, prefix: t.app.settings.redisPrefix });
+
+/**
+ * Runs an event's escalation timer now instead of waiting out its delay, and resolves once it
+ * has run. Tests give timers long delays, so nothing a test does first (a claim, a silence) can
+ * race them on a slow machine, and then fire them with this.
+ */
+export async function runEscalationNow(queue: Queue, e: { id: number; escalation_id: string }, level = 1): Promise<void> {
+  const jobId = escalationJobId({ eventId: e.id, escalationId: e.escalation_id, level });
+  const job = await waitFor(`escalation timer ${jobId}`, async () => queue.getJob(jobId), undefined, 20);
+  // It may start on its own between the two calls; the wait below covers both.
+  if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+  await waitFor(`escalation timer ${jobId} to run`, async () => (await job.getState()) === 'completed', undefined, 20);
 }

@@ -20,7 +20,14 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   const database = await freshDatabase();
   await database.db.destroy(); // the app opens its own pool
   const settings = testSettings(database.url, opts.env);
-  const app = await startPromduty(settings, { clock: opts.clock, role: opts.role ?? 'all' });
+  let app: Promduty;
+  try {
+    app = await startPromduty(settings, { clock: opts.clock, role: opts.role ?? 'all' });
+  } catch (e) {
+    // A start that is refused (tests of refusals) leaves no database behind.
+    await database.drop();
+    throw e;
+  }
   const url = app.url ?? '';
   return {
     app,

@@ -56,6 +56,9 @@ export function testSettings(databaseUrl: string, env: Record<string, string> = 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CONFIG_DIR: `/tmp/${uniqueName('config')}`,
     TZ: 'Asia/Shanghai',
+    // The shared test Redis runs without AOF; tests with a Feishu app configured (production
+    // mode) would otherwise refuse to start. The durability tests set it themselves.
+    REDIS_REQUIRE_DURABLE: 'false',
     ...env,
   });
 }

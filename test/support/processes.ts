@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { findExecutable } from '../../scripts/prepare/machine.mjs';
+import { installHint } from '../../scripts/prepare/plan.mjs';
 
 const handedOut = new Set<number>();
 
@@ -25,7 +27,21 @@ export async function freePort(): Promise<number> {
   }
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+/** Thrown by a waitFor predicate: stop waiting now (the thing waited for cannot happen any more). */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `fn` until it returns a value (not undefined/false). Errors it throws count as "not yet"
+ * (a port not open yet), except GiveUp, which ends the wait at once.
+ */
+/**
+ * How long tests wait for something that is going to happen. Generous, because a wait ends as
+ * soon as the thing happens and a loaded 2-core machine can be slow; shorter than a test's own
+ * timeout (120 s), so a test that waits in vain fails with a message and still cleans up.
+ */
+export const PATIENCE_MS = 60_000;
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = PATIENCE_MS, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -33,6 +49,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
       const v = await fn();
       if (v !== undefined && v !== false) return v;
     } catch (e) {
+      if (e instanceof GiveUp) throw e;
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message ?? JSON.stringify(last)}` : ''}`);
@@ -48,14 +65,27 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Fails at once when `bin` (a program the tests run) is not installed, naming the command that
+ * installs it, instead of a spawn that fails with ENOENT and a wait that runs out 30 s later.
+ */
+export function requireBinary(bin: string): string {
+  const path = findExecutable(bin, ['/usr/sbin', '/usr/local/sbin']);
+  if (!path) throw new Error(`${bin} is not installed: install with: ${installHint(bin)} (npm test installs it unless PROMDUTY_TEST_PREPARE=0)`);
+  return path;
+}
+
 async function run(bin: string, args: string[], port: number, dataDir: string): Promise<RunningProcess> {
+  requireBinary(bin);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let spawnError: Error | undefined;
+  child.once('error', (e) => (spawnError = e));
   let log = '';
   child.stdout.on('data', (c) => (log += String(c)));
   child.stderr.on('data', (c) => (log += String(c)));
   const address = `127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
@@ -65,7 +95,8 @@ async function run(bin: string, args: string[], port: number, dataDir: string): 
   };
   try {
     await waitFor(`${bin} on ${address}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${bin} exited: ${log.slice(-2000)}`);
+      if (spawnError) throw new GiveUp(`${bin} could not start (${spawnError.message}): install with: ${installHint(bin)}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new GiveUp(`${bin} exited (${child.exitCode ?? child.signalCode}): ${log.slice(-2000)}`);
       return (await fetch(`http://${address}/-/ready`)).ok;
     });
   } catch (e) {

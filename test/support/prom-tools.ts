@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireBinary } from './processes';
 
 /** Runs the real Debian promtool / amtool on rendered files (written to a scratch dir). */
 
@@ -22,6 +23,7 @@ function withFiles(files: Record<string, string>, run: (dir: string) => ToolResu
 }
 
 function tool(cmd: string, args: string[], cwd: string): ToolResult {
+  requireBinary(cmd);
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw r.error;
   return { status: r.status, output: `${r.stdout}${r.stderr}` };

@@ -59,6 +59,8 @@ export function promdutyWorld(feishuUrl: string, entry: string[] = ['--import', 
           FEISHU_APP_SECRET: APP.appSecret,
           FEISHU_DOMAIN: feishuUrl,
           FEISHU_SANDBOX: 'off',
+          // The shared test Redis runs without AOF (a Feishu app makes durability required).
+          REDIS_REQUIRE_DURABLE: 'false',
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -78,6 +78,15 @@ describe('verifyFeishuRequest', () => {
     assert.equal(verifyFeishuRequest(req(unsignedEvent), { encryptKey: KEY, verificationToken: TOKEN }, NOW.getTime()).ok, false);
   });
 
+  test('with an encrypt key, a plain (unencrypted) challenge is not answered: only decrypting proves the key', () => {
+    const plain = { challenge: 'c1', token: TOKEN, type: 'url_verification' };
+    const req: FeishuHttpRequest = { headers: {}, rawBody: JSON.stringify(plain), body: plain };
+    assert.equal(verifyFeishuRequest(req, { encryptKey: KEY, verificationToken: TOKEN }, NOW.getTime()).ok, false, 'even with the right token');
+    assert.equal(verifyFeishuRequest(req, { encryptKey: KEY }, NOW.getTime()).ok, false, 'and without a token configured');
+    const noToken = { challenge: 'c1', type: 'url_verification' };
+    assert.equal(verifyFeishuRequest({ headers: {}, rawBody: JSON.stringify(noToken), body: noToken }, { encryptKey: KEY }, NOW.getTime()).ok, false);
+  });
+
   test('with neither secret configured every request is refused', () => {
     const r = verifyFeishuRequest(request({ appId: 'cli_1', verificationToken: TOKEN }), {}, NOW.getTime());
     assert.equal(r.ok, false);

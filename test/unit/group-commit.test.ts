@@ -91,3 +91,25 @@ test('isolateFailures says which errors are worth splitting for; items failing a
   assert.deepEqual(await names(allBad), ['Error', 'Error', 'Error'], 'every one failed alone, but none beside one that worked');
   assert.deepEqual(calls, [[1, 2, 3], [1, 2], [1], [2], [3]]);
 });
+
+test('deadline: a caller not answered in time is rejected; an item still waiting then is never written', { timeout: 10_000 }, async () => {
+  const w = gatedWrite();
+  const gc = new GroupCommit<number, string>(w.write, { maxWeight: 100, deadline: { ms: 50, expired: () => new Error('too slow') } });
+  const first = gc.submit(1);
+  await turn();
+  const queued = [2, 3].map((i) => gc.submit(i));
+  // The write of 1 hangs (a Redis that stopped answering): every caller hears back by the deadline.
+  const started = Date.now();
+  const settled = await Promise.allSettled([first, ...queued]);
+  assert.ok(Date.now() - started < 5000);
+  assert.deepEqual(settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : s.value)), ['too slow', 'too slow', 'too slow']);
+  await w.release();
+  assert.deepEqual(w.batches, [[1]], '2 and 3 expired while waiting: dropped, not written');
+
+  // Later items are unaffected, and answered normally within the deadline.
+  const later = gc.submit(4);
+  await turn();
+  await w.release();
+  assert.equal(await later, 'r4');
+  assert.deepEqual(w.batches, [[1], [4]]);
+});

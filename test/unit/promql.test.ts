@@ -9,6 +9,7 @@ import yaml from 'js-yaml';
 import { extractMetricNames, validatePromql } from '../../src/rules/promql';
 import { decodeStringLiteral } from '../../src/rules/promql-literals';
 import { regexSyntaxError } from '../../src/rules/promql-regex';
+import { requireBinary } from '../support/processes';
 
 // Real-world alert expressions; every one must also pass Prometheus' own promtool (below).
 const VALID = [
@@ -252,6 +253,7 @@ test('regexSyntaxError reports what Go reports and accepts what Go accepts', () 
 
 /** Runs the real promtool over one rule file holding every expression; the error per expression, or null. */
 function promtoolErrors(exprs: string[]): (string | null)[] {
+  requireBinary('promtool');
   const dir = mkdtempSync(join(tmpdir(), 'promql-test-'));
   try {
     const file = join(dir, 'rules.yml');

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { toYaml, type YamlMap } from '../../src/core/yaml';
 import type { InstanceSpec, JobSpec, PoolSpec, RenderContext, RenderedFile } from '../../src/scrape/model';
+import { requireBinary } from '../support/processes';
 
 /** A representative pool: two instances, every discovery kind, remote write/read, user relabels. */
 
@@ -128,6 +129,7 @@ export interface CheckResult {
 }
 
 function promtool(dir: string): { status: number | null; output: string } {
+  requireBinary('promtool');
   const r = spawnSync('promtool', ['check', 'config', 'prometheus.yml'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw r.error;
   return { status: r.status, output: `${r.stdout}${r.stderr}` };

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../../core/logger';
-import { AppError, isAppError } from '../../core/errors';
+import { AppError, isAppError, unavailable } from '../../core/errors';
+import { isRedisUnavailable } from '../../core/redis-clients';
 
 /** Errors thrown by koa-bodyparser / http-errors carry a status and an expose flag. */
 interface HttpishError {
@@ -12,6 +13,8 @@ interface HttpishError {
 
 function toAppError(e: unknown): AppError {
   if (isAppError(e)) return e;
+  // Any route whose Redis command found Redis down or silent (the clients fail fast).
+  if (isRedisUnavailable(e)) return unavailable('Redis is unreachable or cannot take writes right now; try again shortly', e);
   const h = e as HttpishError;
   if (h?.status === 413) return new AppError('payload_too_large', 'request body is too large');
   if (h?.status === 415) return new AppError('unsupported_media_type', h.message);

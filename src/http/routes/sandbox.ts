@@ -2,10 +2,10 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { forbidden } from '../../core/errors';
 import { parseInput } from '../../core/validate';
 import type { FeishuSandbox, SandboxDirectory, SandboxUser } from '../../sandbox/sandbox';
 import { readWebAsset } from '../../sandbox/web-assets';
+import { loopbackOnly } from '../middleware/loopback';
 
 export interface SandboxDeps {
   feishu: FeishuSandbox;
@@ -34,20 +34,6 @@ const actInput = z
 
 const KEEPALIVE_MS = 15_000;
 
-/**
- * Only loopback by default: the page lets whoever opens it act as any promduty user, which is
- * the point on a laptop and a hole on a server. The socket's address, not X-Forwarded-For.
- */
-function localOnly(allowRemote: boolean) {
-  return async (ctx: Context, next: Next): Promise<void> => {
-    const addr = ctx.req.socket.remoteAddress ?? '';
-    if (!allowRemote && !/^(127\.|::1$|::ffff:127\.)/.test(addr)) {
-      throw forbidden('the Feishu sandbox answers loopback clients only; set FEISHU_SANDBOX=on to open it to others');
-    }
-    await next();
-  };
-}
-
 /** promduty's own address as this request reached it: where the sandbox delivers callbacks. */
 function selfBase(ctx: Context): string {
   const { localAddress = '127.0.0.1', localPort } = ctx.req.socket;
@@ -62,7 +48,11 @@ async function operator(directory: SandboxDirectory, id: string): Promise<Sandbo
 
 /** The /sandbox page, its assets, and the endpoints it acts through. */
 export function sandboxRoutes(router: Router, d: SandboxDeps): void {
-  const guard = localOnly(d.allowRemote);
+  // Only loopback by default: the page lets whoever opens it act as any promduty user, which
+  // is the point on a laptop and a hole on a server.
+  const guard = d.allowRemote
+    ? (_ctx: Context, next: Next) => next()
+    : loopbackOnly('the Feishu sandbox answers loopback clients only; set FEISHU_SANDBOX=on to open it to others');
 
   router.get('/sandbox', guard, async (ctx) => {
     ctx.type = 'text/html; charset=utf-8';

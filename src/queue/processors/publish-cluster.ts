@@ -4,6 +4,7 @@ import { publishProcessor } from '../publish-processor';
 
 export const publishClusterProcessor = publishProcessor({
   name: PUBLISH_CLUSTER,
+  kind: 'alertmanager',
   idField: 'clusterId',
   dedupId: clusterDedupId,
   table: 'alertmanager_clusters',

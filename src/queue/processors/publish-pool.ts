@@ -4,6 +4,7 @@ import { publishProcessor } from '../publish-processor';
 
 export const publishPoolProcessor = publishProcessor({
   name: PUBLISH_POOL,
+  kind: 'prometheus',
   idField: 'poolId',
   dedupId: poolDedupId,
   table: 'scrape_pools',
