@@ -1,8 +1,10 @@
 import { IsolatedFailure } from '../core/group-commit';
+import { isRedisUnavailable } from '../core/redis-clients';
 
 /**
  * Why notifications could not be stored, as far as it decides what happens next:
- *   - `unavailable`: the database cannot be reached (refused, down, out of connections).
+ *   - `unavailable`: the database cannot be reached (refused, down, out of connections), or
+ *     Redis, which the follow-up (delivery jobs) needs.
  *     Every notification would fail alike: nothing is tried one by one, nothing is
  *     dead-lettered (the dead letters live in that database); the job waits and comes back.
  *   - `data`: the database refused what this notification holds (a value out of range, bad
@@ -44,7 +46,10 @@ export function failureKind(error: unknown): FailureKind {
   const inner = unwrap(error);
   const e = (inner ?? {}) as DriverError;
   const code = typeof e.code === 'string' ? e.code : '';
-  if (UNAVAILABLE.has(code) || e.name === 'KnexTimeoutError' || e.name === 'MaxRetriesPerRequestError') return 'unavailable';
+  if (UNAVAILABLE.has(code) || e.name === 'KnexTimeoutError') return 'unavailable';
+  // ioredis' own errors carry no code; the driver's (a dropped MariaDB connection, "write
+  // ECONNRESET", also what a statement over max_allowed_packet gets) are judged above.
+  if (!code && isRedisUnavailable(inner)) return 'unavailable';
   if (TRANSIENT.has(code)) return 'transient';
   if (DATA.has(code) || (typeof e.sqlState === 'string' && e.sqlState.startsWith('22'))) return 'data';
   // Our own code tripping over what a notification holds does so again on every try.

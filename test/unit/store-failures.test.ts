@@ -14,6 +14,8 @@ const poolTimeout = Object.assign(new Error('Knex: Timeout acquiring a connectio
 const lockWait = driverError('ER_LOCK_WAIT_TIMEOUT', 'HY000', 'Lock wait timeout exceeded; try restarting transaction');
 const signalled = driverError('ER_SIGNAL_EXCEPTION', '45000', 'something odd');
 const reset = Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', fatal: true });
+const redisClosed = new Error('Connection is closed.');
+const redisTimeout = new Error('Command timed out');
 
 const ok: StoreOutcome<unknown> = { ok: true, result: {} };
 const failed = (error: unknown, alone = false): StoreOutcome<unknown> => ({ ok: false, error, alone });
@@ -21,8 +23,8 @@ const failed = (error: unknown, alone = false): StoreOutcome<unknown> => ({ ok: 
 describe('store failures', () => {
   test('each error is judged by what trying again could change', { timeout: 10_000 }, () => {
     assert.deepEqual(
-      [badTime, badJson, tooLong, new TypeError('x'), refused, poolTimeout, lockWait, signalled, reset].map(failureKind),
-      ['data', 'data', 'data', 'data', 'unavailable', 'unavailable', 'transient', 'other', 'other'],
+      [badTime, badJson, tooLong, new TypeError('x'), refused, poolTimeout, redisClosed, redisTimeout, lockWait, signalled, reset].map(failureKind),
+      ['data', 'data', 'data', 'data', 'unavailable', 'unavailable', 'unavailable', 'unavailable', 'transient', 'other', 'other'],
     );
     assert.equal(failureKind(new IsolatedFailure(badTime)), 'data', 'looks through the group commit wrapper');
     assert.equal(failureText(badTime), "Incorrect datetime value: '10000-01-01 00:00:00.000' for column `starts_at` at row 1", 'the server message, not the statement');
