@@ -143,6 +143,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       poolConfigs,
       feishu: chatops.receiver,
       alertIngest: alerts.ingest,
+      deadLetters: alerts.deadLetterReplay,
       clusterConfigs: new ClusterConfigService(db, settings),
       sandbox: sandbox && { feishu: sandbox, directory: promdutyDirectory(services), allowRemote: settings.feishu.sandbox?.allowRemote ?? false },
     });

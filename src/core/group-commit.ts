@@ -13,10 +13,13 @@ export interface GroupCommitOptions<T> {
   /** Writes at once (default 1, which keeps batches largest). */
   maxInFlight?: number;
   /**
-   * When a write of several items fails, write each again on its own, so one bad item fails
-   * only its own caller (default: every caller of the failed write gets its error).
+   * When a write of several items fails with an error this accepts, write its halves again
+   * (and their halves, down to single items), so one bad item fails only its own caller, and
+   * the others still go out in few writes. Default: every caller of the failed write gets its
+   * error. Say no to errors that every item would meet alike (the database is down), so an
+   * outage is not tried once per item.
    */
-  isolateFailures?: boolean;
+  isolateFailures?: (error: unknown) => boolean;
   /**
    * A caller not answered within this is rejected with `expired()` (default: no limit). An
    * item still waiting then is dropped, never written; one whose write is in flight may still
@@ -25,6 +28,20 @@ export interface GroupCommitOptions<T> {
    */
   deadline?: { ms: number; expired(): Error };
 }
+
+/**
+ * The error of an item that failed in a write of its own while other items of the write it
+ * came in succeeded: a sign the item itself is the trouble. `cause` is the write's error.
+ */
+export class IsolatedFailure extends Error {
+  constructor(cause: unknown) {
+    super((cause as Error | null)?.message ?? String(cause), { cause });
+    this.name = 'IsolatedFailure';
+  }
+}
+
+/** `alone`: the item failed in a write of its own. */
+type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown; alone: boolean };
 
 interface Waiting<T, R> {
   item: T;
@@ -96,21 +113,26 @@ export class GroupCommit<T, R> {
   }
 
   private async run(part: Waiting<T, R>[]): Promise<void> {
+    const outcomes = await this.attempt(part.map((w) => w.item));
+    const someOk = part.length > 1 && outcomes.some((o) => o.ok);
+    part.forEach((w, i) => {
+      const o = outcomes[i]!;
+      clearTimeout(w.timer);
+      if (o.ok) w.resolve(o.value);
+      else w.reject(someOk && o.alone ? new IsolatedFailure(o.error) : o.error);
+    });
+  }
+
+  /** One outcome per item, in order; never rejects. */
+  private async attempt(items: T[]): Promise<Outcome<R>[]> {
     try {
-      const results = await this.write(part.map((w) => w.item));
-      part.forEach((w, i) => {
-        clearTimeout(w.timer);
-        w.resolve(results[i]!);
-      });
-    } catch (e) {
-      if (!this.o.isolateFailures || part.length === 1) {
-        part.forEach((w) => {
-          clearTimeout(w.timer);
-          w.reject(e);
-        });
-        return;
-      }
-      for (const w of part) await this.run([w]);
+      return (await this.write(items)).map((value) => ({ ok: true, value }));
+    } catch (error) {
+      const alone = items.length === 1;
+      if (alone || !this.o.isolateFailures?.(error)) return items.map(() => ({ ok: false, error, alone }));
+      // Halves in order, one after the other: items stay in arrival order.
+      const half = Math.ceil(items.length / 2);
+      return [...(await this.attempt(items.slice(0, half))), ...(await this.attempt(items.slice(half)))];
     }
   }
 }

@@ -9,8 +9,20 @@ export function createMetrics() {
   // prom-client's process_* and nodejs_* under their standard names, as every Node.js exporter
   // exposes them and the common dashboards query them; promduty's own metrics carry promduty_.
   collectDefaultMetrics({ register: registry });
+  const onScrape: (() => Promise<void>)[] = [];
   return {
     registry,
+    /**
+     * Metrics whose truth is shared state (the database), not one process's doings: read on
+     * each scrape, so every api process reports the same figure whichever worker did the work.
+     */
+    refreshOnScrape: (refresh: () => Promise<void>): void => {
+      onScrape.push(refresh);
+    },
+    /** Runs the refreshes (/metrics calls it before rendering); one that fails leaves its last values. */
+    refresh: async (): Promise<void> => {
+      await Promise.allSettled(onScrape.map((f) => f()));
+    },
     httpRequestDuration: new Histogram({
       name: 'promduty_http_request_duration_seconds',
       help: 'HTTP request latency by route and status',
@@ -69,6 +81,16 @@ export function createMetrics() {
       name: 'promduty_alert_notifications_total',
       help: 'Alert messages to Feishu by channel, kind (card, digest, reply, notice) and outcome (sent, failed)',
       labelNames: ['channel', 'kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    alertDeadLetters: new Gauge({
+      name: 'promduty_alert_dead_letters',
+      help: 'Alert notifications accepted but not stored, kept as dead letters and neither replayed nor discarded yet',
+      registers: [registry],
+    }),
+    alertDeadLettersTotal: new Counter({
+      name: 'promduty_alert_dead_letters_total',
+      help: 'Alert notifications ever kept as dead letters (accepted, then refused by the store)',
       registers: [registry],
     }),
     escalations: new Counter({

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { parseDuration } from '../core/names';
-import { resolveForAlert, type AlertDestination } from '../routing/alert-destination';
+import { resolveForAlert, sendGroupIdOf, type AlertDestination } from '../routing/alert-destination';
 
 /** Alertmanager's default; used when neither the send group nor its cluster says. */
 const DEFAULT_REPEAT_MS = 4 * 3_600_000;
@@ -30,13 +30,16 @@ export class Destinations {
 
   /** By the alert's `send_group` label (missing, unknown or disabled → the default group). */
   forLabel(label: string | undefined): Promise<Route> {
-    const key = label ?? '';
+    // A label that names no send group routes like a missing one: one entry for them all,
+    // rather than every such value (up to the body limit, 1 MB) kept as a key.
+    const id = sendGroupIdOf(label);
+    const key = id === null ? '' : String(id);
     const now = performance.now();
     const hit = this.routes.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
     if (this.routes.size > 10_000) this.routes.clear();
     const value = (async (): Promise<Route> => {
-      const dest = await resolveForAlert(this.db, label);
+      const dest = await resolveForAlert(this.db, key || undefined);
       return { dest, repeatIntervalMs: dest ? await this.repeatInterval(dest.sendGroupId) : DEFAULT_REPEAT_MS };
     })();
     this.routes.set(key, { at: now, value });

@@ -33,7 +33,9 @@ export interface StoreContext extends Pick<DecideContext, 'dedupWindowMs' | 'new
 
 const RETRIES = 5;
 const RETRYABLE = new Set(['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
-const keyOf = (fingerprint: string, startsAt: number): string => `${fingerprint}@${startsAt}`;
+// Compared as the unique index compares them: the column's collation ignores case, so
+// "ABC1" finds the row of "abc1" and must not be inserted beside it (a duplicate key, for ever).
+const keyOf = (fingerprint: string, startsAt: number): string => `${fingerprint.toLowerCase()}@${startsAt}`;
 
 function stateOf(r: any): EventState {
   return {

@@ -25,6 +25,8 @@ export interface AlertJobs {
   reply(replies: ReplyJob[]): Promise<void>;
   /** Runs one escalation level after `delayMs`. */
   escalate(step: EscalationStep, delayMs: number): Promise<void>;
+  /** Announces the dead letters not announced yet in the default send group's chat, one card for a burst (dead-letter-notice.ts). */
+  announceDeadLetters(): Promise<void>;
 }
 
 export interface EscalationUser {

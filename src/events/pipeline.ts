@@ -1,4 +1,7 @@
 import type { OncallService } from '../oncall/roster-service';
+import { DeadLetterNotice } from './dead-letter-notice';
+import { DeadLetterReplay } from './dead-letter-replay';
+import { DeadLetterStore } from './dead-letters';
 import { DeliveryService } from './delivery';
 import { Destinations } from './destinations';
 import { EscalationService } from './escalation';
@@ -22,11 +25,22 @@ export function alertPipeline(d: PipelineDeps) {
   const { alerts } = d.settings;
   const destinations = new Destinations(d.db);
   const cards = new EventCardService({ ...d, timezone: d.settings.timezone, escalationMinuteMs: alerts.escalationMinuteMs });
+  const deadLetters = new DeadLetterStore(d.db, d.clock);
+  d.metrics.refreshOnScrape(async () => {
+    const { open, total } = await deadLetters.counts();
+    d.metrics.alertDeadLetters.set(open);
+    d.metrics.alertDeadLettersTotal.reset();
+    d.metrics.alertDeadLettersTotal.inc(total);
+  });
+  const processor = new AlertProcessor({ ...d, destinations, deadLetters, dedupWindowMs: alerts.dedupWindowMs });
   return {
     destinations,
     cards,
     ingest: new AlertIngest(d),
-    processor: new AlertProcessor({ ...d, destinations, dedupWindowMs: alerts.dedupWindowMs }),
+    processor,
+    deadLetters,
+    deadLetterReplay: new DeadLetterReplay({ deadLetters, processor, timezone: d.settings.timezone }),
+    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone }),
     delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),

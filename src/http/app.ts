@@ -34,6 +34,8 @@ import type { SwapService } from '../oncall/swaps';
 import { oncallRoutes } from './routes/oncall';
 import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
+import type { DeadLetterReplay } from '../events/dead-letter-replay';
+import { deadLetterRoutes } from './routes/dead-letters';
 import { byteLimit } from './read-json';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
@@ -47,6 +49,8 @@ export interface HttpDeps extends HealthDeps {
   logger: Logger;
   /** The Alertmanager webhook's side of the alert pipeline. */
   alertIngest: Pick<AlertIngest, 'accept'>;
+  /** Notifications accepted but not stored (src/events/dead-letter-replay.ts). */
+  deadLetters: DeadLetterReplay;
   users: UserService;
   tree: TreeService;
   hosts: HostService;
@@ -118,6 +122,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   routingRoutes(admin, d.clusters, d.sendGroups);
   ruleRoutes(admin, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
+  deadLetterRoutes(admin, d.deadLetters);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

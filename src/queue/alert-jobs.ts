@@ -12,11 +12,14 @@ export const NOTIFY_SEND = 'notify-send';
 export const NOTIFY_PATCH = 'notify-patch';
 export const NOTIFY_REPLY = 'notify-reply';
 export const ESCALATE = 'escalate';
+export const DEAD_LETTER_NOTICE = 'dead-letter-notice';
 
 /** A short wait lets a burst from many Alertmanager groups land in one delivery (and fold). */
 const DELIVER_DELAY_MS = 100;
 /** Card updates of one message collapse within this (Feishu: 5 updates a second per message). */
 const PATCH_DEBOUNCE_MS = 250;
+/** Dead letters kept within this of each other are announced on one card. */
+const DEAD_LETTER_NOTICE_DELAY_MS = 2000;
 /**
  * Exponential from 1 s: the last of 8 attempts comes about two minutes after the first. A job
  * that still fails is dropped (and logged): its outbox row stays pending and the group's next
@@ -49,7 +52,9 @@ async function addFolding(queue: Queue, name: string, delay: number, jobs: [stri
  *   - deliveries of one send group never run at once, and requests while one runs fold
  *     into one follow-up run (keepLastIfActive);
  *   - sends, replies and escalation timers carry ids derived from what they do, so queueing
- *     one again is a no-op.
+ *     one again is a no-op;
+ *   - dead-letter announcements fold into one run, which announces every dead letter not
+ *     announced yet.
  */
 export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadlineMs = 0): AlertJobs {
   const notifications = new NotificationQueue(queues.alerts, dedupWindowMs, ingestDeadlineMs);
@@ -75,5 +80,6 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadl
     escalate: async (step, delayMs) => {
       await queues.escalation.add(ESCALATE, step, { jobId: escalationJobId(step), delay: Math.max(0, Math.round(delayMs)), attempts: 5 });
     },
+    announceDeadLetters: () => addFolding(queues.notify, DEAD_LETTER_NOTICE, DEAD_LETTER_NOTICE_DELAY_MS, [[DEAD_LETTER_NOTICE, {}]]),
   };
 }

@@ -3,7 +3,7 @@ import { Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { unavailable } from '../core/errors';
 import { GroupCommit } from '../core/group-commit';
-import { ALERTS_PER_WRITE } from '../events/processing';
+import { ALERTS_PER_WRITE, type JobNotification } from '../events/processing';
 import type { Queued } from '../events/jobs';
 import type { AlertBatch } from '../events/webhook';
 
@@ -114,17 +114,18 @@ export class NotificationQueue {
 
 /**
  * The notifications of a job that are the first copy queued (or whose marker has expired:
- * processing is idempotent, so a late copy only costs work). One MGET per job.
+ * processing is idempotent, so a late copy only costs work), with their place in the job.
+ * One MGET per job.
  */
-export async function firstCopies(queue: Queue, jobId: string, notifications: QueuedNotification[]): Promise<AlertBatch[]> {
+export async function firstCopies(queue: Queue, jobId: string, notifications: QueuedNotification[]): Promise<JobNotification[]> {
+  const all = notifications.map((n, position) => ({ position, batch: n.batch }));
   const keys = [...new Set(notifications.flatMap((n) => n.dedupKey ?? []))];
-  if (!keys.length) return notifications.map((n) => n.batch);
+  if (!keys.length) return all;
   const values = await (await redisOf(queue)).mget(...keys);
   const owner = new Map(keys.map((k, i) => [k, values[i] ?? null]));
-  return notifications
-    .filter((n, i) => {
-      const first = n.dedupKey === undefined ? null : owner.get(n.dedupKey);
-      return first === null || first === undefined || first === marker(jobId, i);
-    })
-    .map((n) => n.batch);
+  return all.filter(({ position }) => {
+    const key = notifications[position]!.dedupKey;
+    const first = key === undefined ? null : owner.get(key);
+    return first === null || first === undefined || first === marker(jobId, position);
+  });
 }

@@ -27,6 +27,12 @@ export interface AlertDestination {
   escalation: { enabled: boolean; levels: { level: number; afterMinutes: number; users: DestinationUser[] }[] };
 }
 
+/** The send group id a `send_group` label names (surrounding spaces ignored), or null: missing or not an id. */
+export function sendGroupIdOf(label: string | undefined): number | null {
+  const v = label?.trim();
+  return v !== undefined && /^[1-9]\d{0,9}$/.test(v) ? Number(v) : null;
+}
+
 /**
  * The destination of an alert by its `send_group` label (the send group id as text):
  *   - the named group when it exists and is enabled (`fallback: false`);
@@ -37,7 +43,7 @@ export interface AlertDestination {
  * someone through the default rather than vanishing.
  */
 export async function resolveForAlert(db: Db, sendGroupIdLabel: string | undefined): Promise<AlertDestination | null> {
-  const id = sendGroupIdLabel !== undefined && /^[1-9]\d{0,9}$/.test(sendGroupIdLabel.trim()) ? Number(sendGroupIdLabel.trim()) : null;
+  const id = sendGroupIdOf(sendGroupIdLabel);
   const own = id !== null ? (await loadSendGroups(db, (q) => q.where({ id, enabled: true })))[0] : undefined;
   const group = own ?? (await loadSendGroups(db, (q) => q.where({ is_default: true, enabled: true }).limit(1)))[0];
   if (!group) return null;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { parseWebhook, toBatch } from '../../src/events/webhook';
 import { ALERT_BATCH } from '../../src/queue/notification-queue';
-import { cards, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, webhookBody, type AlertTestApp } from '../support/alerts';
+import { cards, newFingerprint, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, webhookBody, type AlertTestApp } from '../support/alerts';
 import { REDIS_URL } from '../support/env';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/alertmanager-0.25/${name}.json`, 'utf8'));
@@ -42,6 +42,46 @@ describe('the Alertmanager webhook', () => {
     const tooBig = await postWebhook(a.t, huge);
     assert.equal(tooBig.status, 413);
     assert.equal(tooBig.body.error.code, 'payload_too_large');
+  });
+
+  test('issue 13: a time the database cannot store, or not RFC 3339, is a 400 naming the field, and nothing is queued', { timeout: 30_000 }, async () => {
+    const cases: [string, string][] = [['startsAt', '+010000-01-01T00:00:00Z'], ['startsAt', '1'], ['startsAt', 'May 1, 2024'], ['startsAt', '0999-01-01T00:00:00Z'], ['endsAt', '+010000-01-01T00:00:00Z']];
+    for (const [field, value] of cases) {
+      const body = webhookBody([{ name: 'BadTime' }, { name: 'BadTime' }]);
+      (body.alerts[1] as any)[field] = value;
+      const r = await postWebhook(a.t, body);
+      assert.equal(r.status, 400, `${field} ${value}`);
+      assert.equal(r.body.error.code, 'validation_failed');
+      assert.deepEqual(r.body.error.details.map((d: any) => d.path), [`alerts[1].${field}`]);
+    }
+    await settled(a.t);
+    assert.equal((await a.t.app.db('alert_events').where({ alertname: 'BadTime' })).length, 0);
+  });
+
+  test('issue 13: a lone UTF-16 surrogate in a label is stored as U+FFFD, with the notification queued beside it', { timeout: 30_000 }, async () => {
+    const body = webhookBody([{ name: 'Surrogate' }]);
+    const text = JSON.stringify(body).replace('"instance":"10.0.0.1:9100"', '"instance":"10.0.0.1:9100\\ud800","\\udc00":"x"');
+    const other = webhookBody([{ name: 'Beside' }]);
+    const [r, beside] = await Promise.all([postWebhook(a.t, text), postWebhook(a.t, other)]);
+    assert.deepEqual([r.status, beside.status], [200, 200]);
+    await settled(a.t);
+    const [e] = await a.t.app.db('alert_events').where({ alertname: 'Surrogate' });
+    assert.ok(e, 'stored');
+    const labels = typeof e.labels === 'string' ? JSON.parse(e.labels) : e.labels;
+    assert.equal(labels.instance, '10.0.0.1:9100\ufffd');
+    assert.equal(labels['\ufffd'], 'x');
+    assert.equal((await a.t.app.db('alert_events').where({ alertname: 'Beside' })).length, 1);
+  });
+
+  test('issue 13: fingerprints that differ only in case are one episode, as the unique index sees them, not a duplicate key for ever', { timeout: 30_000 }, async () => {
+    const fingerprint = newFingerprint();
+    await postWebhook(a.t, webhookBody([{ name: 'CaseFold', fingerprint }]));
+    await settled(a.t);
+    assert.equal((await postWebhook(a.t, webhookBody([{ name: 'CaseFold', fingerprint: fingerprint.toUpperCase(), annotations: { summary: 'changed' } }]))).status, 200);
+    await settled(a.t);
+    const rows = await a.t.app.db('alert_events').where({ alertname: 'CaseFold' });
+    assert.deepEqual(rows.map((e: any) => [e.fingerprint, e.repeat_count]), [[fingerprint, 1]]);
+    assert.equal((await a.t.app.db('alert_dead_letters')).length, 0);
   });
 
   test('no default send group and an unknown send_group: the event is stored, nothing is sent', async () => {

@@ -6,6 +6,7 @@ import { systemClock } from '../../src/core/clock';
 import { createMetrics } from '../../src/core/metrics';
 import { Destinations } from '../../src/events/destinations';
 import { AlertProcessor } from '../../src/events/processing';
+import { DeadLetterStore } from '../../src/events/dead-letters';
 import { bullAlertJobs } from '../../src/queue/alert-jobs';
 import { closeQueues, createQueues } from '../../src/queue/queues';
 import { notificationKey, parseWebhook, toBatch } from '../../src/events/webhook';
@@ -40,8 +41,8 @@ describe('notifications queued together (one job per event-loop turn)', () => {
     const data = job.data as AlertBatchJob;
     assert.equal(data.notifications.length, 3);
     assert.deepEqual(
-      (await firstCopies(queue, job.id!, data.notifications)).map((n) => n.alerts[0]!.labels.alertname),
-      ['A', 'B'],
+      (await firstCopies(queue, job.id!, data.notifications)).map((n) => [n.position, n.batch.alerts[0]!.labels.alertname]),
+      [[0, 'A'], [1, 'B']],
     );
   });
 
@@ -104,7 +105,7 @@ describe('a batch of notifications in the worker', () => {
     assert.deepEqual(kinds, ['fired', 'resolved']);
   });
 
-  test('jobs that reach the worker together share one transaction; if it fails, each job is stored on its own, so a bad one fails alone', async () => {
+  test('notifications that reach the worker together share one transaction; if it fails, its halves are stored again, so a bad one fails alone', async () => {
     const sg = await sendGroup(a, 'together');
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const queues = createQueues(connection, a.t.app.settings.redisPrefix);
@@ -112,13 +113,15 @@ describe('a batch of notifications in the worker', () => {
       const db = a.t.app.db;
       const processor = new AlertProcessor({
         db, clock: systemClock, logger: a.t.app.logger, metrics: createMetrics(), destinations: new Destinations(db), jobs: bullAlertJobs(queues, 60_000), dedupWindowMs: 60_000,
+        deadLetters: new DeadLetterStore(db, systemClock),
       });
-      const good = (name: string) => [batchOf(webhookBody([{ sendGroup: sg.id, name }]))];
+      const good = (name: string) => batchOf(webhookBody([{ sendGroup: sg.id, name }]));
       // Past the validator (it allows 64 characters): the column refuses it, and with it the shared transaction.
       const bad = batchOf(webhookBody([{ sendGroup: sg.id, name: 'Poison' }]));
       bad.alerts[0]!.fingerprint = 'f'.repeat(200);
-      const results = await Promise.allSettled([processor.process(good('Together1')), processor.process([bad]), processor.process(good('Together2'))]);
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      const results = await processor.store([good('Together1'), bad, good('Together2')]);
+      assert.deepEqual(results.map((r) => r.ok), [true, false, true]);
+      assert.equal((results[1] as { alone: boolean }).alone, true, 'it failed on its own while the others were stored');
       assert.deepEqual((await db('alert_events').whereIn('alertname', ['Together1', 'Together2', 'Poison']).orderBy('alertname').pluck('alertname')), ['Together1', 'Together2']);
       await settled(a.t);
     } finally {

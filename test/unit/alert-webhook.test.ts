@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { firstStep, nextStep } from '../../src/events/escalation-steps';
-import { notificationKey, parseWebhook, toBatch } from '../../src/events/webhook';
+import { notificationKey, parseRfc3339, parseWebhook, toBatch, toWebhookBody } from '../../src/events/webhook';
 import type { AlertDestination } from '../../src/routing/alert-destination';
 
 const FIXTURES = 'test/fixtures/alertmanager-0.25';
@@ -50,6 +50,76 @@ describe('Alertmanager webhook payload', () => {
     two.version = '3';
     two.alerts[0].startsAt = 'soon';
     assert.throws(() => parseWebhook(two), (e: any) => e.details.map((d: any) => d.path).join() === 'version,alerts[0].startsAt', 'every problem is listed');
+  });
+
+  test('times are RFC 3339 within what the database stores; anything else is refused naming the field (issue 13)', { timeout: 10_000 }, () => {
+    const refused: [string, string][] = [
+      ['startsAt', '+010000-01-01T00:00:00Z'], // Date.parse takes it; MariaDB refuses it after the 200
+      ['startsAt', '1'],
+      ['startsAt', 'May 1, 2024'],
+      ['startsAt', '2024-02-30T00:00:00Z'], // Date.parse makes it March 1st
+      ['startsAt', '2023-02-29T00:00:00Z'],
+      ['startsAt', '2024-01-01T24:00:00Z'],
+      ['startsAt', '2024-01-01T00:00:60Z'],
+      ['startsAt', '2024-01-01T00:00:00+24:00'],
+      ['startsAt', '2024-01-01 00:00:00Z'],
+      ['startsAt', '2024-01-01T00:00Z'],
+      ['startsAt', '2024-01-01T00:00:00'],
+      ['startsAt', '0999-12-31T23:59:59.999Z'],
+      ['startsAt', '9999-12-31T23:30:00-01:00'], // 10000-01-01 in UTC
+      ['startsAt', '0001-01-01T00:00:00Z'],
+      ['endsAt', '+010000-01-01T00:00:00Z'],
+      ['endsAt', 'tomorrow'],
+      ['endsAt', '9999-12-31T23:30:00-01:00'],
+    ];
+    for (const [field, value] of refused) {
+      const b = fixture('webhook-resolved-b');
+      b.alerts[0][field] = value;
+      const path = `alerts[0].${field}`;
+      assert.throws(() => parseWebhook(b), (e: any) => e.code === 'validation_failed' && e.details[0].path === path && e.message.includes(path), `${field} ${value}`);
+    }
+    const accepted: [string, string, number | null][] = [
+      ['startsAt', '1000-01-01T00:00:00Z', Date.UTC(1000, 0, 1)],
+      ['startsAt', '9999-12-31T23:59:59.999999999Z', Date.UTC(9999, 11, 31, 23, 59, 59, 999)],
+      ['startsAt', '2024-02-29T08:00:00+08:00', Date.UTC(2024, 1, 29)],
+      ['startsAt', '2024-01-01t00:00:00.5z', Date.UTC(2024, 0, 1, 0, 0, 0, 500)],
+      ['endsAt', '0001-01-01T00:00:00Z', null], // Alertmanager's zero time: not ended
+      ['endsAt', '9999-12-31T23:59:59Z', Date.UTC(9999, 11, 31, 23, 59, 59)],
+    ];
+    for (const [field, value, ms] of accepted) {
+      const b = fixture('webhook-resolved-b');
+      b.alerts[0][field] = value;
+      assert.equal(parseWebhook(b).alerts[0]![field as 'startsAt' | 'endsAt'], ms, `${field} ${value}`);
+    }
+    assert.ok(Number.isNaN(parseRfc3339('2024-01-01T00:00:00.Z')));
+  });
+
+  test('a lone UTF-16 surrogate anywhere becomes U+FFFD instead of failing the store after the 200 (issue 13)', { timeout: 10_000 }, () => {
+    const b = fixture('webhook-firing-a');
+    b.alerts[0].labels.instance = 'host\ud800';
+    b.alerts[0].labels['x\udfff'] = 'fine';
+    b.alerts[0].annotations.summary = '\udc00 down \ud83d\ude00';
+    b.alerts[0].generatorURL = 'http://prom/\ud800';
+    b.groupKey = '{}:{a="\udbff"}';
+    const a = parseWebhook(JSON.parse(JSON.stringify(b)));
+    assert.equal(a.alerts[0]!.labels.instance, 'host\ufffd');
+    assert.equal(a.alerts[0]!.labels['x\ufffd'], 'fine');
+    assert.equal(a.alerts[0]!.annotations.summary, '\ufffd down 😀', 'a proper surrogate pair stays');
+    assert.equal(a.alerts[0]!.generatorURL, 'http://prom/\ufffd');
+    assert.equal(a.groupKey, '{}:{a="\ufffd"}');
+    for (const s of [...Object.keys(a.alerts[0]!.labels), ...Object.values(a.alerts[0]!.labels), a.groupKey]) assert.ok(s.isWellFormed());
+    const clean = fixture('webhook-firing-a');
+    assert.equal(parseWebhook(clean).alerts[0]!.labels, clean.alerts[0].labels, 'well-formed maps are taken as they are');
+  });
+
+  test('toWebhookBody gives back a body that reads to the same notification', { timeout: 10_000 }, () => {
+    for (const name of ['webhook-firing-a', 'webhook-resolved-b']) {
+      const payload = parseWebhook(fixture(name));
+      assert.deepEqual(parseWebhook(toWebhookBody(payload)), payload);
+    }
+    const far = { ...parseWebhook(fixture('webhook-firing-a')) };
+    far.alerts = [{ ...far.alerts[0]!, startsAt: Date.parse('+010000-01-01T00:00:00Z') }];
+    assert.equal(toWebhookBody(far).alerts[0]!.startsAt, '+010000-01-01T00:00:00.000Z', 'kept as it was, for the replay to refuse');
   });
 
   test('the notification key ignores alert order and arrival time, and sees state and values', () => {

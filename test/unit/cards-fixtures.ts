@@ -3,6 +3,7 @@ import type { AlertCardInput, AlertEventView } from '../../cards/alert-card';
 import type { EventRowView } from '../../cards/alert-parts';
 import { alertsListCard } from '../../cards/alerts-list-card';
 import { CARD_MAX_BYTES, cardBytes, type Card } from '../../cards/card';
+import { deadLetterCard } from '../../cards/dead-letter-card';
 import { digestCard } from '../../cards/digest-card';
 import { errorCard } from '../../cards/error-card';
 import { escalationCard } from '../../cards/escalation-card';
@@ -135,6 +136,14 @@ export function sampleCards() {
   const events = [EVENT, { ...EVENT, id: 43, severity: 'warning', claimedBy: { name: 'Bob' } }, { ...EVENT, id: 44, silencedUntil: new Date(NOW.getTime() + 600_000) }];
   return {
     digest: digestCard({ sendGroupName: 'infra-oncall', alerts: rows(8), timezone: TZ, now: NOW, withButtons: true }),
+    'dead-letters': deadLetterCard({
+      letters: [
+        { id: 7, receivedAt: new Date('2025-03-14T01:02:03Z'), receiver: 'sg-3', alerts: 2, alertnames: ['HostDown', 'Disk_*Full*'], error: "Incorrect datetime value: '10000-01-01 00:00:00.000' for column `starts_at` at row 1" },
+        { id: 9, receivedAt: new Date('2025-03-14T01:02:04Z'), receiver: 'sg-3', alerts: 1, alertnames: [], error: 'CONSTRAINT `alert_events.labels` failed' },
+      ],
+      total: 5,
+      timezone: TZ,
+    }),
     'digest-webhook': digestCard({ sendGroupName: 'infra-oncall', alerts: rows(3), timezone: TZ, now: NOW, withButtons: false }),
     escalation: escalationCard({ ...alertInput(), level: 1, unclaimedMinutes: 15 }),
     'alerts-list': alertsListCard({ events, timezone: TZ, now: NOW, total: 5 }),

@@ -61,22 +61,35 @@ test('maxInFlight writes run at once', async () => {
   assert.deepEqual(await Promise.all(all), ['r1', 'r2', 'r3', 'r4', 'r5']);
 });
 
-test('a failed write fails all its callers, or with isolateFailures only the bad item', async () => {
-  for (const isolateFailures of [false, true]) {
+test('a failed write fails all its callers, or with isolateFailures its halves are written again down to the bad item', async () => {
+  for (const isolate of [false, true]) {
     const w = gatedWrite((i) => i === 2);
-    const gc = new GroupCommit<number, string>(w.write, { maxWeight: 100, isolateFailures });
+    const gc = new GroupCommit<number, string>(w.write, { maxWeight: 100, isolateFailures: () => isolate });
     gc.submit(0).catch(() => {});
     await turn();
-    const items = [1, 2, 3].map((i) => gc.submit(i).then((r) => r, (e: Error) => `error: ${e.message}`));
-    for (let i = 0; i < 10 && w.inFlight(); i++) await w.release();
+    const items = [1, 2, 3, 4].map((i) => gc.submit(i).then((r) => r, (e: Error) => `${e.name}: ${e.message}`));
+    for (let i = 0; i < 20 && w.inFlight(); i++) await w.release();
     const got = await Promise.all(items);
-    if (isolateFailures) {
-      assert.deepEqual(got, ['r1', 'error: bad batch 2', 'r3']);
-      assert.deepEqual(w.batches, [[0], [1, 2, 3], [1], [2], [3]]);
+    if (isolate) {
+      assert.deepEqual(got, ['r1', 'IsolatedFailure: bad batch 2', 'r3', 'r4'], 'it failed alone while the others were written');
+      assert.deepEqual(w.batches, [[0], [1, 2, 3, 4], [1, 2], [1], [2], [3, 4]], 'halves in order; a good half goes out whole');
     } else {
-      assert.deepEqual(got, ['error: bad batch 1,2,3', 'error: bad batch 1,2,3', 'error: bad batch 1,2,3']);
+      assert.deepEqual(got, Array(4).fill('Error: bad batch 1,2,3,4'));
     }
   }
+});
+
+test('isolateFailures says which errors are worth splitting for; items failing alike are not isolated', async () => {
+  const down = new GroupCommit<number, string>(async () => { throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }); }, {
+    maxWeight: 100,
+    isolateFailures: (e) => (e as { code?: string }).code !== 'ECONNREFUSED',
+  });
+  const calls: number[][] = [];
+  const allBad = new GroupCommit<number, string>(async (items) => { calls.push(items); throw new Error('bad'); }, { maxWeight: 100, isolateFailures: () => true });
+  const names = async (gc: GroupCommit<number, string>) => (await Promise.allSettled([1, 2, 3].map((i) => gc.submit(i)))).map((r) => (r.status === 'rejected' ? (r.reason as Error).name : 'ok'));
+  assert.deepEqual(await names(down), ['Error', 'Error', 'Error'], 'one try for all: not split');
+  assert.deepEqual(await names(allBad), ['Error', 'Error', 'Error'], 'every one failed alone, but none beside one that worked');
+  assert.deepEqual(calls, [[1, 2, 3], [1, 2], [1], [2], [3]]);
 });
 
 test('deadline: a caller not answered in time is rejected; an item still waiting then is never written', { timeout: 10_000 }, async () => {

@@ -50,6 +50,8 @@ export function healthRoutes(router: Router, d: HealthDeps): void {
   router.get('/metrics', async (ctx) => {
     // Prometheus cannot probe /readyz itself; this gauge lets a rule see "up but not ready".
     const ready = readiness().then((r) => d.metrics.ready.set(r.ready ? 1 : 0));
+    // Figures that are shared state (dead letters), read while the rest is gathered.
+    const fromDatabase = withTimeout(d.metrics.refresh(), 2000, 'metrics from the database').catch(() => undefined);
     // Queue depths are read on scrape rather than polled, so idle installs cost nothing.
     try {
       const counts = await withTimeout(queueCounts(d.queues), 2000, 'queue counts');
@@ -58,7 +60,7 @@ export function healthRoutes(router: Router, d: HealthDeps): void {
     } catch {
       // Redis down: still serve process metrics; /readyz reports the outage.
     }
-    await ready;
+    await Promise.all([ready, fromDatabase]);
     ctx.type = d.metrics.registry.contentType;
     ctx.body = await d.metrics.registry.metrics();
   });

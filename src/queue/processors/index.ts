@@ -13,6 +13,7 @@ import { notifySendProcessor } from './notify-send';
 import { notifyPatchProcessor } from './notify-patch';
 import { notifyReplyProcessor } from './notify-reply';
 import { escalateProcessor } from './escalate';
+import { deadLetterNoticeProcessor } from './dead-letter-notice';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -29,4 +30,5 @@ export const processors: Processor<WorkerContext>[] = [
   notifyPatchProcessor,
   notifyReplyProcessor,
   escalateProcessor,
+  deadLetterNoticeProcessor,
 ];
