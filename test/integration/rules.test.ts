@@ -170,4 +170,19 @@ describe('alert and record rules API', () => {
     assert.equal((await t.api('POST', '/api/v1/promql/validate', { query: 'up' })).status, 400);
     assert.equal((await t.api('POST', '/api/v1/promql/validate', { expr: 'up' }, null)).status, 401);
   });
+
+  test('1,000 nested parentheses are refused naming the nesting limit, not checked for seconds', { timeout: 30_000 }, async () => {
+    const expr = `${'('.repeat(1000)}up${')'.repeat(1000)}`;
+    const r = await ok('POST', '/api/v1/promql/validate', { expr }, 200);
+    assert.equal(r.valid, false);
+    assert.match(r.error, /^expression nests more than 128 levels deep/);
+    assert.deepEqual(r.position, { from: 128, to: 129, line: 1, column: 129 });
+    const saved = await t.api('POST', '/api/v1/alert-rules', rule({ expr }));
+    assert.equal(saved.status, 400);
+    assert.equal(saved.body.error.details[0].path, 'expr');
+    assert.match(saved.body.error.details[0].message, /more than 128 levels deep/);
+    // The comparison, 126 parentheses and the selector: 128 levels.
+    const deepButLegal = `${'('.repeat(126)}up${')'.repeat(126)} > 0`;
+    assert.equal((await ok('POST', '/api/v1/alert-rules', rule({ name: 'Deep', expr: deepButLegal }))).expr, deepButLegal);
+  });
 });

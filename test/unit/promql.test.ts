@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
+import { LanguageType, promQLLanguage } from '@prometheus-io/codemirror-promql';
 import { extractMetricNames, validatePromql } from '../../src/rules/promql';
+import { parsePromqlTree, PROMQL_LIMITS } from '../../src/rules/promql-parse';
+import { firstSyntaxError } from '../../src/rules/promql-syntax';
+import { libraryGetType, rememberedGetType } from '../../src/rules/promql-types';
 import { decodeStringLiteral } from '../../src/rules/promql-literals';
 import { regexSyntaxError } from '../../src/rules/promql-regex';
 
@@ -63,6 +67,18 @@ const VALID = [
   'max_over_time((a / b)[1h:5m]) > 1',
   'up - x offset 5m',
   'up @ 1609746000 offset 5m',
+];
+
+const nested = (open: string, close: string, levels: number) => `${open.repeat(levels)}up${close.repeat(levels)}`;
+const chain = (operators: number) => Array.from({ length: operators + 1 }, () => 'up').join(' or ');
+// Expressions exactly as deep as allowed: the selector is the last level.
+const DEEPEST = [
+  nested('(', ')', PROMQL_LIMITS.maxDepth - 1),
+  nested('abs(', ')', PROMQL_LIMITS.maxDepth - 1),
+  nested('sum(', ')', PROMQL_LIMITS.maxDepth - 1),
+  chain(PROMQL_LIMITS.maxDepth - 1),
+  `${'-'.repeat(PROMQL_LIMITS.maxDepth - 1)}up`,
+  `${'max_over_time(('.repeat((PROMQL_LIMITS.maxDepth - 2) / 3)}up${')[5m:1m])'.repeat((PROMQL_LIMITS.maxDepth - 2) / 3)}`,
 ];
 
 interface Invalid {
@@ -282,6 +298,10 @@ describe('agrees with Prometheus itself (promtool check rules)', () => {
     });
   });
 
+  test('on expressions nested as deep as allowed', { timeout: 60_000 }, () => {
+    assert.deepEqual(promtoolErrors(DEEPEST), DEEPEST.map(() => null));
+  });
+
   test('on label-matcher regexes, hand-picked and generated', () => {
     const alphabet = [...'ab()[]{},0127*+?|^$.-:\\\\dxQEPp<>=!isUL_zCé'];
     const generated = fc.sample(fc.array(fc.constantFrom(...alphabet), { maxLength: 10 }).map((cs) => cs.join('')), { numRuns: 1000, seed: 20240601 });
@@ -292,5 +312,71 @@ describe('agrees with Prometheus itself (promtool check rules)', () => {
     const disagreements = exprs.filter((expr, i) => validatePromql(expr).valid !== (errors[i] === null));
     assert.deepEqual(disagreements, []);
     assert.ok(errors.filter((e) => e !== null).length > regexes.length / 10, 'the sample exercises invalid regexes too');
+  });
+});
+
+describe('size limits keep every check bounded', { timeout: 60_000 }, () => {
+  const { maxDepth, maxLength, maxCode } = PROMQL_LIMITS;
+  const deepest = DEEPEST;
+
+  test('1,000 nested parentheses are refused at once, naming the limit', () => {
+    for (const expr of [nested('(', ')', 1000), '('.repeat(1000), '{'.repeat(1000)]) {
+      const r = validatePromql(expr);
+      assert.equal(r.valid, false);
+      assert.match(r.error ?? '', new RegExp(`^expression nests more than ${maxDepth} levels deep \\(at line 1, column ${maxDepth + 1}\\)`));
+      assert.deepEqual(r.position, { from: maxDepth, to: maxDepth + 1, line: 1, column: maxDepth + 1 });
+    }
+  });
+
+  test(`expressions ${maxDepth} levels deep are checked as usual; one more level is refused`, () => {
+    for (const expr of deepest) {
+      assert.deepEqual(validatePromql(expr, { forRule: true }), { valid: true }, expr.slice(0, 40));
+      assert.equal(validatePromql(`rate(${expr})`).valid, false, 'and still type-checked');
+    }
+    for (const expr of [nested('(', ')', maxDepth), chain(maxDepth), `-${deepest[4]}`, `abs(${deepest[1]})`]) {
+      const r = validatePromql(expr);
+      assert.equal(r.valid, false, expr.slice(0, 40));
+      assert.match(r.error ?? '', /nests more than 128 levels deep/);
+    }
+    // A deep expression with a type error inside still reports the type error.
+    assertInvalid({ expr: nested('(', ')', maxDepth - 2).replace('up', 'rate(up)'), error: /got instant vector$/, at: [1, maxDepth + 4, 'up'] }, false);
+  });
+
+  test('length limits: in all, and outside string literals', () => {
+    const long = `up{job=~"${'a|'.repeat(7000)}b"}`;
+    assert.ok(long.length > maxCode && long.length <= maxLength);
+    assert.deepEqual(validatePromql(long), { valid: true }, 'long regexes in strings are fine');
+    const tooLong = `up{job=~"${'a|'.repeat(maxLength / 2)}b"}`;
+    const r = validatePromql(tooLong);
+    assert.equal(r.valid, false);
+    assert.equal(r.error, `expression is ${tooLong.length} characters long; at most ${maxLength} are allowed`);
+    assert.deepEqual([r.position?.from, r.position?.to], [maxLength, tooLong.length]);
+    const code = Array.from({ length: 1500 }, (_, i) => `x${i}`).join(' + ');
+    assert.ok(code.length > maxCode);
+    assert.match(validatePromql(code).error ?? '', new RegExp(`^expression has ${code.length} characters outside string literals; at most ${maxCode}`));
+  });
+
+  test('garbage is refused with its first error, as a full parse would find it', () => {
+    // The parse stops shortly after the first error; what it reports must not change.
+    const full = promQLLanguage(LanguageType.PromQL).parser.configure({ bufferLength: 16 });
+    const tokens = ['up', 'rate', 'sum', '(', ')', '[', ']', '{', '}', '"', '`', '#', '\n', ' ', ',', '=~', '=', '5m', ':', '@', 'offset', 'by', 'bool', '+', '>', '1', 'x="a"', 'or', '-', 'group_left'];
+    const exprs = fc.sample(fc.array(fc.constantFrom(...tokens), { maxLength: 40 }).map((a) => a.join('')), { numRuns: 3000, seed: 7 });
+    for (const expr of exprs) assert.deepEqual(firstSyntaxError(parsePromqlTree(expr), expr)?.issue, firstSyntaxError(full.parse(expr), expr)?.issue, expr);
+    const garbage = ')'.repeat(maxCode);
+    assert.deepEqual(validatePromql(garbage).position, { from: 0, to: 17, line: 1, column: 1 });
+  });
+
+  test("the remembered type lookup answers what codemirror-promql's own does, node by node", () => {
+    const exprs = [...VALID, ...INVALID.map((c) => c.expr), ...RULE_ONLY_INVALID.map((c) => c.expr), ...deepest];
+    let nodes = 0;
+    for (const expr of exprs) {
+      parsePromqlTree(expr).iterate({
+        enter: (n) => {
+          nodes++;
+          assert.equal(rememberedGetType(n.node), libraryGetType(n.node), `${n.name} in ${expr.slice(0, 60)}`);
+        },
+      });
+    }
+    assert.ok(nodes > 2000);
   });
 });
