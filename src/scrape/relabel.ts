@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { invalid, type FieldIssue } from '../core/errors';
 import { LABEL_NAME } from '../core/names';
-import { re2Error } from './re2';
+import { re2SyntaxError } from '../core/re2';
 
 /**
  * Users' relabel_configs, validated the way Prometheus' model/relabel does on load, so a
@@ -112,7 +112,7 @@ function checkRule(entry: unknown, at: string, issues: FieldIssue[]): RelabelCon
   if (separator !== undefined) rule.separator = separator;
   const regex = str('regex');
   if (regex !== undefined) {
-    const err = re2Error(regex);
+    const err = re2SyntaxError(regex, 'relabel');
     if (err) add('regex', `invalid regular expression: ${err}`);
     rule.regex = regex;
   }

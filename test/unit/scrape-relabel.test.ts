@@ -71,7 +71,7 @@ const BAD: Bad[] = [
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: '(unclosed'", path: 'relabel_configs[0].regex', message: /invalid regular expression/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: 'a{1001}'", path: 'relabel_configs[0].regex', message: /repeat count/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: 'a**'", path: 'relabel_configs[0].regex', message: /invalid regular expression/ },
-  { yaml: "- action: drop\n  source_labels: [a]\n  regex: '\\e'", path: 'relabel_configs[0].regex', message: /invalid escape sequence \\e/ },
+  { yaml: "- action: drop\n  source_labels: [a]\n  regex: '\\e'", path: 'relabel_configs[0].regex', message: /invalid escape sequence: `\\e`/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: '[[:foo:]]'", path: 'relabel_configs[0].regex', message: /\[:foo:\]/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: '[a\\b]'", path: 'relabel_configs[0].regex', message: /invalid escape sequence/ },
   { yaml: '- source_labels: [1abc]\n  target_label: x', path: 'relabel_configs[0].source_labels[0]', message: /label name/ },
@@ -148,10 +148,10 @@ describe('parseRelabelConfigs', () => {
 describe('RE2 check agrees with Go regexp (through promtool)', () => {
   const VALID = [
     '[[:alpha:]-z]', '[\\d-z]', '\\pN+', '\\p{^Greek}', '\\PL', '(?U)a+', '(?i-s)a.', 'a{,5}', '\\Qa(b\\E', '\\x41\\x{1F600}',
-    '\\07', '[\\]]', '[a-]', '[^-a]', '(?P<1>a)', '()', '\\_\\ \\-', 'a)(b', '[[:^space:]]', '(?m)^a$',
+    '\\07', '[\\]]', '[a-]', '[^-a]', '(?P<1>a)', '()', '\\_\\ \\-', 'a)(b', '[[:^space:]]', '(?m)^a$', '(a{500}){2}',
   ];
   // `\Qa(b` quotes to the end, eating the `)$` Prometheus wraps around every regex.
-  const INVALID = ['\\Qa(b', '(?P<>a)', '(?i', 'x{2}{3}', '\\pX', 'a|*', '[z-a]', '\\Z', '\\é', '\\C', '[\\A]', '\\x{110000}', '\\xZ1', 'a\\'];
+  const INVALID = ['\\Qa(b', '(?P<>a)', '(?i', 'x{2}{3}', '\\pX', 'a|*', '[z-a]', '\\Z', '\\é', '\\C', '[\\A]', '\\x{110000}', '\\xZ1', 'a\\', '(a{500}){3}', '(?<n>a)'];
   const check = (pattern: string) => promtoolAccepts(`- source_labels: [a]\n  regex: '${pattern.replaceAll("'", "''")}'\n  action: drop`);
 
   for (const pattern of VALID) {
