@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { duration, entityName, hostPort, httpUrl, labelSet, parseDuration, port } from '../core/names';
 import { KUBERNETES_ROLES } from './model';
+import { RELABEL_MAX_LENGTH } from './relabel';
+
+const BEGIN = '-----BEGIN CERTIFICATE-----';
+// indexOf, not /BEGIN[\s\S]+END/: that regex backtracks quadratically over repeated BEGIN lines (6 s for 450 KB).
+function isPemCertificate(s: string): boolean {
+  const begin = s.indexOf(BEGIN);
+  return begin >= 0 && s.indexOf('-----END CERTIFICATE-----', begin + BEGIN.length + 1) >= 0;
+}
 
 const discovery = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('http_sd'), nodeIds: z.array(z.number().int().positive()).min(1, 'must name at least one tree node') }).strict(),
@@ -17,10 +25,7 @@ const discovery = z.discriminatedUnion('kind', [
       role: z.enum(KUBERNETES_ROLES),
       inCluster: z.boolean(),
       apiServer: httpUrl.optional(),
-      caCert: z
-        .string()
-        .refine((s) => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(s), 'must be a PEM certificate')
-        .optional(),
+      caCert: z.string().max(65_536, 'must be at most 65536 characters').refine(isPemCertificate, 'must be a PEM certificate').optional(),
       bearerToken: z.string().min(1).optional(),
       insecureSkipVerify: z.boolean().optional(),
       namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')).optional(),
@@ -46,7 +51,7 @@ const jobFields = {
   scrapeTimeout: duration.nullable(),
   honorLabels: z.boolean(),
   discovery,
-  relabelConfigs: z.string().max(65_536).nullable(),
+  relabelConfigs: z.string().max(RELABEL_MAX_LENGTH, `must be at most ${RELABEL_MAX_LENGTH} characters`).nullable(),
 };
 
 export const jobCreateSchema = z
