@@ -7,6 +7,7 @@ import { bearer } from './middleware/auth';
 import { errorHandler } from './middleware/errors';
 import { httpMetrics } from './middleware/metrics';
 import { requestId } from './middleware/request-id';
+import { wellFormedBody } from './middleware/well-formed';
 import { healthRoutes, type HealthDeps } from './routes/health';
 import { userRoutes } from './routes/users';
 import { treeRoutes } from './routes/tree';
@@ -104,7 +105,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
 
   const admin = new Router();
-  admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'));
+  admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'), wellFormedBody);
   userRoutes(admin, d.users);
   treeRoutes(admin, d.tree, d.hosts);
   scrapeRoutes(admin, d.pools, d.jobs);
