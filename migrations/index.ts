@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_initial';
 import * as m002 from './002_alert_delivery';
 import * as m003 from './003_outbox_pending_indexes';
+import * as m004 from './004_publish_refusals';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_alert_delivery': m002,
   '003_outbox_pending_indexes': m003,
+  '004_publish_refusals': m004,
 };
