@@ -168,6 +168,15 @@ describe('commands through handleMessage', () => {
     assert.match(detail, /rules.yml\*\* · bbbbbbbbbbbb · 1 bytes · ❌ refused by its check, not published/);
   });
 
+  test('a message too long for a command, and too many ids, are refused before anything runs', async () => {
+    const { d, calls } = fakeDeps();
+    const long = await handleMessage(said('ou_eve', `/claim ${'1 '.repeat(5000)}`), d);
+    assert.match(title(long), /^That message is \d+ characters long; a command is at most 4096/);
+    const many = await handleMessage(said('ou_eve', `/silence ${Array.from({ length: 51 }, (_, i) => i + 1).join(' ')} 1h`), d);
+    assert.match(body(many), /that is 51 ids; give at most 50 at a time/);
+    assert.deepEqual([calls.claims, calls.silences], [[], []]);
+  });
+
   test('an unexpected failure is logged and answered with a generic error card', async () => {
     const { d, calls } = fakeDeps({ eventCards: { active: () => Promise.reject(new Error('db down')), forMessage: async () => null } });
     const r = await handleMessage(said('ou_vic', '/alerts'), d);
