@@ -138,7 +138,7 @@ function templateCases(): Case[] {
     ['nested parentheses (refused past 100)', `{{ ${fill('(', perAnnotation / 2 - 4)}1${fill(')', perAnnotation / 2 - 4)} }}`],
     ['open actions (refused)', fill('{{', perAnnotation)],
   ];
-  const cases = texts.map(([name, text]) => ({ name: `4 annotations of 16 KB: ${name}`, run: quietly(() => requireValidTemplates(rule(text))) }));
+  const cases = texts.map(([name, text]) => ({ name: `4 annotations of 8 KB: ${name}`, run: quietly(() => requireValidTemplates(rule(text))) }));
   const labels = Object.fromEntries(Array.from({ length: maxEntries }, (_, i) => [`l${i}`, fill('{{ $labels.x }}', 1000)]));
   cases.push({ name: `${maxEntries} labels of 1 KB templates`, run: quietly(() => requireValidTemplates({ name: 'R', labels, annotations: {}, grafanaUrl: null })) });
   cases.push({ name: 'one 16 KB template, dense', run: () => templateProblem(fill('{{.}}', 16_384)) });

@@ -1,9 +1,9 @@
 /**
  * The lexer of Go's text/template (text/template/parse/lex.go, Go 1.19-1.22, default `{{ }}`
  * delimiters), token for token, so go-template.ts accepts and refuses what Prometheus'
- * template parser does. It runs ahead of the parser over the whole text: Go's lexer does not
- * depend on the parser's state, and stops at its first error, which the parser reports when
- * it reaches that token (as Go's does).
+ * template parser does. Like Go's, it makes tokens as the parser asks for them (a parser that
+ * stops at the first bad token never pays for the rest of the text), does not depend on the
+ * parser's state, and stops at its first error, reported when the parser reaches it.
  */
 export type TokenType =
   | 'error'
@@ -74,7 +74,8 @@ const isAlphaNumeric = (c: string): boolean => c !== '' && ALPHANUMERIC.test(c);
 const hasLeftTrimMarker = (s: string, at: number): boolean => s.charAt(at) === '-' && isSpace(s.charAt(at + 1));
 const hasRightTrimMarker = (s: string, at: number): boolean => isSpace(s.charAt(at)) && s.charAt(at + 1) === '-';
 
-class Lexer {
+export class TemplateLexer {
+  private state: 'text' | 'action' | 'done' = 'text';
   private pos = 0;
   private start = 0;
   private parenDepth = 0;
@@ -112,23 +113,29 @@ class Lexer {
 
   private error(message: string, pos = this.start): false {
     this.tokens.push({ type: 'error', value: message, pos });
+    this.state = 'done';
     return false;
   }
 
-  run(): Token[] {
-    for (let ok = true; ok; ) ok = this.text();
-    return this.tokens;
+  /** The i-th token; past the end, the last one (`eof` or `error`). */
+  token(i: number): Token {
+    while (this.tokens.length <= i && this.state !== 'done') {
+      if (this.state === 'text') this.text();
+      else this.actionToken();
+    }
+    return this.tokens[Math.min(i, this.tokens.length - 1)]!;
   }
 
-  /** Text up to the next action; false once the text (or an error) ends it all. */
-  private text(): boolean {
+  /** Text up to the next action, and its left delimiter (or a whole comment). */
+  private text(): void {
     const s = this.s;
     const at = s.indexOf(LEFT, this.pos);
     if (at < 0) {
       this.pos = s.length;
       if (this.pos > this.start) this.emit('text');
       this.emit('eof');
-      return false;
+      this.state = 'done';
+      return;
     }
     // `{{- ` trims the white space before it.
     let end = at;
@@ -138,37 +145,43 @@ class Lexer {
       this.emit('text');
     }
     this.pos = this.start = at;
-    return this.leftDelim();
+    this.leftDelim();
   }
 
-  private leftDelim(): boolean {
+  private leftDelim(): void {
     const s = this.s;
     this.pos += LEFT.length;
     const afterMarker = hasLeftTrimMarker(s, this.pos) ? 2 : 0;
     if (s.startsWith('/*', this.pos + afterMarker)) {
       this.pos += afterMarker;
       this.start = this.pos;
-      return this.comment();
+      this.comment();
+      return;
     }
     this.actionStart = this.start;
     this.emit('leftDelim');
     this.pos += afterMarker;
     this.start = this.pos;
     this.parenDepth = 0;
-    return this.insideAction();
+    this.state = 'action';
   }
 
-  private comment(): boolean {
+  private comment(): void {
     const s = this.s;
     const close = s.indexOf('*/', this.pos + 2);
-    if (close < 0) return this.error('unclosed comment');
+    if (close < 0) {
+      this.error('unclosed comment');
+      return;
+    }
     this.pos = close + 2;
     const delim = this.atRightDelim();
-    if (!delim) return this.error('comment ends before closing delimiter');
+    if (!delim) {
+      this.error('comment ends before closing delimiter');
+      return;
+    }
     this.pos += (delim === 'trim' ? 2 : 0) + RIGHT.length;
     if (delim === 'trim') while (isSpace(s.charAt(this.pos))) this.pos++;
     this.start = this.pos;
-    return true;
   }
 
   private atRightDelim(): 'trim' | 'plain' | null {
@@ -176,7 +189,8 @@ class Lexer {
     return this.s.startsWith(RIGHT, this.pos) ? 'plain' : null;
   }
 
-  private rightDelim(): boolean {
+  private rightDelim(): void {
+    this.state = 'text';
     if (this.atRightDelim() === 'trim') {
       this.pos += 2;
       this.start = this.pos;
@@ -188,46 +202,45 @@ class Lexer {
       this.pos += RIGHT.length;
       this.emit('rightDelim');
     }
-    return true;
   }
 
-  /** Tokens up to and including the action's right delimiter. */
-  private insideAction(): boolean {
-    for (;;) {
-      if (this.atRightDelim()) return this.parenDepth === 0 ? this.rightDelim() : this.error('unclosed left paren', this.actionStart);
-      const c = this.next();
-      let ok = true;
-      if (c === '') return this.error('unclosed action: no }} after this {{', this.actionStart);
-      else if (isSpace(c)) {
-        this.backup(c);
-        if (!this.space()) return this.rightDelim();
-      } else if (c === '=') this.emit('assign');
-      else if (c === ':') {
-        if (this.next() !== '=') return this.error('expected :=');
-        this.emit('declare');
-      } else if (c === '|') this.emit('pipe');
-      else if (c === '"') ok = this.quote();
-      else if (c === '`') ok = this.rawQuote();
-      else if (c === '$') ok = this.variable();
-      else if (c === "'") ok = this.charConstant();
-      else if (c === '.' && this.pos < this.s.length && !/[0-9]/.test(this.s.charAt(this.pos))) ok = this.fieldOrVariable('field');
-      else if (c === '.' || c === '+' || c === '-' || (c >= '0' && c <= '9')) {
-        this.backup(c);
-        ok = this.number();
-      } else if (isAlphaNumeric(c)) {
-        this.backup(c);
-        ok = this.identifier();
-      } else if (c === '(') {
-        this.parenDepth++;
-        this.emit('leftParen');
-      } else if (c === ')') {
-        this.parenDepth--;
-        if (this.parenDepth < 0) return this.error('unexpected right paren');
-        this.emit('rightParen');
-      } else if (c >= ' ' && c <= '~') this.emit('char');
-      else return this.error(`unrecognized character in action: ${codePoint(c)}`);
-      if (!ok) return false;
+  /** The action's next token (the right delimiter ends it). */
+  private actionToken(): void {
+    if (this.atRightDelim()) {
+      if (this.parenDepth === 0) this.rightDelim();
+      else this.error('unclosed left paren', this.actionStart);
+      return;
     }
+    const c = this.next();
+    if (c === '') this.error('unclosed action: no }} after this {{', this.actionStart);
+    else if (isSpace(c)) {
+      this.backup(c);
+      if (!this.space()) this.rightDelim();
+    } else if (c === '=') this.emit('assign');
+    else if (c === ':') {
+      if (this.next() !== '=') this.error('expected :=');
+      else this.emit('declare');
+    } else if (c === '|') this.emit('pipe');
+    else if (c === '"') this.quote();
+    else if (c === '`') this.rawQuote();
+    else if (c === '$') this.variable();
+    else if (c === "'") this.charConstant();
+    else if (c === '.' && this.pos < this.s.length && !/[0-9]/.test(this.s.charAt(this.pos))) this.fieldOrVariable('field');
+    else if (c === '.' || c === '+' || c === '-' || (c >= '0' && c <= '9')) {
+      this.backup(c);
+      this.number();
+    } else if (isAlphaNumeric(c)) {
+      this.backup(c);
+      this.identifier();
+    } else if (c === '(') {
+      this.parenDepth++;
+      this.emit('leftParen');
+    } else if (c === ')') {
+      this.parenDepth--;
+      if (this.parenDepth < 0) this.error('unexpected right paren');
+      else this.emit('rightParen');
+    } else if (c >= ' ' && c <= '~') this.emit('char');
+    else this.error(`unrecognized character in action: ${codePoint(c)}`);
   }
 
   /** A run of spaces; false when it is the single space of a ` -}}`, which ends the action. */
@@ -359,11 +372,6 @@ class Lexer {
     }
     return true;
   }
-}
-
-/** Tokens of the whole text, ending in an `eof` or an `error` token. */
-export function lexTemplate(text: string): Token[] {
-  return new Lexer(text).run();
 }
 
 /** Go's `%q` for short, plain text (JSON's quoting agrees with it there); long text is cut. */

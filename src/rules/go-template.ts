@@ -1,4 +1,4 @@
-import { goQuote, isKeyword, lexTemplate, type Token, type TokenType } from './go-template-lex';
+import { goQuote, isKeyword, TemplateLexer, type Token, type TokenType } from './go-template-lex';
 import { charConstantError, numberError, stringLiteralError } from './go-template-literals';
 import { lineColumn } from './promql-syntax';
 
@@ -79,15 +79,15 @@ class TemplateParser {
   private readonly open: { keyword: string; pos: number }[] = [];
   /** Defined templates: whether each has content (Go refuses a second non-empty definition). */
   private readonly defined = new Map<string, boolean>();
-  private readonly tokens: Token[];
+  private readonly lexer: TemplateLexer;
   private last: Token;
 
   constructor(
     private readonly text: string,
     private readonly name: string,
   ) {
-    this.tokens = lexTemplate(text);
-    this.last = this.tokens[0]!;
+    this.lexer = new TemplateLexer(text);
+    this.last = this.lexer.token(0);
   }
 
   private fail(message: string, pos = this.last.pos): never {
@@ -95,7 +95,7 @@ class TemplateParser {
   }
 
   private next(): Token {
-    this.last = this.tokens[Math.min(this.i++, this.tokens.length - 1)]!;
+    this.last = this.lexer.token(this.i++);
     return this.last;
   }
 
