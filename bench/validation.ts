@@ -61,19 +61,19 @@ function promqlCases(): Case[] {
     [`${depth - 1} unary minus`, `${'-'.repeat(depth - 1)}up`],
     [`or-chain of ${depth - 1} operators`, Array.from({ length: depth }, (_, i) => `up{i="${i}"}`).join(' or ')],
     [`${Math.floor(depth / 3)} nested subqueries`, nested('max_over_time((', ')[5m:1m])', Math.floor(depth / 3) - 1)],
-    ['balanced tree of selectors, 6 KB', balanced(code)],
-    ['deep parentheses around a wide tree, 6 KB', nested('(', ')', depth - 15, balanced(code - 2 * depth, '1'))],
-    ['sum(a, b, …) 6 KB', `sum(${fill('up,', code - 8)}up)`],
-    ['one selector, 6 KB of matchers', `up{${fill('a="b",', code - 4)}}`],
-    ['16 KB of regex matchers', `up{${fill('a=~"(a|b)*c",', length - 4)}}`],
-    ['16 KB label-matcher regex [[:[:…', `up{a=~"[${fill('[:', length - 12)}]"}`],
+    ['balanced tree of selectors, 4 KB', balanced(code)],
+    ['deep parentheses around a wide tree, 4 KB', nested('(', ')', depth - 15, balanced(code - 2 * depth, '1'))],
+    ['sum(a, b, …) 4 KB', `sum(${fill('up,', code - 8)}up)`],
+    ['one selector, 4 KB of matchers', `up{${fill('a="b",', code - 4)}}`],
+    ['14 KB of regex matchers', `up{${fill('a=~"(a|b)*c",', length - 4)}}`],
+    ['14 KB label-matcher regex [[:[:…', `up{a=~"[${fill('[:', length - 12)}]"}`],
     ['label-matcher regex, 998 nested groups', `up{a=~"${nested('(', ')', 998, 'a')}"}`],
-    ['garbage: 6 KB of ")"', fill(')', code)],
-    ['garbage: 6 KB of "up "', fill('up ', code)],
-    ['garbage: 6 KB of "1 "', fill('1 ', code)],
-    ['garbage: 6 KB of "+ "', fill('+ ', code)],
-    ['garbage: 6 KB of "up{(]"', fill('up{(]', code)],
-    ['16 KB of comments', `${fill('# comment\n', length - 4)}up`],
+    ['garbage: 4 KB of ")"', fill(')', code)],
+    ['garbage: 4 KB of "up "', fill('up ', code)],
+    ['garbage: 4 KB of "1 "', fill('1 ', code)],
+    ['garbage: 4 KB of "+ "', fill('+ ', code)],
+    ['garbage: 4 KB of "up{(]"', fill('up{(]', code)],
+    ['14 KB of comments', `${fill('# comment\n', length - 4)}up`],
     ['64 KB (refused)', fill('up + ', 65_000)],
   ];
   return exprs.map(([name, expr]) => ({ name, run: () => validatePromql(expr, { forRule: true }) }));
@@ -108,8 +108,8 @@ function relabelCases(): Case[] {
   const yamls: [string, string][] = [
     ['1,400 rules in flow style, 64 KB', fill('- {action: drop, source_labels: [a], regex: x}\n', n)],
     ['1,400 rules in block style, 64 KB', fill('- action: drop\n  source_labels: [a]\n  regex: x\n', n)],
-    ['four 16 KB regexes', fill(`- action: drop\n  source_labels: [a]\n  regex: '${fill('ab|', RE2_LIMITS.maxLength - 10)}c'\n`, n)],
-    ['alias repeating a 16 KB regex (refused)', `- {action: drop, source_labels: [a], regex: &r "${longRe}"}\n${fill('- {action: drop, source_labels: [a], regex: *r}\n', n - longRe.length - 60)}`],
+    ['four 14 KB regexes', fill(`- action: drop\n  source_labels: [a]\n  regex: '${fill('ab|', RE2_LIMITS.maxLength - 10)}c'\n`, n)],
+    ['alias repeating a 14 KB regex (refused)', `- {action: drop, source_labels: [a], regex: &r "${longRe}"}\n${fill('- {action: drop, source_labels: [a], regex: *r}\n', n - longRe.length - 60)}`],
     ['alias repeating 15,000 label names (refused)', `- {action: drop, source_labels: &l [${fill('a,', 30_000)}a]}\n${fill('- {action: drop, source_labels: *l}\n', n - 30_100)}`],
     ['alias repeating a whole rule (refused)', `- &x {action: drop, source_labels: [a], regex: "${fill('a|', 4000)}b"}\n${fill('- *x\n', n - 4100)}`],
     ['64 KB of nested flow lists (refused)', fill('[', n)],
@@ -141,7 +141,7 @@ function templateCases(): Case[] {
   const cases = texts.map(([name, text]) => ({ name: `4 annotations of 8 KB: ${name}`, run: quietly(() => requireValidTemplates(rule(text))) }));
   const labels = Object.fromEntries(Array.from({ length: maxEntries }, (_, i) => [`l${i}`, fill('{{ $labels.x }}', 1000)]));
   cases.push({ name: `${maxEntries} labels of 1 KB templates`, run: quietly(() => requireValidTemplates({ name: 'R', labels, annotations: {}, grafanaUrl: null })) });
-  cases.push({ name: 'one 16 KB template, dense', run: () => templateProblem(fill('{{.}}', 16_384)) });
+  cases.push({ name: 'one 14 KB template, dense', run: () => templateProblem(fill('{{.}}', 16_384)) });
   return cases;
 }
 

@@ -17,10 +17,11 @@ export const PROMQL_LIMITS = {
   /**
    * Characters outside string literals: what the parser and checker spend their time on (a
    * string, however long, is one token; a regex in one is checked in linear time). Lezer's
-   * parse is ~2 µs a token and the checker about as much per node: the worst 6 KB (a balanced
-   * tree of selectors) takes ~10 ms on an idle core, ~28 ms on this shared 2-core box.
+   * parse and the checker cost a few µs per token and node: the worst 6 KB (a balanced tree of
+   * selectors) measured 22-30 ms of CPU on this shared 2-core box, 8 KB 30-38 ms; 4 KB keeps
+   * the whole rule save (expression and templates) well inside 50 ms.
    */
-  maxCode: 6_144,
+  maxCode: 4_096,
   /** Nested expressions: each parenthesis, function call, aggregation, operator, range, subquery, offset or @ is a level. */
   maxDepth: 128,
 } as const;

@@ -15,7 +15,7 @@ export const promqlText = z.string().trim().min(1, 'must not be empty').max(65_5
 /**
  * How much a rule may carry besides its expression. Every label and annotation of an alert rule
  * is a Go template that is parsed on save (1.5-5 ms for 16 KB of dense actions on this 2-core
- * box), and a save also checks its expression (up to ~10-20 ms), so the templates' number and
+ * box), and a save also checks its expression (up to ~20 ms), so the templates' number and
  * total size are bounded to keep the whole save check under 50 ms; real rules carry a handful.
  */
 export const RULE_LIMITS = {
