@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSet } from '../core/files';
 import type { Logger } from '../core/logger';
-import type { PublishTarget } from './publish-files';
 
 /**
  * The last word on a rendered config before it replaces a working one: Prometheus' own
@@ -13,9 +12,17 @@ import type { PublishTarget } from './publish-files';
  * instance, as a child process (never on the event loop). A file set the tool refuses is not
  * written; the instance keeps its last good files.
  */
+/** An instance's file set as the publisher has it (PublishTarget). */
+export interface CheckTarget {
+  kind: 'prometheus' | 'alertmanager';
+  /** The file the server is started with; the others are referenced from it. */
+  configFile: string;
+  files: { path: string; content: string; mode?: number }[];
+}
+
 export interface ConfigCheck {
   /** Why the tool refuses the target's files; null when it accepts them or cannot judge (logged once). */
-  refusal(target: PublishTarget): Promise<string | null>;
+  refusal(target: CheckTarget): Promise<string | null>;
 }
 
 export interface ToolPaths {
