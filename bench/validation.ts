@@ -14,6 +14,7 @@ import { validatePromql } from '../src/rules/promql';
 import { PROMQL_LIMITS } from '../src/rules/promql-parse';
 import { requireValidPromql, requireValidTemplates, RULE_LIMITS } from '../src/rules/rule-fields';
 import type { AlertRuleSpec } from '../src/rules/model';
+import { hostCreateSchema } from '../src/scrape/hosts';
 import { jobCreateSchema } from '../src/scrape/job-schema';
 import { parseRelabelConfigs, RELABEL_MAX_LENGTH } from '../src/scrape/relabel';
 import { median, type Figure } from './stats';
@@ -165,6 +166,7 @@ function ruleSaveCases(): Case[] {
 }
 
 function chatAndOtherCases(): Case[] {
+  const hugeHost = { hostname: 'h', ip: '10.0.0.1', labels: Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`l${i}`, 'v'])) };
   // What handleMessage and /silence do with the text before any call out (src/chat/handle.ts, commands/silence.ts).
   const silence = (text: string) => () => {
     if (text.length > MAX_COMMAND_LENGTH) return;
@@ -181,6 +183,7 @@ function chatAndOtherCases(): Case[] {
     { name: 'a 1 MB message (refused)', run: silence(`/silence ${'1 '.repeat(500_000)}`) },
     { name: 'rule form: 64 KB of key=value lines', run: () => parseKeyValueLines(fill('k=v \\n x\n', 65_536)) },
     { name: 'card text: 100,000 spaces (escLine)', run: () => escLine(`a${' '.repeat(100_000)}b`) },
+    { name: 'a host with 60,000 labels (refused)', run: () => hostCreateSchema.safeParse(hugeHost) },
     {
       name: 'scrape job: 1 MB caCert of BEGIN lines',
       run: () => jobCreateSchema.safeParse({ poolId: 1, name: 'j', discovery: { kind: 'kubernetes_sd', role: 'pod', inCluster: false, apiServer: 'https://k', bearerToken: 't', caCert: fill('-----BEGIN CERTIFICATE-----x', 1 << 20) } }),
@@ -242,7 +245,7 @@ export async function validationBench(): Promise<Figure[]> {
     ['relabel_configs YAML check', relabelCases()],
     ['Go template check (alert labels, annotations)', templateCases()],
     ['alert rule save checks, without the database', ruleSaveCases()],
-    ['chat commands and other user text', chatAndOtherCases()],
+    ['chat commands and other user input', chatAndOtherCases()],
   ];
   const figures: Figure[] = suites.map(([what, cases]) => {
     const w = worstOf(cases);

