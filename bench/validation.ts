@@ -15,7 +15,7 @@ import { PROMQL_LIMITS } from '../src/rules/promql-parse';
 import { requireValidPromql, requireValidTemplates, RULE_LIMITS } from '../src/rules/rule-fields';
 import type { AlertRuleSpec } from '../src/rules/model';
 import { hostCreateSchema } from '../src/scrape/hosts';
-import { jobCreateSchema } from '../src/scrape/job-schema';
+import { jobCreateSchema, MAX_STATIC_TARGETS } from '../src/scrape/job-schema';
 import { parseRelabelConfigs, RELABEL_MAX_LENGTH } from '../src/scrape/relabel';
 import { median, type Figure } from './stats';
 
@@ -166,6 +166,7 @@ function ruleSaveCases(): Case[] {
 }
 
 function chatAndOtherCases(): Case[] {
+  const staticJob = { poolId: 1, name: 'j', discovery: { kind: 'static', targets: Array.from({ length: MAX_STATIC_TARGETS }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:9100`) } };
   const hugeHost = { hostname: 'h', ip: '10.0.0.1', labels: Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`l${i}`, 'v'])) };
   // What handleMessage and /silence do with the text before any call out (src/chat/handle.ts, commands/silence.ts).
   const silence = (text: string) => () => {
@@ -184,6 +185,7 @@ function chatAndOtherCases(): Case[] {
     { name: 'rule form: 64 KB of key=value lines', run: () => parseKeyValueLines(fill('k=v \\n x\n', 65_536)) },
     { name: 'card text: 100,000 spaces (escLine)', run: () => escLine(`a${' '.repeat(100_000)}b`) },
     { name: 'a host with 60,000 labels (refused)', run: () => hostCreateSchema.safeParse(hugeHost) },
+    { name: 'a static job with 10,000 targets', run: () => jobCreateSchema.safeParse(staticJob) },
     {
       name: 'scrape job: 1 MB caCert of BEGIN lines',
       run: () => jobCreateSchema.safeParse({ poolId: 1, name: 'j', discovery: { kind: 'kubernetes_sd', role: 'pod', inCluster: false, apiServer: 'https://k', bearerToken: 't', caCert: fill('-----BEGIN CERTIFICATE-----x', 1 << 20) } }),

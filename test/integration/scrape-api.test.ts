@@ -71,6 +71,7 @@ describe('scrape pools, jobs, http_sd and pull endpoints', () => {
       [{ ...base, discovery: { kind: 'kubernetes_sd', role: 'pod', inCluster: false, apiServer: 'https://k:6443', bearerToken: 't', caCert: '-----BEGIN CERTIFICATE-----x'.repeat(2000) } }, 'discovery.caCert'],
       [{ ...base, scrapeInterval: '5s', scrapeTimeout: '10s' }, 'scrapeTimeout'],
       [{ ...base, discovery: { kind: 'static', targets: ['nope'] } }, 'discovery.targets[0]'],
+      [{ ...base, discovery: { kind: 'static', targets: Array.from({ length: 10_001 }, (_, i) => `10.9.${i >> 8}.${i & 255}:9100`) } }, 'discovery.targets'],
       [{ ...base, discovery: { kind: 'http_sd', nodeIds: [99999] } }, 'discovery.nodeIds[0]'],
       [{ ...base, discovery: { kind: 'kubernetes_sd', role: 'pod', inCluster: false } }, 'discovery.apiServer'],
       [{ ...base, poolId: 99999 }, 'poolId'],
