@@ -68,17 +68,21 @@ export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const labelName = z.string().regex(LABEL_NAME, 'must match [a-zA-Z_][a-zA-Z0-9_]*');
 /**
- * Labels a host, a static target group or a pool's external labels may carry. Each becomes a
- * label of every series scraped through it; the count is checked before the entries, so a body
- * of 60,000 labels (87 ms to validate one by one) is refused at once.
+ * A map of at most `max` entries. The count is checked before the entries, so a body of
+ * 60,000 of them (87 ms to validate one by one) is refused at once.
  */
+export function boundedRecord<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, max: number, what: string) {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v && typeof v === 'object' && Object.keys(v).length > max) ctx.addIssue({ code: 'custom', message: `at most ${max} ${what}` });
+    })
+    .pipe(z.record(key, value));
+}
+
+/** Labels a host, a static target group or a pool's external labels carry: each becomes a label of every series scraped through it. */
 export const MAX_LABELS = 64;
-export const labelSet = z
-  .unknown()
-  .superRefine((v, ctx) => {
-    if (v && typeof v === 'object' && Object.keys(v).length > MAX_LABELS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_LABELS} labels` });
-  })
-  .pipe(z.record(labelName, z.string().max(4096, 'must be at most 4096 characters')));
+export const labelSet = boundedRecord(labelName, z.string().max(4096, 'must be at most 4096 characters'), MAX_LABELS, 'labels');
 
 export const httpUrl = z
   .string()
