@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalid, invalidField, type FieldIssue } from '../core/errors';
-import { LABEL_NAME } from '../core/names';
+import { boundedRecord, LABEL_NAME } from '../core/names';
 import { templateProblem } from './go-template';
 import { validatePromql, type PromqlPosition } from './promql';
 
@@ -30,10 +30,9 @@ export const RULE_LIMITS = {
  * reason. Names starting with `__` are Prometheus' own.
  */
 export function labelMap(opts: { reserved?: Record<string, string>; maxValue: number }) {
-  return z.record(z.string(), z.string().max(opts.maxValue, `must be at most ${opts.maxValue} characters`)).superRefine((map, ctx) => {
-    const keys = Object.keys(map);
-    if (keys.length > RULE_LIMITS.maxEntries) ctx.addIssue({ code: 'custom', message: `has ${keys.length} entries; at most ${RULE_LIMITS.maxEntries} are allowed` });
-    for (const key of keys) {
+  const value = z.string().max(opts.maxValue, `must be at most ${opts.maxValue} characters`);
+  return boundedRecord(z.string(), value, RULE_LIMITS.maxEntries, 'entries').superRefine((map, ctx) => {
+    for (const key of Object.keys(map)) {
       const reason = opts.reserved && Object.hasOwn(opts.reserved, key) ? opts.reserved[key] : undefined;
       if (!LABEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)` });
       else if (key.startsWith('__')) ctx.addIssue({ code: 'custom', path: [key], message: 'names starting with __ are reserved for Prometheus' });
