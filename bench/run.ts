@@ -10,6 +10,7 @@ import { chatBench } from './chat';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
+import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
 
 async function roster(): Promise<Figure[]> {
@@ -20,7 +21,14 @@ async function roster(): Promise<Figure[]> {
   return [{ issue: 5, name: 'roster of one year for 100 groups', value: median(runs), unit: 'ms', goal: { op: '<=', value: 50 } }];
 }
 
-const suites: Record<string, () => Promise<Figure[]>> = { scrape: scrapeBench, rules: rulesBench, roster, alerts: alertsBench, chat: () => chatBench() };
+const suites: Record<string, () => Promise<Figure[]>> = {
+  scrape: scrapeBench,
+  rules: rulesBench,
+  roster,
+  alerts: alertsBench,
+  chat: () => chatBench(),
+  validation: validationBench,
+};
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 

@@ -3,6 +3,7 @@ import * as m001 from './001_initial';
 import * as m002 from './002_alert_delivery';
 import * as m003 from './003_outbox_pending_indexes';
 import * as m004 from './004_alert_dead_letters';
+import * as m005 from './005_publish_refusals';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '002_alert_delivery': m002,
   '003_outbox_pending_indexes': m003,
   '004_alert_dead_letters': m004,
+  '005_publish_refusals': m005,
 };

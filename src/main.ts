@@ -19,6 +19,7 @@ import { closeQueues, createQueues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { processors } from './queue/processors';
 import { httpLifecycle } from './alertmanager/lifecycle';
+import { toolConfigCheck } from './publish/config-check';
 import type { ConfigPublisher } from './core/ports';
 import { queueConfigPublisher } from './queue/config-publisher';
 import { scheduleRepeatables } from './queue/repeatables';
@@ -166,7 +167,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: consumer,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, chat: chatops.chat,
+      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
         metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
       tuning: alertQueueTuning,
       logger,

@@ -5,12 +5,16 @@ import { parseIds } from './parse';
 import { errorReply, textReply, usageError } from './replies';
 import { actorOf, type ChatDeps, type Command, type Reply } from './types';
 
+/** Event ids one command acts on: each is a call to the database (and for silences to Alertmanager), one line of the card. */
+export const MAX_IDS = 50;
+
 /**
  * Runs an action on each id in turn. One id answers like any command (its error card on
  * failure); several answer with one card listing what happened to each, so one bad id does
  * not hide the others.
  */
 export async function eachId(ids: number[], title: string, act: (id: number) => Promise<ActionResult>, usage: string): Promise<Reply> {
+  if (ids.length > MAX_IDS) throw usageError(`that is ${ids.length} ids; give at most ${MAX_IDS} at a time`);
   if (ids.length === 1) {
     try {
       return textReply(title, escLine((await act(ids[0]!)).message), 'turquoise');

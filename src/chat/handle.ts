@@ -1,7 +1,7 @@
 import { errorCard } from '../../cards/error-card';
 import { forbidden, isAppError } from '../core/errors';
 import { hasRole } from '../users/users';
-import { parseCommand } from './parse';
+import { MAX_COMMAND_LENGTH, parseCommand } from './parse';
 import { findCommand, COMMANDS } from './registry';
 import { errorReply, notRegisteredText } from './replies';
 import type { ChatDeps, Command, InboundMessage, Reply } from './types';
@@ -16,6 +16,7 @@ const HINT = 'Send /help for what I can do.';
 export async function handleMessage(msg: InboundMessage, d: ChatDeps, commands: readonly Command[] = COMMANDS): Promise<Reply> {
   const user = await d.users.findByOpenId(msg.senderOpenId);
   if (!user) return { text: notRegisteredText };
+  if (msg.text.length > MAX_COMMAND_LENGTH) return { text: `That message is ${msg.text.length} characters long; a command is at most ${MAX_COMMAND_LENGTH}. ${HINT}` };
   const parsed = parseCommand(msg.text, msg.mentions);
   if (!parsed) return { text: `I did not find a command in that. ${HINT}` };
   const command = findCommand(parsed.command, commands);

@@ -9,6 +9,9 @@ export interface ParsedCommand {
 
 const MENTION_KEY = /^@_user_\d+$/;
 
+/** Characters of a message read as a command: far beyond any real one, and it bounds what parsing costs. */
+export const MAX_COMMAND_LENGTH = 4096;
+
 /**
  * Splits a message into a command and its words. Group messages reach the bot only when it
  * is @-mentioned, so the text starts with the bot's mention key (`@_user_1 /oncall`): the

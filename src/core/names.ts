@@ -67,7 +67,22 @@ export const duration = z
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const labelName = z.string().regex(LABEL_NAME, 'must match [a-zA-Z_][a-zA-Z0-9_]*');
-export const labelSet = z.record(labelName, z.string());
+/**
+ * A map of at most `max` entries. The count is checked before the entries, so a body of
+ * 60,000 of them (87 ms to validate one by one) is refused at once.
+ */
+export function boundedRecord<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, max: number, what: string) {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v && typeof v === 'object' && Object.keys(v).length > max) ctx.addIssue({ code: 'custom', message: `at most ${max} ${what}` });
+    })
+    .pipe(z.record(key, value));
+}
+
+/** Labels a host, a static target group or a pool's external labels carry: each becomes a label of every series scraped through it. */
+export const MAX_LABELS = 64;
+export const labelSet = boundedRecord(labelName, z.string().max(4096, 'must be at most 4096 characters'), MAX_LABELS, 'labels');
 
 export const httpUrl = z
   .string()

@@ -8,6 +8,7 @@ import { errorHandler } from './middleware/errors';
 import { loopbackOnly } from './middleware/loopback';
 import { httpMetrics } from './middleware/metrics';
 import { requestId } from './middleware/request-id';
+import { wellFormedBody } from './middleware/well-formed';
 import { healthRoutes, type HealthDeps } from './routes/health';
 import { userRoutes } from './routes/users';
 import { treeRoutes } from './routes/tree';
@@ -115,7 +116,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
 
   const admin = new Router();
-  admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'));
+  admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'), wellFormedBody);
   userRoutes(admin, d.users);
   treeRoutes(admin, d.tree, d.hosts);
   scrapeRoutes(admin, d.pools, d.jobs);

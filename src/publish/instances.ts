@@ -23,12 +23,25 @@ export interface PublishStatus {
   error: string | null;
 }
 
+/** A newer file set that promtool / amtool refused: not written, the instance runs `publish`'s files. */
+export interface PublishRefusal {
+  at: Date;
+  error: string;
+}
+
 export interface ManagedInstanceView {
   id: number;
   address: string;
   healthy: boolean;
   lastProbeAt: Date | null;
   publish: PublishStatus[];
+  refused: PublishRefusal | null;
+}
+
+/** Deletes what publish_state and publish_refusals hold for these instances. */
+export async function forgetPublishes(trx: Knex.Transaction, kind: InstanceKind, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  for (const table of ['publish_state', 'publish_refusals']) await trx(table).where('target_kind', kind).whereIn('target_id', ids).delete();
 }
 
 /** Refuses addresses another owner already has: 409 naming `instances[i]` and the owner. */
@@ -55,7 +68,7 @@ export async function syncInstances(trx: Knex.Transaction, kind: InstanceKind, o
   const existing = await trx(t.table).where(t.owner, ownerId);
   const gone = existing.filter((r: any) => !addresses.includes(r.address)).map((r: any) => r.id);
   if (gone.length) {
-    await trx('publish_state').where('target_kind', kind).whereIn('target_id', gone).delete();
+    await forgetPublishes(trx, kind, gone);
     await trx(t.table).whereIn('id', gone).delete();
   }
   const fresh = addresses.filter((a) => !existing.some((r: any) => r.address === a));
@@ -75,13 +88,11 @@ export async function instanceViews(db: Db, kind: InstanceKind, ownerIds: number
   const out = new Map<number, ManagedInstanceView[]>(ownerIds.map((id) => [id, []]));
   if (!ownerIds.length) return out;
   const rows = await db(t.table).whereIn(t.owner, ownerIds).orderBy('id');
-  const state = rows.length
-    ? await db('publish_state')
-        .where('target_kind', kind)
-        .whereIn('target_id', rows.map((i: any) => i.id))
-        .select('target_id', 'file', 'hash', 'published_at', 'reload_ok', 'error')
-        .orderBy('file')
+  const ids = rows.map((i: any) => i.id);
+  const state = ids.length
+    ? await db('publish_state').where('target_kind', kind).whereIn('target_id', ids).select('target_id', 'file', 'hash', 'published_at', 'reload_ok', 'error').orderBy('file')
     : [];
+  const refusals = ids.length ? await db('publish_refusals').where('target_kind', kind).whereIn('target_id', ids) : [];
   for (const i of rows) {
     out.get(i[t.owner])?.push({
       id: i.id,
@@ -91,7 +102,10 @@ export async function instanceViews(db: Db, kind: InstanceKind, ownerIds: number
       publish: state
         .filter((s: any) => s.target_id === i.id)
         .map((s: any) => ({ file: s.file, hash: s.hash, publishedAt: s.published_at, reloadOk: s.reload_ok == null ? null : Boolean(s.reload_ok), error: s.error })),
+      refused: refusalOf(refusals.find((r: any) => r.target_id === i.id)),
     });
   }
   return out;
 }
+
+const refusalOf = (row: any): PublishRefusal | null => (row ? { at: row.refused_at, error: row.error } : null);

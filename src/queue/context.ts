@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Lifecycle } from '../alertmanager/lifecycle';
+import type { ConfigCheck } from '../publish/config-check';
 import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import type { HostService } from '../scrape/hosts';
 import type { JobService } from '../scrape/jobs';
@@ -53,6 +54,8 @@ export interface WorkerContext {
   oncallSwaps: SwapService;
   handoff: HandoffService;
   lifecycle: Lifecycle;
+  /** promtool / amtool on a config before it replaces a working one (src/publish/config-check.ts). */
+  configCheck: ConfigCheck;
   metrics: Metrics;
   /** The alert pipeline (src/events/pipeline.ts). */
   alerts: AlertPipeline;

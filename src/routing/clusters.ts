@@ -4,7 +4,7 @@ import type { ConfigPublisher } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
-import { checkAddressesFree, instanceViews, syncInstances, type ManagedInstanceView } from '../publish/instances';
+import { checkAddressesFree, forgetPublishes, instanceViews, syncInstances, type ManagedInstanceView } from '../publish/instances';
 import { clusterCreateSchema, clusterUpdateSchema, type ClusterInput } from './cluster-schema';
 import type { ClusterSpec } from './model';
 
@@ -118,10 +118,7 @@ export class ClusterService {
           pools: pools.map((p) => p.id),
         });
       }
-      await trx('publish_state')
-        .where('target_kind', 'alertmanager')
-        .whereIn('target_id', before.instances.map((i) => i.id))
-        .delete();
+      await forgetPublishes(trx, 'alertmanager', before.instances.map((i) => i.id));
       await trx('alertmanager_clusters').where({ id }).delete();
       await writeAudit(trx, actor, { action: 'delete', entity: 'alertmanager_cluster', entityId: id, before });
     });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Lifecycle } from '../alertmanager/lifecycle';
+import type { ConfigCheck } from '../publish/config-check';
 import { publishFiles, type PublishResult } from '../publish/publish-files';
 import { instanceDirName } from '../scrape/render-pool';
 import { loadClusterSnapshot, renderClusterFile } from './cluster-snapshot';
@@ -14,6 +15,7 @@ export interface ClusterPublishDeps extends WebhookContext {
   clock: Clock;
   logger: Logger;
   configDir: string;
+  configCheck?: ConfigCheck;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function publishCluster(d: ClusterPublishDeps, clusterId: number): 
       id: i.id,
       address: i.address,
       dir: join(d.configDir, 'alertmanager', instanceDirName(snapshot.cluster.name), instanceDirName(i.address)),
+      configFile: file.path,
       files: [file],
     })),
   );

@@ -5,7 +5,7 @@ import { toJson, type Db } from '../db/knex';
 import { fromAlertRuleRow } from '../scrape/snapshot';
 import { alertRuleCreateSchema, alertRuleUpdateSchema, type AlertRuleInput } from './alert-rule-schema';
 import type { AlertRuleSpec } from './model';
-import { requireValidPromql } from './rule-fields';
+import { requireValidPromql, requireValidTemplates } from './rule-fields';
 import { requirePool, RuleService, type RuleKind } from './rule-service';
 
 /** An alert rule as the API shows it; `treePath` is the tree node's path, read-only. */
@@ -37,6 +37,7 @@ const alertRuleKind: RuleKind<AlertRule, AlertRuleInput> = {
   editable: ({ id: _id, treePath: _path, ...rest }) => rest,
   check: async (db: Db, r) => {
     requireValidPromql('expr', r.expr);
+    requireValidTemplates(r);
     await requirePool(db, r.poolId);
     if (!(await db('send_groups').where({ id: r.sendGroupId }).first())) throw invalidField('sendGroupId', `send group ${r.sendGroupId} does not exist`);
     if (r.treeNodeId && !(await db('tree_nodes').where({ id: r.treeNodeId }).first()))

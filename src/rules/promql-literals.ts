@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { regexSyntaxError } from './promql-regex';
+import { re2SyntaxError } from '../core/re2';
 import type { PromqlIssue } from './promql-syntax';
 
 /** A decoded string literal, or where its escape sequence went wrong (offsets into the literal). */
@@ -79,6 +79,7 @@ function checkString(node: SyntaxNode, text: string): PromqlIssue | null {
   if ('error' in decoded) return { message: decoded.error, from: node.from + decoded.from, to: node.from + decoded.to };
   const op = node.prevSibling;
   if (op?.name !== 'MatchOp' || !REGEX_OPS.has(op.firstChild?.name ?? '')) return null;
-  const error = regexSyntaxError(decoded.value);
-  return error ? { message: `invalid regular expression \`${decoded.value}\`: ${error}`, from: node.from, to: node.to } : null;
+  const error = re2SyntaxError(decoded.value, 'matcher');
+  const shown = decoded.value.length > 60 ? `${decoded.value.slice(0, 60)}…` : decoded.value;
+  return error ? { message: `invalid regular expression \`${shown}\`: ${error}`, from: node.from, to: node.to } : null;
 }

@@ -94,7 +94,8 @@ function scanBrackets(text: string): { open: { char: string; at: number } | null
   return { open: open.at(-1) ?? null, end };
 }
 
-function closingQuote(text: string, start: number): number {
+/** Offset of the quote closing the string that opens at `start`, or -1 when it never closes. */
+export function closingQuote(text: string, start: number): number {
   const quote = text.charAt(start);
   for (let i = start + 1; i < text.length; i++) {
     const c = text.charAt(i);

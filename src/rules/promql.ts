@@ -1,13 +1,15 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { EditorState } from '@codemirror/state';
-import { LanguageType, promQLLanguage } from '@prometheus-io/codemirror-promql';
 // The package has no exports map; its semantic checker (a port of Prometheus' checkAST) is
 // only reachable by path.
 import { Parser } from '@prometheus-io/codemirror-promql/dist/cjs/parser';
 import { ValueType } from '@prometheus-io/codemirror-promql/dist/cjs/types';
 import { decodeStringLiteral, firstLiteralError } from './promql-literals';
+import { depthIssue, parsePromqlTree, sizeIssue } from './promql-parse';
 import { firstStructureError } from './promql-structure';
 import { firstSyntaxError, isBlank, lineColumn, type PromqlIssue } from './promql-syntax';
+// Installs the linear type lookup the checker below calls.
+import './promql-types';
 
 /** Where a problem is: `from`/`to` are offsets into the expression, `line`/`column` (1-based) locate `from`. */
 export interface PromqlPosition {
@@ -36,7 +38,8 @@ export interface PromqlOptions {
 /**
  * Checks a PromQL expression the way Prometheus parses it: syntax (the Prometheus grammar for
  * Lezer), types, functions and vector matching (the Prometheus UI's checker), string escapes
- * and label-matcher regexes. Reports the first problem found, syntax first.
+ * and label-matcher regexes. Reports the first problem found, syntax first. Expressions beyond
+ * PROMQL_LIMITS (length, nesting) are refused before anything else, so every check is bounded.
  */
 export function validatePromql(expr: string, options: PromqlOptions = {}): PromqlResult {
   const issue = findIssue(expr, options);
@@ -47,7 +50,8 @@ export function validatePromql(expr: string, options: PromqlOptions = {}): Promq
 /** Metric names the expression selects by name (`up`, `{__name__="up"}`), in order of appearance. */
 export function extractMetricNames(expr: string): string[] {
   const names = new Set<string>();
-  parse(expr).tree.iterate({
+  if (sizeIssue(expr)) return [];
+  parsePromqlTree(expr).iterate({
     enter: (n) => {
       if (n.name !== 'VectorSelector') return;
       const name = selectedName(n.node, expr);
@@ -57,18 +61,16 @@ export function extractMetricNames(expr: string): string[] {
   return [...names];
 }
 
-// Parsed with the Lezer parser codemirror-promql bundles, so node ids match its checker's.
-const PROMQL = promQLLanguage(LanguageType.PromQL).parser;
-
-function parse(expr: string): { state: EditorState; tree: Tree } {
+function findIssue(expr: string, options: PromqlOptions): PromqlIssue | null {
+  const tooBig = sizeIssue(expr);
+  if (tooBig) return tooBig;
+  if (isBlank(expr)) return { message: 'expression is empty', from: 0, to: expr.length };
+  const tree = parsePromqlTree(expr);
+  const tooDeep = depthIssue(tree, expr);
+  if (tooDeep) return tooDeep;
   // The checker navigates the tree it is given and reads text through the state, so a bare
   // state (no language extension: nothing parsed twice, no time budget) is all it needs.
-  return { state: EditorState.create({ doc: expr }), tree: PROMQL.parse(expr) };
-}
-
-function findIssue(expr: string, options: PromqlOptions): PromqlIssue | null {
-  if (isBlank(expr)) return { message: 'expression is empty', from: 0, to: expr.length };
-  const { state, tree } = parse(expr);
+  const state = EditorState.create({ doc: expr });
 
   // Parser.analyze() would check the first top-level node even when it is a comment, and
   // ignores errors at the very end of the text (it is built for an editor, where the user is

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { duration, entityName, hostPort, httpUrl, labelSet, parseDuration } from '../core/names';
+import { boundedRecord, duration, entityName, hostPort, httpUrl, labelSet, parseDuration } from '../core/names';
 
 const remoteEndpoint = z
   .object({
     url: httpUrl,
     name: z.string().trim().min(1).max(64).optional(),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), z.string()).optional(),
+    headers: boundedRecord(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), z.string().max(4096, 'must be at most 4096 characters'), 64, 'headers').optional(),
     bearerToken: z.string().min(1).optional(),
   })
   .strict();
@@ -17,8 +17,8 @@ const poolFields = {
   scrapeInterval: duration,
   scrapeTimeout: duration,
   evaluationInterval: duration,
-  remoteWrite: z.array(remoteEndpoint),
-  remoteRead: z.array(remoteEndpoint),
+  remoteWrite: z.array(remoteEndpoint).max(16, 'at most 16 remote_write endpoints'),
+  remoteRead: z.array(remoteEndpoint).max(16, 'at most 16 remote_read endpoints'),
   alertmanagerClusterId: z.number().int().positive().nullable(),
   alertRulesEnabled: z.boolean(),
   recordRulesEnabled: z.boolean(),

@@ -4,7 +4,7 @@ import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
-import { checkAddressesFree, instanceViews, syncInstances, type ManagedInstanceView } from '../publish/instances';
+import { checkAddressesFree, forgetPublishes, instanceViews, syncInstances, type ManagedInstanceView } from '../publish/instances';
 import type { PoolSpec, RemoteEndpoint } from './model';
 import { poolCreateSchema, poolUpdateSchema, type PoolInput } from './pool-schema';
 
@@ -134,10 +134,7 @@ export class PoolService {
         );
       await trx('alert_events').whereIn('rule_id', trx('alert_rules').where({ pool_id: id }).select('id')).update({ rule_id: null });
       for (const table of ['scrape_jobs', 'alert_rules', 'record_rules']) await trx(table).where({ pool_id: id }).delete();
-      await trx('publish_state')
-        .where('target_kind', 'prometheus')
-        .whereIn('target_id', before.instances.map((i) => i.id))
-        .delete();
+      await forgetPublishes(trx, 'prometheus', before.instances.map((i) => i.id));
       await trx('scrape_pools').where({ id }).delete();
       await writeAudit(trx, actor, { action: 'delete', entity: 'scrape_pool', entityId: id, before });
     });

@@ -3,9 +3,11 @@ import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Lifecycle } from '../alertmanager/lifecycle';
+import type { ConfigCheck } from '../publish/config-check';
 import { publishFiles, type PublishResult } from '../publish/publish-files';
 import type { JobService } from './jobs';
 import { instanceDirName, renderPool } from './render-pool';
+import { PROMETHEUS_CONFIG_FILE } from './render-prometheus';
 import { loadPoolSnapshot } from './snapshot';
 
 export interface PoolPublishDeps {
@@ -17,6 +19,7 @@ export interface PoolPublishDeps {
   configDir: string;
   publicUrl: string;
   sdToken: string;
+  configCheck?: ConfigCheck;
 }
 
 /** Flow 1 for a pool: snapshot → render → write what changed → reload → record. */
@@ -30,6 +33,7 @@ export async function publishPool(d: PoolPublishDeps, poolId: number): Promise<P
       id: r.instanceId,
       address: r.address,
       dir: join(d.configDir, instanceDirName(snapshot.pool.name), instanceDirName(r.address)),
+      configFile: PROMETHEUS_CONFIG_FILE,
       files: r.files,
     })),
   );

@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { invalid, type FieldIssue } from '../core/errors';
 import { LABEL_NAME } from '../core/names';
-import { re2Error } from './re2';
+import { re2SyntaxError } from '../core/re2';
 
 /**
  * Users' relabel_configs, validated the way Prometheus' model/relabel does on load, so a
@@ -55,24 +55,63 @@ const NULL = new yaml.Type('tag:yaml.org,2002:null', {
 const SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [NULL] });
 
 /**
+ * Characters of relabel_configs YAML, counted again after expanding aliases: `*name` repeats
+ * what `&name` marks without copying its text, so 64 KB of YAML expanded to 12,288 rules with
+ * 4 KB regexes (a 50 MB prometheus.yml, 1.5 s to check) before this bound.
+ */
+export const RELABEL_MAX_LENGTH = 65_536;
+
+/**
  * Parse and validate relabel_configs YAML (a list). Empty text means no rules. Throws a
  * `validation_failed` AppError whose details point at each bad field, e.g.
  * `relabel_configs[2].regex`.
  */
 export function parseRelabelConfigs(yamlText: string | null, path = 'relabel_configs'): RelabelConfig[] {
+  const text = yamlText ?? '';
+  if (text.length > RELABEL_MAX_LENGTH) throw fromIssues([{ path, message: `is ${text.length} characters long; at most ${RELABEL_MAX_LENGTH} are allowed` }]);
   let doc: unknown;
   try {
-    doc = yaml.load(yamlText ?? '', { schema: SCHEMA });
+    doc = yaml.load(text, { schema: SCHEMA });
   } catch (e) {
-    const message = e instanceof yaml.YAMLException ? `not valid YAML: ${e.reason} (line ${e.mark.line + 1})` : 'not valid YAML';
-    throw fromIssues([{ path, message }]);
+    throw fromIssues([{ path, message: yamlProblem(e) }]);
   }
   if (doc === undefined || doc === null) return [];
   if (!Array.isArray(doc)) throw fromIssues([{ path, message: 'must be a YAML list of relabel rules' }]);
+  if (expandsPast(doc, RELABEL_MAX_LENGTH)) {
+    throw fromIssues([{ path, message: `its YAML aliases (*name) expand it past ${RELABEL_MAX_LENGTH} characters; write the rules out` }]);
+  }
   const issues: FieldIssue[] = [];
   const rules = doc.map((entry, i) => checkRule(entry, `${path}[${i}]`, issues));
   if (issues.length) throw fromIssues(issues);
   return rules;
+}
+
+function yamlProblem(e: unknown): string {
+  if (!(e instanceof yaml.YAMLException)) return 'not valid YAML';
+  // js-yaml's wording for a second document; a relabel list is exactly one.
+  if (/single document/.test(e.reason)) return 'must be one YAML document (a list of relabel rules), but "---" starts another';
+  // Some errors (like the one above) come without a position.
+  const line = e.mark ? ` (line ${e.mark.line + 1})` : '';
+  return `not valid YAML: ${e.reason}${line}`;
+}
+
+/** Whether the loaded document, aliases expanded, holds more than `budget` characters (plus one per value). */
+function expandsPast(doc: unknown, budget: number): boolean {
+  let left = budget;
+  const stack: unknown[] = [doc];
+  while (stack.length) {
+    const v = stack.pop();
+    left -= typeof v === 'string' ? v.length + 1 : 1;
+    if (left < 0) return true;
+    if (Array.isArray(v)) stack.push(...(v as unknown[]));
+    else if (v && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        left -= k.length;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 function fromIssues(issues: FieldIssue[]) {
@@ -89,7 +128,8 @@ function checkRule(entry: unknown, at: string, issues: FieldIssue[]): RelabelCon
   }
   const raw = entry as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!(FIELDS as readonly string[]).includes(key)) add(key, `unknown field; allowed: ${FIELDS.join(', ')}`);
+    const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+    if (!(FIELDS as readonly string[]).includes(key)) add(shown, `unknown field; allowed: ${FIELDS.join(', ')}`);
   }
   const str = (field: Field): string | undefined => {
     const v = raw[field];
@@ -112,7 +152,7 @@ function checkRule(entry: unknown, at: string, issues: FieldIssue[]): RelabelCon
   if (separator !== undefined) rule.separator = separator;
   const regex = str('regex');
   if (regex !== undefined) {
-    const err = re2Error(regex);
+    const err = re2SyntaxError(regex, 'relabel');
     if (err) add('regex', `invalid regular expression: ${err}`);
     rule.regex = regex;
   }

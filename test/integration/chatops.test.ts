@@ -206,6 +206,18 @@ describe('ChatOps over signed, encrypted Feishu callbacks with a real Alertmanag
     assert.deepEqual((await timeline(ev.id)).map((r: any) => r.kind), ['claimed', 'silenced', 'unsilenced']);
   });
 
+  test('saving the rule card with a broken annotation template shows where it breaks and saves nothing', async () => {
+    const before = (await w.t.api('GET', `/api/v1/alert-rules/${ids.rule}`)).body;
+    const formValue = { expr: 'up == 0', for: '5m', severity: 'warning', labels: '', annotations: 'summary={{ if $value }}high', enabled: 'true' };
+    const answer = await w.caller.click('ou_eve', 'om_rule_card', CHAT, { tag: 'button', value: { a: 'rule_save', r: ids.rule }, formValue });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.toast.type, 'error');
+    const card = JSON.stringify(answer.body.card);
+    assert.match(card, /annotations.summary/);
+    assert.match(card, /the \{\{if\}\} at line 1, column 4 has no \{\{end\}\}/);
+    assert.deepEqual((await w.t.api('GET', `/api/v1/alert-rules/${ids.rule}`)).body, before);
+  });
+
   test('an unknown user is told they are not registered; a replayed message runs once', async () => {
     const ev = await w.firingEvent('StrangerAlert', { instance: 's1' });
     const where = { chatId: 'oc_p2p_stranger', chatType: 'p2p' as const };

@@ -93,6 +93,20 @@ describe('alert and record rules API', () => {
       assert.equal(r.body.error.details[0].path, path, JSON.stringify(r.body));
       if (message) assert.match(r.body.error.message, message);
     }
+    // Go templates Prometheus would refuse (and with them the instance's whole rule file).
+    const templates: [Record<string, unknown>, string, RegExp][] = [
+      [rule({ annotations: { summary: 'Pods: {{ range . }}{{ .Labels.pod }}' } }), 'annotations.summary', /^not a valid template: unexpected EOF: the \{\{range\}\} at line 1, column 10 has no \{\{end\}\} \(at line 1, column 37\)$/],
+      [rule({ labels: { team: '{{ $labels.team ' } }), 'labels.team', /unclosed action/],
+      [rule({ annotations: { runbook: '{{ humanise $value }}' } }), 'annotations.runbook', /function "humanise" not defined \(at line 1, column 4\)/],
+      [rule({ grafanaUrl: 'https://grafana.example.com/d/x?var-i={{ $labels.instance' }), 'grafanaUrl', /unclosed action/],
+      [rule({ labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'x'])) }), 'labels', /at most 64/],
+    ];
+    for (const [body, path, message] of templates) {
+      const r = await t.api('POST', '/api/v1/alert-rules', body);
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.error.details[0].path, path, JSON.stringify(r.body));
+      assert.match(r.body.error.details[0].message, message);
+    }
     const existing = await ok('POST', '/api/v1/alert-rules', rule({ name: 'PatchMe' }));
     const patch = await t.api('PATCH', `/api/v1/alert-rules/${existing.id}`, { expr: 'sum(' });
     assert.equal(patch.status, 400);
@@ -169,5 +183,20 @@ describe('alert and record rules API', () => {
     assert.equal((await ok('POST', '/api/v1/promql/validate', { expr: 'up[5m]', forRule: false }, 200)).valid, true);
     assert.equal((await t.api('POST', '/api/v1/promql/validate', { query: 'up' })).status, 400);
     assert.equal((await t.api('POST', '/api/v1/promql/validate', { expr: 'up' }, null)).status, 401);
+  });
+
+  test('1,000 nested parentheses are refused naming the nesting limit, not checked for seconds', { timeout: 30_000 }, async () => {
+    const expr = `${'('.repeat(1000)}up${')'.repeat(1000)}`;
+    const r = await ok('POST', '/api/v1/promql/validate', { expr }, 200);
+    assert.equal(r.valid, false);
+    assert.match(r.error, /^expression nests more than 128 levels deep/);
+    assert.deepEqual(r.position, { from: 128, to: 129, line: 1, column: 129 });
+    const saved = await t.api('POST', '/api/v1/alert-rules', rule({ expr }));
+    assert.equal(saved.status, 400);
+    assert.equal(saved.body.error.details[0].path, 'expr');
+    assert.match(saved.body.error.details[0].message, /more than 128 levels deep/);
+    // The comparison, 126 parentheses and the selector: 128 levels.
+    const deepButLegal = `${'('.repeat(126)}up${')'.repeat(126)} > 0`;
+    assert.equal((await ok('POST', '/api/v1/alert-rules', rule({ name: 'Deep', expr: deepButLegal }))).expr, deepButLegal);
   });
 });

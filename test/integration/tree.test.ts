@@ -60,6 +60,8 @@ describe('service tree and hosts API', () => {
       [{ hostname: 'bad host', ip: '10.0.0.9' }, 'hostname'],
       [{ hostname: 'ok-host', ip: '10.0.0.256' }, 'ip'],
       [{ hostname: 'ok-host', ip: '10.0.0.9', labels: { '1bad': 'x' } }, 'labels.1bad'],
+      [{ hostname: 'ok-host', ip: '10.0.0.9', labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'x'])) }, 'labels'],
+      [{ hostname: 'ok-host', ip: '10.0.0.9', labels: { long: 'x'.repeat(4097) } }, 'labels.long'],
     ];
     for (const [body, path] of cases) {
       const r = await t.api('POST', '/api/v1/hosts', body);

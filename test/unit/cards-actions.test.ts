@@ -99,6 +99,15 @@ describe('card helpers', () => {
     assert.equal(escLine(' a \r\n  b\n'), ' a b ');
   });
 
+  test('escLine folds line breaks as the regex it replaced did, in linear time', () => {
+    // The old definition, quadratic on long runs of spaces: kept here as the specification.
+    const folded = (s: string) => esc(s.replace(/\s*[\r\n]+\s*/g, ' '));
+    const text = fc.array(fc.constantFrom('a', ' ', '\t', '\n', '\r', '\u00a0', '\u2028', 'é'), { maxLength: 30 }).map((a) => a.join(''));
+    fc.assert(fc.property(text, (s) => escLine(s) === folded(s)), { numRuns: 3000, seed: 11 });
+    const spaces = `a${' '.repeat(100_000)}b`;
+    assert.equal(escLine(spaces), spaces);
+  });
+
   test('mdLink accepts http(s) only and cannot be closed early', () => {
     assert.equal(mdLink('x', 'javascript:alert(1)'), null);
     assert.equal(mdLink('x', 'not a url'), null);

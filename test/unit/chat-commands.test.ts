@@ -149,6 +149,34 @@ describe('commands through handleMessage', () => {
     assert.match(title(await handleMessage(said('ou_vic', '/config 1'), d)), /Config of pool main/);
   });
 
+  test('/pools and /config show a config promtool refused, and that the instance keeps its last good files', async () => {
+    const at = new Date('2026-05-10T02:00:00Z');
+    const instance = {
+      id: 3, address: 'p1:9090', healthy: true, lastProbeAt: at,
+      publish: [{ file: 'rules.yml', hash: 'a'.repeat(64), publishedAt: new Date('2026-05-09T02:00:00Z'), reloadOk: true, error: null }],
+      refused: { at, error: 'promtool check config refused it: FAILED: rules.yml: unknown function with name "mad_over_time"' },
+    };
+    const pool = { id: 1, name: 'main', instances: [instance] } as any;
+    const { d } = fakeDeps();
+    d.pools = { ...d.pools, list: async () => [pool], get: async () => pool, findByName: async () => pool };
+    d.poolConfigs = { instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
+    const pools = body(await handleMessage(said('ou_vic', '/pools'), d));
+    assert.match(pools, /Last publish: 2026-05-10 02:00 ❌ p1:9090 keeps its last good files: promtool check config refused it/);
+    const summary = body(await handleMessage(said('ou_vic', '/config 1'), d));
+    assert.match(summary, /❌ newer files refused at 05-10 02:00, not written \(it keeps the files above\): promtool check config refused it/);
+    const detail = body(await handleMessage(said('ou_vic', '/config 1 p1:9090'), d));
+    assert.match(detail, /rules.yml\*\* · bbbbbbbbbbbb · 1 bytes · ❌ refused by its check, not published/);
+  });
+
+  test('a message too long for a command, and too many ids, are refused before anything runs', async () => {
+    const { d, calls } = fakeDeps();
+    const long = await handleMessage(said('ou_eve', `/claim ${'1 '.repeat(5000)}`), d);
+    assert.match(title(long), /^That message is \d+ characters long; a command is at most 4096/);
+    const many = await handleMessage(said('ou_eve', `/silence ${Array.from({ length: 51 }, (_, i) => i + 1).join(' ')} 1h`), d);
+    assert.match(body(many), /that is 51 ids; give at most 50 at a time/);
+    assert.deepEqual([calls.claims, calls.silences], [[], []]);
+  });
+
   test('an unexpected failure is logged and answered with a generic error card', async () => {
     const { d, calls } = fakeDeps({ eventCards: { active: () => Promise.reject(new Error('db down')), forMessage: async () => null } });
     const r = await handleMessage(said('ou_vic', '/alerts'), d);

@@ -6,9 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
+import { LanguageType, promQLLanguage } from '@prometheus-io/codemirror-promql';
 import { extractMetricNames, validatePromql } from '../../src/rules/promql';
+import { parsePromqlTree, PROMQL_LIMITS } from '../../src/rules/promql-parse';
+import { firstSyntaxError } from '../../src/rules/promql-syntax';
+import { libraryGetType, rememberedGetType } from '../../src/rules/promql-types';
 import { decodeStringLiteral } from '../../src/rules/promql-literals';
-import { regexSyntaxError } from '../../src/rules/promql-regex';
+import { re2SyntaxError } from '../../src/core/re2';
 import { requireBinary } from '../support/processes';
 
 // Real-world alert expressions; every one must also pass Prometheus' own promtool (below).
@@ -64,6 +68,18 @@ const VALID = [
   'max_over_time((a / b)[1h:5m]) > 1',
   'up - x offset 5m',
   'up @ 1609746000 offset 5m',
+];
+
+const nested = (open: string, close: string, levels: number) => `${open.repeat(levels)}up${close.repeat(levels)}`;
+const chain = (operators: number) => Array.from({ length: operators + 1 }, () => 'up').join(' or ');
+// Expressions exactly as deep as allowed: the selector is the last level.
+const DEEPEST = [
+  nested('(', ')', PROMQL_LIMITS.maxDepth - 1),
+  nested('abs(', ')', PROMQL_LIMITS.maxDepth - 1),
+  nested('sum(', ')', PROMQL_LIMITS.maxDepth - 1),
+  chain(PROMQL_LIMITS.maxDepth - 1),
+  `${'-'.repeat(PROMQL_LIMITS.maxDepth - 1)}up`,
+  `${'max_over_time(('.repeat((PROMQL_LIMITS.maxDepth - 2) / 3)}up${')[5m:1m])'.repeat((PROMQL_LIMITS.maxDepth - 2) / 3)}`,
 ];
 
 interface Invalid {
@@ -215,13 +231,16 @@ test('decodeStringLiteral follows Go escapes as Prometheus lexes them', () => {
   assert.deepEqual(decodeStringLiteral(String.raw`"\uD800"`), { error: 'escape sequence `\\uD800` is an invalid Unicode code point', from: 1, to: 7 });
 });
 
-test('regexSyntaxError reports what Go reports and accepts what Go accepts', () => {
+test('re2SyntaxError reports what Go reports and accepts what Go accepts', () => {
   const accepted = [
-    '', 'a|', '(?i)foo', 'foo(?i)bar', '(?i:a)b', '(?-s:.)', '(?P<x>a)', '(?<x>a)', '[[:alpha:]]+', '[[:^digit:]]', String.raw`\pL+`,
+    '', 'a|', '(?i)foo', 'foo(?i)bar', '(?i:a)b', '(?-s:.)', '(?P<x>a)', '[[:alpha:]]+', '[[:^digit:]]', String.raw`\pL+`,
     String.raw`\p{Greek}`, String.raw`\Qa.b\E`, String.raw`[\d-z]`, '^*', String.raw`\b*`, String.raw`\_`, 'a{2,}', 'a{,5}', 'a{01}',
     'x{1000}', '[]a]', '[^]a]', String.raw`\x{1F600}`, String.raw`\101`, String.raw`\12`, 'a*?',
+    // Go's limits, at the limit: counts multiplied along the nesting, levels, program size.
+    '(a{500}){2}', '((a{3}){3}){111}', '(a{2,}){500}', '(a{1000}){0}', '((a{1000}){1})*', '(?:a{500}|b{2}){2}', '(a*){1000}',
+    `${'('.repeat(998)}a${')'.repeat(998)}`, `${'(?:'.repeat(2000)}a${')'.repeat(2000)}`, '(?:abcdefghijklmnopqrstuvwxyz0123456789){1000}'.repeat(80),
   ];
-  for (const re of accepted) assert.equal(regexSyntaxError(re), null, re);
+  for (const re of accepted) assert.equal(re2SyntaxError(re, 'matcher'), null, re);
   const refused: [string, string][] = [
     ['(', 'missing closing )'],
     ['a)', 'unexpected )'],
@@ -239,16 +258,27 @@ test('regexSyntaxError reports what Go reports and accepts what Go accepts', () 
     ['a{1001}', 'invalid repeat count: `{1001}`'],
     ['[z-a]', 'invalid character class range: `z-a`'],
     ['[[:foo:]]', 'invalid character class range: `[:foo:]`'],
-    [String.raw`\1`, 'invalid escape sequence: `\\1`'],
+    [String.raw`\1`, 'invalid escape sequence: `\\1` (RE2 has no backreferences)'],
     [String.raw`\q`, 'invalid escape sequence: `\\q`'],
     [String.raw`\C`, 'invalid escape sequence: `\\C`'],
     [String.raw`\x{110000}`, 'invalid escape sequence: `\\x`'],
     ['(?z)', 'invalid or unsupported Perl syntax: `(?z`'],
     ['(?i-)', 'invalid or unsupported Perl syntax: `(?i-)`'],
-    ['(?<=a)b', 'invalid named capture: `(?<`'],
+    ['(?<=a)b', 'invalid or unsupported Perl syntax: `(?<` (RE2 has no lookbehind)'],
+    // Go accepts this only since 1.22 (Prometheus 2.51); the Debian promtool 2.42 refuses it.
+    ['(?<x>a)', 'invalid or unsupported Perl syntax: `(?<` (write a named group as (?P<name>…))'],
+    ['(?=a)', 'invalid or unsupported Perl syntax: `(?=` (RE2 has no lookahead)'],
+    ['(a)\\1', 'invalid escape sequence: `\\1` (RE2 has no backreferences)'],
     ['(?P<a-b>x)', 'invalid named capture: `(?P<a-b>`'],
+    ['(a{500}){3}', 'invalid repeat count: `{3}`'],
+    ['((a{3}){3}){112}', 'invalid repeat count: `{112}`'],
+    ['(?:a{1000}|b{2}){2}', 'invalid repeat count: `{2}`'],
+    ['(?:(?:a{2}){1000})', 'invalid repeat count: `{1000}`'],
+    [`${'('.repeat(999)}a${')'.repeat(999)}`, 'expression nests too deeply: more than 1000 levels'],
+    ['(?:abcdefghijklmnopqrstuvwxyz0123456789){1000}'.repeat(100), 'expression too large: it would compile to more than 3355443 instructions'],
+    ['a'.repeat(16_385), 'regex is 16385 characters long; at most 16384 are allowed'],
   ];
-  for (const [re, message] of refused) assert.equal(regexSyntaxError(re), message, re);
+  for (const [re, message] of refused) assert.equal(re2SyntaxError(re, 'matcher'), message, re);
 });
 
 /** Runs the real promtool over one rule file holding every expression; the error per expression, or null. */
@@ -284,15 +314,88 @@ describe('agrees with Prometheus itself (promtool check rules)', () => {
     });
   });
 
+  test('on expressions nested as deep as allowed', { timeout: 60_000 }, () => {
+    assert.deepEqual(promtoolErrors(DEEPEST), DEEPEST.map(() => null));
+  });
+
   test('on label-matcher regexes, hand-picked and generated', () => {
     const alphabet = [...'ab()[]{},0127*+?|^$.-:\\\\dxQEPp<>=!isUL_zCé'];
     const generated = fc.sample(fc.array(fc.constantFrom(...alphabet), { maxLength: 10 }).map((cs) => cs.join('')), { numRuns: 1000, seed: 20240601 });
     const handPicked = ['(?i)foo', '(?P<x>a)', '[[:alpha:]]+', String.raw`\pL+`, String.raw`\Qa.b\E`, String.raw`\Qa.b`, '^*', String.raw`\_`, '[z-a]', 'a{2,1}', 'a{1001}', String.raw`\8`, 'a)|(b'];
-    const regexes = [...new Set([...handPicked, ...generated])];
+    const limits = ['(a{500}){2}', '(a{500}){3}', '((a{3}){3}){111}', '((a{3}){3}){112}', '(a{2,}){500}', '(a{1000}){0}', '(?:a{1000}|b{2}){2}', '(a)(?<x>b)'];
+    const deep = [998, 999].map((n) => `${'('.repeat(n)}a${')'.repeat(n)}`);
+    const large = [80, 100].map((n) => '(?:abcdefghijklmnopqrstuvwxyz0123456789){1000}'.repeat(n));
+    const regexes = [...new Set([...handPicked, ...limits, ...deep, ...large, ...generated])];
     const exprs = regexes.map((re) => `up{job=~\`${re}\`}`);
     const errors = promtoolErrors(exprs);
     const disagreements = exprs.filter((expr, i) => validatePromql(expr).valid !== (errors[i] === null));
     assert.deepEqual(disagreements, []);
     assert.ok(errors.filter((e) => e !== null).length > regexes.length / 10, 'the sample exercises invalid regexes too');
+  });
+});
+
+describe('size limits keep every check bounded', { timeout: 60_000 }, () => {
+  const { maxDepth, maxLength, maxCode } = PROMQL_LIMITS;
+  const deepest = DEEPEST;
+
+  test('1,000 nested parentheses are refused at once, naming the limit', () => {
+    for (const expr of [nested('(', ')', 1000), '('.repeat(1000), '{'.repeat(1000)]) {
+      const r = validatePromql(expr);
+      assert.equal(r.valid, false);
+      assert.match(r.error ?? '', new RegExp(`^expression nests more than ${maxDepth} levels deep \\(at line 1, column ${maxDepth + 1}\\)`));
+      assert.deepEqual(r.position, { from: maxDepth, to: maxDepth + 1, line: 1, column: maxDepth + 1 });
+    }
+  });
+
+  test(`expressions ${maxDepth} levels deep are checked as usual; one more level is refused`, () => {
+    for (const expr of deepest) {
+      assert.deepEqual(validatePromql(expr, { forRule: true }), { valid: true }, expr.slice(0, 40));
+      assert.equal(validatePromql(`rate(${expr})`).valid, false, 'and still type-checked');
+    }
+    for (const expr of [nested('(', ')', maxDepth), chain(maxDepth), `-${deepest[4]}`, `abs(${deepest[1]})`]) {
+      const r = validatePromql(expr);
+      assert.equal(r.valid, false, expr.slice(0, 40));
+      assert.match(r.error ?? '', /nests more than 128 levels deep/);
+    }
+    // A deep expression with a type error inside still reports the type error.
+    assertInvalid({ expr: nested('(', ')', maxDepth - 2).replace('up', 'rate(up)'), error: /got instant vector$/, at: [1, maxDepth + 4, 'up'] }, false);
+  });
+
+  test('length limits: in all, and outside string literals', () => {
+    const long = `up{job=~"${'a|'.repeat(7000)}b"}`;
+    assert.ok(long.length > maxCode && long.length <= maxLength);
+    assert.deepEqual(validatePromql(long), { valid: true }, 'long regexes in strings are fine');
+    const tooLong = `up{job=~"${'a|'.repeat(maxLength / 2)}b"}`;
+    const r = validatePromql(tooLong);
+    assert.equal(r.valid, false);
+    assert.equal(r.error, `expression is ${tooLong.length} characters long; at most ${maxLength} are allowed`);
+    assert.deepEqual([r.position?.from, r.position?.to], [maxLength, tooLong.length]);
+    const code = Array.from({ length: 1500 }, (_, i) => `x${i}`).join(' + ');
+    assert.ok(code.length > maxCode);
+    assert.match(validatePromql(code).error ?? '', new RegExp(`^expression has ${code.length} characters outside string literals; at most ${maxCode}`));
+  });
+
+  test('garbage is refused with its first error, as a full parse would find it', () => {
+    // The parse stops shortly after the first error; what it reports must not change.
+    const full = promQLLanguage(LanguageType.PromQL).parser.configure({ bufferLength: 16 });
+    const tokens = ['up', 'rate', 'sum', '(', ')', '[', ']', '{', '}', '"', '`', '#', '\n', ' ', ',', '=~', '=', '5m', ':', '@', 'offset', 'by', 'bool', '+', '>', '1', 'x="a"', 'or', '-', 'group_left'];
+    const exprs = fc.sample(fc.array(fc.constantFrom(...tokens), { maxLength: 40 }).map((a) => a.join('')), { numRuns: 3000, seed: 7 });
+    for (const expr of exprs) assert.deepEqual(firstSyntaxError(parsePromqlTree(expr), expr)?.issue, firstSyntaxError(full.parse(expr), expr)?.issue, expr);
+    const garbage = ')'.repeat(maxCode);
+    assert.deepEqual(validatePromql(garbage).position, { from: 0, to: 17, line: 1, column: 1 });
+  });
+
+  test("the remembered type lookup answers what codemirror-promql's own does, node by node", () => {
+    const exprs = [...VALID, ...INVALID.map((c) => c.expr), ...RULE_ONLY_INVALID.map((c) => c.expr), ...deepest];
+    let nodes = 0;
+    for (const expr of exprs) {
+      parsePromqlTree(expr).iterate({
+        enter: (n) => {
+          nodes++;
+          assert.equal(rememberedGetType(n.node), libraryGetType(n.node), `${n.name} in ${expr.slice(0, 60)}`);
+        },
+      });
+    }
+    assert.ok(nodes > 2000);
   });
 });

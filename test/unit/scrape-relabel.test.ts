@@ -71,7 +71,7 @@ const BAD: Bad[] = [
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: '(unclosed'", path: 'relabel_configs[0].regex', message: /invalid regular expression/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: 'a{1001}'", path: 'relabel_configs[0].regex', message: /repeat count/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: 'a**'", path: 'relabel_configs[0].regex', message: /invalid regular expression/ },
-  { yaml: "- action: drop\n  source_labels: [a]\n  regex: '\\e'", path: 'relabel_configs[0].regex', message: /invalid escape sequence \\e/ },
+  { yaml: "- action: drop\n  source_labels: [a]\n  regex: '\\e'", path: 'relabel_configs[0].regex', message: /invalid escape sequence: `\\e`/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: '[[:foo:]]'", path: 'relabel_configs[0].regex', message: /\[:foo:\]/ },
   { yaml: "- action: drop\n  source_labels: [a]\n  regex: '[a\\b]'", path: 'relabel_configs[0].regex', message: /invalid escape sequence/ },
   { yaml: '- source_labels: [1abc]\n  target_label: x', path: 'relabel_configs[0].source_labels[0]', message: /label name/ },
@@ -133,6 +133,36 @@ describe('parseRelabelConfigs', () => {
     );
   });
 
+  test('YAML that is not one plain list is a validation error naming the field, never a crash', () => {
+    const cases: [string, RegExp][] = [
+      ['- action: keep\n  source_labels: [a]\n---\nscrape_configs: []', /^must be one YAML document \(a list of relabel rules\), but "---" starts another$/],
+      ['---\n- action: keep\n---\n', /one YAML document/],
+      [`${'['.repeat(200)}`, /^not valid YAML: .*\(line 1\)$/],
+      ['- !!js/function "() => 1"', /^not valid YAML: unknown tag/],
+      ['- &a x\n- *b', /^not valid YAML: unidentified alias "b"/],
+    ];
+    for (const [text, message] of cases) {
+      const e = thrown(() => parseRelabelConfigs(text, 'relabelConfigs'));
+      assert.equal(e.code, 'validation_failed');
+      assert.deepEqual((e.details as { path: string }[]).map((d) => d.path), ['relabelConfigs'], text);
+      assert.match((e.details as { message: string }[])[0]!.message, message, text);
+    }
+  });
+
+  test('aliases may not expand the rules past the length limit', () => {
+    const rule = `- &r {action: drop, source_labels: [a], regex: "${'a|'.repeat(1000)}b"}\n`;
+    assert.equal(parseRelabelConfigs(`${rule}${'- *r\n'.repeat(10)}`).length, 11, 'a few references are fine');
+    const e = thrown(() => parseRelabelConfigs(`${rule}${'- *r\n'.repeat(5000)}`, 'relabelConfigs'));
+    assert.equal((e.details as { path: string }[])[0]?.path, 'relabelConfigs');
+    assert.match(e.message, /aliases \(\*name\) expand it past 65536 characters/);
+    assert.match(thrown(() => parseRelabelConfigs('#'.repeat(65_537))).message, /is 65537 characters long; at most 65536/);
+  });
+
+  test('a long unknown field is named, shortened', () => {
+    const e = thrown(() => parseRelabelConfigs(`- ${'k'.repeat(5000)}: x\n  source_labels: [a]\n  target_label: b`));
+    assert.equal((e.details as { path: string }[])[0]?.path, `relabel_configs[0].${'k'.repeat(40)}…`);
+  });
+
   test('the path prefix is the caller\'s', () => {
     const e = thrown(() => parseRelabelConfigs('- action: nope', 'jobs[3].relabel_configs'));
     assert.equal((e.details as { path: string }[])[0]?.path, 'jobs[3].relabel_configs[0].action');
@@ -150,10 +180,10 @@ describe('parseRelabelConfigs', () => {
 describe('RE2 check agrees with Go regexp (through promtool)', () => {
   const VALID = [
     '[[:alpha:]-z]', '[\\d-z]', '\\pN+', '\\p{^Greek}', '\\PL', '(?U)a+', '(?i-s)a.', 'a{,5}', '\\Qa(b\\E', '\\x41\\x{1F600}',
-    '\\07', '[\\]]', '[a-]', '[^-a]', '(?P<1>a)', '()', '\\_\\ \\-', 'a)(b', '[[:^space:]]', '(?m)^a$',
+    '\\07', '[\\]]', '[a-]', '[^-a]', '(?P<1>a)', '()', '\\_\\ \\-', 'a)(b', '[[:^space:]]', '(?m)^a$', '(a{500}){2}',
   ];
   // `\Qa(b` quotes to the end, eating the `)$` Prometheus wraps around every regex.
-  const INVALID = ['\\Qa(b', '(?P<>a)', '(?i', 'x{2}{3}', '\\pX', 'a|*', '[z-a]', '\\Z', '\\é', '\\C', '[\\A]', '\\x{110000}', '\\xZ1', 'a\\'];
+  const INVALID = ['\\Qa(b', '(?P<>a)', '(?i', 'x{2}{3}', '\\pX', 'a|*', '[z-a]', '\\Z', '\\é', '\\C', '[\\A]', '\\x{110000}', '\\xZ1', 'a\\', '(a{500}){3}', '(?<n>a)'];
   const check = (pattern: string) => promtoolAccepts(`- source_labels: [a]\n  regex: '${pattern.replaceAll("'", "''")}'\n  action: drop`);
 
   for (const pattern of VALID) {

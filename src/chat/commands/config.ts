@@ -13,20 +13,29 @@ function poolSummary(pool: Pool, d: ChatDeps): Reply {
     const files = i.publish.map(
       (s) => `  ${escLine(s.file)} · ${short(s.hash)} · ${formatTime(s.publishedAt, d.timezone, 'MM-DD HH:mm')} · ${reload(s.reloadOk)}${s.error ? ` · ${escLine(s.error.slice(0, 200))}` : ''}`,
     );
-    return [`**${escLine(i.address)}** ${i.healthy ? '🟢' : '🔴'}`, ...(files.length ? files : ['  nothing published yet'])].join('\n');
+    return [`**${escLine(i.address)}** ${i.healthy ? '🟢' : '🔴'}`, ...(files.length ? files : ['  nothing published yet']), ...refusalLines(i, d)].join('\n');
   });
   const body = blocks.length ? blocks.join('\n') : 'No instances.';
   return textReply(`Config of pool ${pool.name}`, `${body}\nSee what an instance would get now: \`/config ${escLine(pool.name)} <host:port>\``);
 }
 
+/** The newer files promtool refused, which the instance does not run. */
+function refusalLines(i: InstanceView, d: ChatDeps): string[] {
+  if (!i.refused) return [];
+  const at = formatTime(i.refused.at, d.timezone, 'MM-DD HH:mm');
+  return [`  ❌ newer files refused at ${at}, not written (it keeps the files above): ${escLine(i.refused.error.slice(0, 300))}`];
+}
+
 async function instanceDetail(pool: Pool, instance: InstanceView, d: ChatDeps): Promise<Reply> {
   const rendered = await d.poolConfigs.instanceFiles(pool.id, instance.address);
   const published = new Map(instance.publish.map((s) => [s.file, s]));
+  const pending = instance.refused ? '❌ refused by its check, not published' : '⏳ changed, publish pending';
   const lines = rendered.files.map((f) => {
     const p = published.get(f.path);
-    const state = !p ? '⏳ not published yet' : p.hash === f.hash ? `✅ published, ${reload(p.reloadOk)}` : '⏳ changed, publish pending';
+    const state = p?.hash === f.hash ? `✅ published, ${reload(p.reloadOk)}` : !p && !instance.refused ? '⏳ not published yet' : pending;
     return `**${escLine(f.path)}** · ${short(f.hash)} · ${Buffer.byteLength(f.content)} bytes · ${state}`;
   });
+  lines.push(...refusalLines(instance, d).map((l) => l.trim()));
   const base = `${d.publicUrl}/api/v1/pools/${pool.id}/instances/${encodeURIComponent(instance.address)}`;
   lines.push(`Pull with the SD or API token: ${escLine(base)}/prometheus.yml`);
   return textReply(`Config of ${pool.name} / ${instance.address}`, lines.join('\n'));

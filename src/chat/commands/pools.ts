@@ -3,8 +3,13 @@ import type { Pool } from '../../scrape/pools';
 import { usageError } from '../replies';
 import type { Command } from '../types';
 
-/** The newest publish of any instance, failed if any instance's last reload failed. */
+/**
+ * The newest publish of any instance, failed if any instance's last reload failed, or the
+ * newest refusal when promtool refused an instance's new files (they were not written).
+ */
 function lastPublish(p: Pool): PoolView['lastPublish'] {
+  const refused = p.instances.filter((i) => i.refused).sort((a, b) => b.refused!.at.getTime() - a.refused!.at.getTime())[0];
+  if (refused?.refused) return { at: refused.refused.at, ok: false, error: `${refused.address} keeps its last good files: ${refused.refused.error}` };
   const all = p.instances.flatMap((i) => i.publish);
   if (!all.length) return null;
   const at = new Date(Math.max(...all.map((s) => s.publishedAt.getTime())));
