@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { clip, escLine, formatDuration, mention, type Card } from '../../cards/card';
-import { textCard } from '../../cards/text-card';
+import { clip, escLine, formatDuration, mention, type Card } from '../cards/card';
+import { textCard } from '../cards/text-card';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';

@@ -1,5 +1,5 @@
-import type { InstanceKind } from '../publish/instances';
-import type { PublishResult } from '../publish/publish-files';
+import type { InstanceKind } from '../instances/store';
+import type { PublishResult } from '../publish/files';
 import type { WorkerContext } from './context';
 import { withJobLock } from './job-lock';
 import type { Processor } from './processor';

@@ -1,4 +1,4 @@
-import { escLine, formatTime } from '../../../cards/card';
+import { escLine, formatTime } from '../../cards/card';
 import { notFound } from '../../core/errors';
 import type { InstanceView, Pool } from '../../scrape/pools';
 import { findPool } from '../lookup';

@@ -1,4 +1,4 @@
-import { clip, escLine } from '../../../cards/card';
+import { clip, escLine } from '../../cards/card';
 import { textReply } from '../replies';
 import type { Command } from '../types';
 

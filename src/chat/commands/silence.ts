@@ -1,4 +1,4 @@
-import { escLine, formatDuration } from '../../../cards/card';
+import { escLine, formatDuration } from '../../cards/card';
 import { parseDuration } from '../../core/names';
 import { MAX_SILENCE_MS } from '../../events/actions';
 import { eachId } from '../batch';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { esc } from '../../../cards/card';
-import { textCard } from '../../../cards/text-card';
+import { esc } from '../../cards/card';
+import { textCard } from '../../cards/text-card';
 import { handleMessage } from '../../chat/handle';
 import { isPermanentSendFailure } from '../../core/ports';
 import { CHAT_COMMAND, type ChatCommandJob } from '../chat-jobs';

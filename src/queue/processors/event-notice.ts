@@ -1,5 +1,5 @@
-import { escLine } from '../../../cards/card';
-import { textCard } from '../../../cards/text-card';
+import { escLine } from '../../cards/card';
+import { textCard } from '../../cards/text-card';
 import { isPermanentSendFailure } from '../../core/ports';
 import type { EventChange } from '../../events/actions';
 import { EVENT_NOTICE } from '../chat-jobs';

@@ -1,4 +1,4 @@
-import { probeInstances } from '../../publish/instance-health';
+import { probeInstances } from '../../instances/health';
 import type { WorkerContext } from '../context';
 import type { Processor } from '../processor';
 

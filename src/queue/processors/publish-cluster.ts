@@ -1,4 +1,4 @@
-import { publishCluster } from '../../routing/publish-cluster';
+import { publishCluster } from '../../publish/cluster';
 import { PUBLISH_CLUSTER, clusterDedupId } from '../config-publisher';
 import { publishProcessor } from '../publish-processor';
 

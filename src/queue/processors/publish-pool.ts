@@ -1,4 +1,4 @@
-import { publishPool } from '../../scrape/publish-pool';
+import { publishPool } from '../../publish/pool';
 import { PUBLISH_POOL, poolDedupId } from '../config-publisher';
 import { publishProcessor } from '../publish-processor';
 

@@ -10,8 +10,8 @@ import { EventActions } from '../events/actions';
 import { bullAlertJobs } from '../queue/alert-jobs';
 import { queueChatJobs } from '../queue/chat-jobs';
 import type { Queues } from '../queue/queues';
-import { createFeishuDispatcher } from './dispatcher';
-import type { FeishuReceiver } from './receiver';
+import { createFeishuDispatcher } from '../feishu/dispatcher';
+import type { FeishuReceiver } from '../feishu/receiver';
 
 export interface ChatOpsOptions {
   settings: Settings;

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { alertCard } from '../../cards/alert-card';
-import type { AlertEventView } from '../../cards/alert-parts';
-import type { Card, Person } from '../../cards/card';
-import { digestCard } from '../../cards/digest-card';
-import { escalationCard } from '../../cards/escalation-card';
+import { alertCard } from '../cards/alert-card';
+import type { AlertEventView } from '../cards/alert-parts';
+import type { Card, Person } from '../cards/card';
+import { digestCard } from '../cards/digest-card';
+import { escalationCard } from '../cards/escalation-card';
 import type { Clock } from '../core/clock';
 import { isAppError, type AppError } from '../core/errors';
 import type { Logger } from '../core/logger';

@@ -1,4 +1,4 @@
-import { invalidField } from '../src/core/errors';
+import { invalidField } from '../core/errors';
 import { card, clip, escLine, header, md, note, type Card, type ColumnSet } from './card';
 
 export interface RosterDay {
