@@ -10,7 +10,8 @@ import type { Logger } from '../core/logger';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import type { OncallService } from '../oncall/roster-service';
 import { loadEventLines, loadEvents, loadFiring, type EventRecord } from './event-view';
-import { isDigestCopy, messagesOfEvents, rowsOfMessage, storedForms, type OutboxRow } from './outbox';
+import { messagesOfEvents, rowsOfMessage } from './outbox';
+import { isDigestCopy, storedForms, type OutboxRow } from './outbox-keys';
 
 export interface EventCardDeps {
   db: Knex;

@@ -9,7 +9,8 @@ import type { Destinations } from './destinations';
 import { firstStep } from './escalation-steps';
 import type { AlertJobs, ReplyJob } from './jobs';
 import { APP_PER_SECOND } from '../core/feishu-limits';
-import { backlogOf, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, webhookReceiveId, writePending } from './outbox';
+import { backlogOf, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
+import { webhookReceiveId } from './outbox-keys';
 
 export interface DeliveryDeps {
   db: Knex;

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { chunkEvenly, digestLineBytes, planDelivery, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
 import { digestCard } from '../../src/cards/digest-card';
 import { CARD_MAX_BYTES, cardBytes } from '../../src/cards/card';
-import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox';
+import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox-keys';
 
 const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, escalationId: `e${id}`, escalationLevel: 0, ...over });
 

@@ -7,7 +7,8 @@ import {
   cardActionSchema, formatKeyValueLines, parseCardAction, parseKeyValueLines, ruleFormSchema, swapFormSchema,
 } from '../../src/cards/actions';
 import { alertCard } from '../../src/cards/alert-card';
-import { esc, escLine, formatDuration, mdLink } from '../../src/cards/card';
+import { esc, escLine, mdLink } from '../../src/cards/card';
+import { formatDuration } from '../../src/core/text';
 import { isAppError } from '../../src/core/errors';
 import { alertInput, callbacks, sampleCards } from './cards-fixtures';
 

@@ -1,4 +1,4 @@
-import { formatTime } from '../../cards/card';
+import { formatTime } from '../../core/text';
 import { rosterCard } from '../../cards/roster-card';
 import { daysInMonth } from '../../oncall/dates';
 import { groupOrOnly } from '../lookup';
