@@ -141,7 +141,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: consumer,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
+      ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
         metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
       tuning: alertQueueTuning,
       logger,

@@ -1,4 +1,3 @@
-import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Settings } from '../config/settings';
@@ -27,7 +26,10 @@ import type { RecipientRateLimit } from '../feishu/rate-limit';
 import type { Metrics } from '../core/metrics';
 import type { ChatDeps } from '../chat/types';
 
-/** What every processor gets: the services and clients main.ts wired. */
+/**
+ * The services and clients main.ts wired, handed to every processor; each processor declares
+ * the part it uses (`Processor<Pick<WorkerContext, …>>`).
+ */
 export interface WorkerContext {
   settings: Settings;
   logger: Logger;
@@ -35,7 +37,6 @@ export interface WorkerContext {
   db: Knex;
   redis: Redis;
   queues: Queues;
-  lark: lark.Client | null;
   users: UserService;
   tree: TreeService;
   hosts: HostService;

@@ -15,7 +15,7 @@ export const replyUuid = (messageId: string): string => `reply-${createHash('sha
  * fails after the command ran, the reply is kept on the job so the retry only re-sends it
  * (a /claim must not run twice).
  */
-export const chatCommandProcessor: Processor<WorkerContext, ChatCommandJob> = {
+export const chatCommandProcessor: Processor<Pick<WorkerContext, 'chat' | 'cardSender' | 'logger'>, ChatCommandJob> = {
   queue: 'actions',
   name: CHAT_COMMAND,
   handle: async (job, ctx) => {

@@ -9,7 +9,7 @@ export const PROBE_PROMETHEUS = 'probe-prometheus';
  * instances changed: their shards and rule placement are re-rendered so that no target and
  * no rule is left to a dead instance.
  */
-export const probePrometheusProcessor: Processor<WorkerContext> = {
+export const probePrometheusProcessor: Processor<Pick<WorkerContext, 'db' | 'lifecycle' | 'clock' | 'sdCache' | 'publisher' | 'logger'>> = {
   queue: 'config',
   name: PROBE_PROMETHEUS,
   handle: async (_job, ctx) => {
