@@ -9,7 +9,7 @@ import { createMetrics } from './core/metrics';
 import { failFastRedisOptions, logRedisState, quitRedis, redisAddress, redisReady } from './core/redis-clients';
 import { checkDurability, enforceDurability } from './core/redis-durability-check';
 import { StartRefusedError } from './core/errors';
-import { createKnex, ensureDatabase } from './db/knex';
+import { createKnex, ensureDatabase } from './db/connect';
 import { migrateLatest } from './db/migrate';
 import { createLarkClient } from './feishu/client';
 import { createHttpApp } from './http/app';
