@@ -8,7 +8,8 @@
  * Each returns its figures; `alertsBench` runs them all. Alone: `npx tsx bench/alerts.ts`.
  */
 import { Queue } from 'bullmq';
-import { createKnex, type Knex } from '../src/db/knex';
+import { type Knex } from '../src/db/knex';
+import { createKnex } from '../src/db/connect';
 import { REDIS_URL } from '../test/support/env';
 import { waitFor } from '../test/support/processes';
 import { postJson } from '../test/support/promduty-process';

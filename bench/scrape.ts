@@ -1,8 +1,8 @@
 import { movedWhenOneLeaves } from '../src/scrape/sharding';
-import { publishPool } from '../src/scrape/publish-pool';
-import { renderPool } from '../src/scrape/render-pool';
-import { loadPoolSnapshot } from '../src/scrape/snapshot';
-import { httpLifecycle } from '../src/alertmanager/lifecycle';
+import { publishPool } from '../src/publish/pool';
+import { renderPool } from '../src/publish/render-pool';
+import { loadPoolSnapshot } from '../src/publish/pool-snapshot';
+import { httpLifecycle } from '../src/instances/lifecycle';
 import { systemClock } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
 import { startTestApp } from '../test/support/app';

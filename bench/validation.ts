@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { parseKeyValueLines } from '../cards/actions';
-import { escLine } from '../cards/card';
+import { parseKeyValueLines } from '../src/cards/actions';
+import { escLine } from '../src/cards/card';
 import { MAX_COMMAND_LENGTH, parseCommand, parseIds } from '../src/chat/parse';
 import { RE2_LIMITS, re2SyntaxError } from '../src/core/re2';
 import { parseDuration } from '../src/core/names';
@@ -14,7 +14,7 @@ import { validatePromql } from '../src/rules/promql';
 import { PROMQL_LIMITS } from '../src/rules/promql-parse';
 import { requireValidPromql, requireValidTemplates, RULE_LIMITS } from '../src/rules/rule-fields';
 import type { AlertRuleSpec } from '../src/rules/model';
-import { hostCreateSchema } from '../src/scrape/hosts';
+import { hostCreateSchema } from '../src/inventory/hosts';
 import { jobCreateSchema, MAX_STATIC_TARGETS } from '../src/scrape/job-schema';
 import { parseRelabelConfigs, RELABEL_MAX_LENGTH } from '../src/scrape/relabel';
 import { median, type Figure } from './stats';

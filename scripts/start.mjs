@@ -17,7 +17,7 @@ function newest(dir) {
   return t;
 }
 
-const sources = Math.max(...['src', 'cards', 'migrations'].map((d) => newest(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs);
+const sources = Math.max(...['src', 'migrations'].map((d) => newest(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs);
 if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
   console.error('promduty: building (tsc)…');
   const b = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });

@@ -9,7 +9,7 @@ import { createMetrics } from './core/metrics';
 import { failFastRedisOptions, logRedisState, quitRedis, redisAddress, redisReady } from './core/redis-clients';
 import { checkDurability, enforceDurability } from './core/redis-durability-check';
 import { StartRefusedError } from './core/errors';
-import { createKnex, ensureDatabase } from './db/knex';
+import { createKnex, ensureDatabase } from './db/connect';
 import { migrateLatest } from './db/migrate';
 import { createLarkClient } from './feishu/client';
 import { createHttpApp } from './http/app';
@@ -18,26 +18,16 @@ import { FeishuSandbox } from './sandbox/sandbox';
 import { closeQueues, createQueues } from './queue/queues';
 import { startWorkers, type RunningWorkers } from './queue/workers';
 import { processors } from './queue/processors';
-import { httpLifecycle } from './alertmanager/lifecycle';
+import { httpLifecycle } from './instances/lifecycle';
 import { toolConfigCheck } from './publish/config-check';
-import type { ConfigPublisher } from './core/ports';
 import { queueConfigPublisher } from './queue/config-publisher';
 import { scheduleRepeatables } from './queue/repeatables';
-import { HostService } from './scrape/hosts';
-import { JobService } from './scrape/jobs';
-import { PoolConfigService } from './scrape/pool-config';
-import { PoolService } from './scrape/pools';
+import { PoolConfigService } from './publish/pool-config';
 import { SdCache } from './scrape/sd-cache';
 import { SdService } from './scrape/sd-service';
-import { TreeService } from './scrape/tree';
-import { UserService } from './users/users';
-import { oncallServices, type OncallDeps } from './oncall/services';
-import { ClusterConfigService } from './routing/cluster-snapshot';
-import { ClusterService } from './routing/clusters';
-import { SendGroupService } from './routing/send-groups';
-import { AlertRuleService } from './rules/alert-rules';
-import { RecordRuleService } from './rules/record-rules';
-import { chatOps } from './feishu/chatops';
+import { ClusterConfigService } from './publish/cluster-snapshot';
+import { chatOps } from './wiring/chatops';
+import { buildServices, type Services } from './wiring/services';
 import { startFeishuWs } from './feishu/ws';
 import { alertPipeline } from './events';
 import { larkCardSender, webhookBotSender } from './feishu/send';
@@ -45,7 +35,7 @@ import { RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
 
 /**
- * The only place that wires infrastructure together: settings → clients → services →
+ * Where infrastructure is wired together (with src/wiring/): settings → clients → services →
  * HTTP app and/or workers. Tests call `startPromduty` with their own settings (fresh
  * database, Redis prefix, port 0) so they run exactly what production runs.
  */
@@ -62,27 +52,10 @@ export interface Promduty {
   redis: Redis;
   /** Base URL of the HTTP server, when the role serves HTTP. */
   url: string | null;
-  services: ReturnType<typeof buildServices>;
+  services: Services;
   /** The built-in Feishu (FEISHU_SANDBOX), when it stands in for a Feishu app. */
   sandbox: FeishuSandbox | null;
   stop(): Promise<void>;
-}
-
-function buildServices(db: Knex, publisher: ConfigPublisher, sdCache: SdCache, oncall: OncallDeps) {
-  return {
-    sdCache,
-    ...oncallServices(db, oncall),
-    users: new UserService(db),
-    tree: new TreeService(db, sdCache, publisher),
-    hosts: new HostService(db, sdCache),
-    pools: new PoolService(db, publisher, sdCache),
-    jobs: new JobService(db, publisher, sdCache),
-    clusters: new ClusterService(db, publisher),
-    // UserService is stateless: its own instance only checks that user ids exist.
-    sendGroups: new SendGroupService(db, publisher, new UserService(db)),
-    alertRules: new AlertRuleService(db, publisher),
-    recordRules: new RecordRuleService(db, publisher),
-  };
 }
 
 export async function startPromduty(settings: Settings, opts: StartOptions = {}): Promise<Promduty> {
@@ -127,12 +100,13 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const cardSender = larkCardSender(lark, logger, metrics);
   const services = buildServices(db, publisher, new SdCache(redis), { redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone });
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
+  // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
+  const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);
   const alerts = alertPipeline({
-    db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall,
-    jobs: bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs),
+    db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
   });
   const eventCards = alerts.cards;
-  const chatops = chatOps({ settings, db, redis, queues, clock, logger, services: { ...services, poolConfigs, eventCards } });
+  const chatops = chatOps({ settings, db, redis, queues, alertJobs, clock, logger, services: { ...services, poolConfigs, eventCards } });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
@@ -167,7 +141,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: consumer,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
+      ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
         metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
       tuning: alertQueueTuning,
       logger,

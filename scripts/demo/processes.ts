@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { instanceDirName } from '../../src/scrape/render-pool';
+import { instanceDirName } from '../../src/publish/render-pool';
 import { startAlertmanager, startPrometheus, waitFor, writeFileDeep, type RunningProcess } from '../../test/support/processes';
 
 /**

@@ -3,7 +3,7 @@ import { deleteByPrefix } from '../../src/core/redis-prefix';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadSettings } from '../../src/config/settings';
-import { dropDatabase } from '../../src/db/knex';
+import { dropDatabase } from '../../src/db/connect';
 import { startPromduty, type Promduty } from '../../src/main';
 import { freePort, waitFor, type RunningProcess } from '../../test/support/processes';
 import { installed, startDemoAlertmanager, startDemoPrometheus, startNodeExporter, type Binary } from './processes';

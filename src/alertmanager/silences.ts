@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import { fetchFailure } from './lifecycle';
+import { fetchFailure } from '../instances/lifecycle';
 
 /** An Alertmanager API v2 matcher; promduty only ever sets equality matchers. */
 export interface SilenceMatcher {

@@ -1,4 +1,4 @@
-import { escLine } from '../../cards/card';
+import { escLine } from '../cards/card';
 import type { ActionResult } from '../events/actions';
 import type { Actor } from '../db/audit';
 import { parseIds } from './parse';

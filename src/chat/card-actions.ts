@@ -1,5 +1,5 @@
-import { parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction } from '../../cards/actions';
-import type { Card } from '../../cards/card';
+import { parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction } from '../cards/actions';
+import type { Card } from '../cards/card';
 import { isAppError, type FieldIssue } from '../core/errors';
 import { parseDuration } from '../core/names';
 import { issuePath } from '../core/validate';

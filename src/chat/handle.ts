@@ -1,4 +1,4 @@
-import { errorCard } from '../../cards/error-card';
+import { errorCard } from '../cards/error-card';
 import { forbidden, isAppError } from '../core/errors';
 import { hasRole } from '../users/users';
 import { MAX_COMMAND_LENGTH, parseCommand } from './parse';

@@ -1,4 +1,4 @@
-import type { Person } from '../../cards/card';
+import type { Person } from '../cards/card';
 import { notFound } from '../core/errors';
 import type { OncallGroup } from '../oncall/groups';
 import type { OncallPerson } from '../oncall/store';

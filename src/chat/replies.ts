@@ -1,6 +1,6 @@
-import { errorCard } from '../../cards/error-card';
-import { textCard } from '../../cards/text-card';
-import type { Template } from '../../cards/card';
+import { errorCard } from '../cards/error-card';
+import { textCard } from '../cards/text-card';
+import type { Template } from '../cards/card';
 import { AppError, forbidden, invalid, isAppError, type FieldIssue } from '../core/errors';
 import { hasRole, type Role, type User } from '../users/users';
 import type { Reply } from './types';

@@ -1,4 +1,4 @@
-import type { Card } from '../../cards/card';
+import type { Card } from '../cards/card';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Actor } from '../db/audit';
@@ -8,10 +8,10 @@ import type { OncallService } from '../oncall/roster-service';
 import type { SwapService } from '../oncall/swaps';
 import type { AlertRuleService } from '../rules/alert-rules';
 import type { SendGroupService } from '../routing/send-groups';
-import type { PoolConfigService } from '../scrape/pool-config';
+import type { PoolConfigService } from '../publish/pool-config';
 import type { PoolService } from '../scrape/pools';
 import type { Role, User, UserService } from '../users/users';
-import type { EventCards } from './event-cards';
+import type { EventCards } from './alert-event-source';
 
 /** A person @-mentioned in the message (`@_user_2` in the text). */
 export interface Mention {

@@ -14,7 +14,7 @@ export interface ConfigPublisher {
 
 /**
  * Sends Feishu interactive cards through the app bot (src/feishu/send.ts). `card` is a
- * builder's output from cards/ (sent as JSON). `uuid` (at most 50 characters) must be
+ * builder's output from src/cards/ (sent as JSON). `uuid` (at most 50 characters) must be
  * deterministic for the message it stands for: Feishu drops a repeat of a uuid within an
  * hour, so a retried job never posts twice. Resolves to the new message's id (the id of the
  * earlier one for a repeated uuid), or null when Feishu is off (the send is only logged).

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import { conflict, invalidField, notFound } from '../core/errors';
-import { formatDuration } from '../../cards/card';
+import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
 import { equalityMatchers, type Silences } from '../alertmanager/silences';

@@ -1,4 +1,4 @@
-import { deadLetterCard } from '../../cards/dead-letter-card';
+import { deadLetterCard } from '../cards/dead-letter-card';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';

@@ -1,5 +1,5 @@
 import { AppError, conflict, isAppError, type FieldIssue } from '../core/errors';
-import { formatTime } from '../../cards/card';
+import { formatTime } from '../core/text';
 import type { Actor } from '../db/audit';
 import { detailOf, type DeadLetterDetail, type DeadLetterStore, type KeptLetter } from './dead-letters';
 import type { AlertProcessor } from './processing';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pendingMessageId, feishuMessageId, isDigestCopy, type Channel, type OutboxRow } from './outbox';
+import { pendingMessageId, feishuMessageId, isDigestCopy, type Channel, type OutboxRow } from './outbox-keys';
 
 /**
  * What the delivery of one send group does with the events waiting for it: pure, so the storm

@@ -8,8 +8,9 @@ import { digestLineBytes, planDelivery, targetsOf, type Recipients } from './del
 import type { Destinations } from './destinations';
 import { firstStep } from './escalation-steps';
 import type { AlertJobs, ReplyJob } from './jobs';
-import { APP_PER_SECOND } from '../feishu/limits';
-import { backlogOf, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, webhookReceiveId, writePending } from './outbox';
+import { APP_PER_SECOND } from '../core/feishu-limits';
+import { backlogOf, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
+import { webhookReceiveId } from './outbox-keys';
 
 export interface DeliveryDeps {
   db: Knex;
@@ -38,9 +39,9 @@ const STORM_ROUND_MS = 500;
 const RECENT_MS = 1000;
 /**
  * Events per digest card at most, and the bytes their lines may take: the card's header,
- * notes and Claim buttons take about 5 KB of Feishu's 30 KB (cards/card.ts keeps 28). Longer
+ * notes and Claim buttons take about 5 KB of Feishu's 30 KB (src/cards/card.ts keeps 28). Longer
  * names make digests of fewer events; a card that still overflows lists fewer and points to
- * /alerts for the rest (cards/digest-card.ts).
+ * /alerts for the rest (src/cards/digest-card.ts).
  */
 const DIGEST_SIZE = 400;
 const DIGEST_BYTES = 22_000;

@@ -5,7 +5,8 @@ import type { Metrics } from '../core/metrics';
 import { toJson, type Db } from '../db/knex';
 import { escalationCardUuid, escalationNoticeUuid, nextStep } from './escalation-steps';
 import type { AlertJobs, EscalationStep } from './jobs';
-import { isPending, messagesOfEvents, pendingMessageId, RC, rowsOfEvents, uuidOfPending, writePending } from './outbox';
+import { messagesOfEvents, RC, rowsOfEvents, writePending } from './outbox';
+import { isPending, pendingMessageId, uuidOfPending } from './outbox-keys';
 
 export interface EscalationDeps {
   db: Knex;

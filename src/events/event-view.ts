@@ -1,4 +1,4 @@
-import type { AlertEventView, EventRowView } from '../../cards/alert-parts';
+import type { AlertEventView, EventRowView } from '../cards/alert-parts';
 import { fromJson, type Db } from '../db/knex';
 
 /** An event as its cards show it, with the send group it belongs to. */

@@ -4,7 +4,7 @@
  * `alertPipeline(...)` (pipeline.ts); the queues run it through src/queue/alert-jobs.ts.
  *
  * Interfaces for ChatOps (claim / silence / unsilence live in actions.ts):
- *   - `EventCardService` (event-cards.ts), main.ts's `alerts.cards`:
+ *   - `EventCardService` (card-refresh.ts), main.ts's `alerts.cards`:
  *       refreshEventCards(eventId): Promise<RefreshResult>  re-renders every copy of the
  *         event's cards from the database (group, private, escalation, any digest it is on)
  *         and patches them now; throws the first retryable Feishu error after trying all.
@@ -17,5 +17,5 @@
  *     by itself. Timers stay in Redis and exit as stale.
  */
 export { alertPipeline, type AlertPipeline, type PipelineDeps } from './pipeline';
-export { EventCardService, type RefreshResult } from './event-cards';
+export { EventCardService, type RefreshResult } from './card-refresh';
 export { cancelEscalation } from './escalation';

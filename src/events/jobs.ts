@@ -1,4 +1,4 @@
-import type { PendingSend } from './outbox';
+import type { PendingSend } from './outbox-keys';
 import type { AlertBatch } from './webhook';
 
 /** A notification's place in the queue: its job, and whether it was a copy of one already there. */

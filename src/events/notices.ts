@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { clip, escLine, formatDuration, mention, type Card } from '../../cards/card';
-import { textCard } from '../../cards/text-card';
+import { escLine, mention, type Card } from '../cards/card';
+import { clip, formatDuration } from '../core/text';
+import { textCard } from '../cards/text-card';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -10,7 +11,8 @@ import { toJson } from '../db/knex';
 import type { Destinations } from './destinations';
 import { loadEvents, type EventRecord } from './event-view';
 import type { ReplyJob } from './jobs';
-import { feishuMessageId, isDigestCopy, isPending, rowsOfEvents } from './outbox';
+import { rowsOfEvents } from './outbox';
+import { feishuMessageId, isDigestCopy, isPending } from './outbox-keys';
 import type { RateGate, SendOutcome } from './sender';
 
 export interface NoticeDeps {

@@ -5,7 +5,7 @@ import { DeadLetterStore } from './dead-letters';
 import { DeliveryService } from './delivery';
 import { Destinations } from './destinations';
 import { EscalationService } from './escalation';
-import { EventCardService } from './event-cards';
+import { EventCardService } from './card-refresh';
 import { AlertIngest } from './ingest';
 import { NoticeService } from './notices';
 import { AlertProcessor } from './processing';

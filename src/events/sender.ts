@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { clip } from '../../cards/card';
+import { clip } from '../core/text';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -8,9 +8,10 @@ import type { CardSender, SendFailure, WebhookBotSender } from '../core/ports';
 import { toJson } from '../db/knex';
 import { isDigestUuid } from './delivery-plan';
 import type { Destinations } from './destinations';
-import type { EventCardService } from './event-cards';
+import type { EventCardService } from './card-refresh';
 import type { AlertJobs } from './jobs';
-import { digestMessageId, hasPending, pendingMessageId, RC, rowsOfMessage, webhookSentId, type OutboxRow } from './outbox';
+import { hasPending, RC, rowsOfMessage } from './outbox';
+import { digestMessageId, pendingMessageId, webhookSentId, type OutboxRow } from './outbox-keys';
 
 export interface SenderDeps {
   db: Knex;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { PER_RECIPIENT_PER_SECOND } from './limits';
+import { PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 
 /**
  * Feishu's per-recipient limit, counted in Redis so every worker process shares it. The

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
-import { handoffCard } from '../../cards/handoff-card';
+import { handoffCard } from '../cards/handoff-card';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';

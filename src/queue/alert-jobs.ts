@@ -1,6 +1,6 @@
 import { escalationJobId } from '../events/escalation-steps';
 import type { AlertJobs } from '../events/jobs';
-import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../feishu/limits';
+import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 import { NotificationQueue } from './notification-queue';
 import type { QueueTuning } from './processor';
 import type { QueueName } from './names';

@@ -1,16 +1,15 @@
-import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Settings } from '../config/settings';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { Lifecycle } from '../alertmanager/lifecycle';
+import type { Lifecycle } from '../instances/lifecycle';
 import type { ConfigCheck } from '../publish/config-check';
 import type { ConfigPublisher, ScrapeCache } from '../core/ports';
-import type { HostService } from '../scrape/hosts';
+import type { HostService } from '../inventory/hosts';
 import type { JobService } from '../scrape/jobs';
 import type { PoolService } from '../scrape/pools';
-import type { TreeService } from '../scrape/tree';
+import type { TreeService } from '../inventory/tree';
 import type { UserService } from '../users/users';
 import type { ClusterService } from '../routing/clusters';
 import type { SendGroupService } from '../routing/send-groups';
@@ -27,7 +26,10 @@ import type { RecipientRateLimit } from '../feishu/rate-limit';
 import type { Metrics } from '../core/metrics';
 import type { ChatDeps } from '../chat/types';
 
-/** What every processor gets: the services and clients main.ts wired. */
+/**
+ * The services and clients main.ts wired, handed to every processor; each processor declares
+ * the part it uses (`Processor<Pick<WorkerContext, …>>`).
+ */
 export interface WorkerContext {
   settings: Settings;
   logger: Logger;
@@ -35,7 +37,6 @@ export interface WorkerContext {
   db: Knex;
   redis: Redis;
   queues: Queues;
-  lark: lark.Client | null;
   users: UserService;
   tree: TreeService;
   hosts: HostService;
@@ -61,6 +62,6 @@ export interface WorkerContext {
   alerts: AlertPipeline;
   /** Feishu's per-chat and per-user message limit, shared by every worker through Redis. */
   recipientLimit: RecipientRateLimit;
-  /** ChatOps: what chat commands and event-change jobs use (src/feishu/chatops.ts). */
+  /** ChatOps: what chat commands and event-change jobs use (src/wiring/chatops.ts). */
   chat: ChatDeps;
 }

@@ -1,5 +1,5 @@
-import type { InstanceKind } from '../publish/instances';
-import type { PublishResult } from '../publish/publish-files';
+import type { InstanceKind } from '../instances/store';
+import type { PublishResult } from '../publish/files';
 import type { WorkerContext } from './context';
 import { withJobLock } from './job-lock';
 import type { Processor } from './processor';
@@ -10,15 +10,18 @@ import type { Processor } from './processor';
  * database is read so a change committed meanwhile queues a fresh job, and a target deleted
  * since the job was queued is skipped.
  */
-export function publishProcessor(o: {
+/** What the shared part uses: the lock, the dedup key, the row check and the counters. */
+export type PublishJobContext = Pick<WorkerContext, 'redis' | 'queues' | 'db' | 'metrics'>;
+
+export function publishProcessor<Ctx extends PublishJobContext>(o: {
   name: string;
   kind: InstanceKind;
   /** The job data field holding the target id. */
   idField: string;
   dedupId: (id: number) => string;
   table: string;
-  publish: (ctx: WorkerContext, id: number) => Promise<PublishResult[]>;
-}): Processor<WorkerContext, Record<string, number>> {
+  publish: (ctx: Ctx, id: number) => Promise<PublishResult[]>;
+}): Processor<Ctx, Record<string, number>> {
   return {
     queue: 'config',
     name: o.name,

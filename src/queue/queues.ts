@@ -29,11 +29,3 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((q) => q.close()));
 }
-
-/** Job counts per queue and state, for /metrics and readiness reporting. */
-export async function queueCounts(queues: Queues): Promise<Record<QueueName, Record<string, number>>> {
-  const entries = await Promise.all(
-    Object.entries(queues).map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed')] as const),
-  );
-  return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
-}

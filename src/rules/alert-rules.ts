@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { invalidField } from '../core/errors';
 import type { ConfigPublisher } from '../core/ports';
 import { toJson, type Db } from '../db/knex';
-import { fromAlertRuleRow } from '../scrape/snapshot';
+import { fromAlertRuleRow } from './rows';
 import { alertRuleCreateSchema, alertRuleUpdateSchema, type AlertRuleInput } from './alert-rule-schema';
 import type { AlertRuleSpec } from './model';
 import { requireValidPromql, requireValidTemplates } from './rule-fields';

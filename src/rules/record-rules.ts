@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConfigPublisher } from '../core/ports';
 import { toJson, type Db } from '../db/knex';
-import { fromRecordRuleRow } from '../scrape/snapshot';
+import { fromRecordRuleRow } from './rows';
 import type { RecordRuleSpec } from './model';
 import { recordRuleCreateSchema, recordRuleUpdateSchema, type RecordRuleInput } from './record-rule-schema';
 import { requireValidPromql } from './rule-fields';

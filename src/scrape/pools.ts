@@ -4,7 +4,7 @@ import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
-import { checkAddressesFree, forgetPublishes, instanceViews, syncInstances, type ManagedInstanceView } from '../publish/instances';
+import { checkAddressesFree, forgetPublishes, instanceViews, syncInstances, type ManagedInstanceView } from '../instances/store';
 import type { PoolSpec, RemoteEndpoint } from './model';
 import { poolCreateSchema, poolUpdateSchema, type PoolInput } from './pool-schema';
 

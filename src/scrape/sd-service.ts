@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../core/errors';
-import type { HostService } from './hosts';
+import type { HostService } from '../inventory/hosts';
 import type { SdCache } from './sd-cache';
 import { buildTargetGroups, type TargetGroup } from './http-sd';
 import { shardMembers } from './sharding';

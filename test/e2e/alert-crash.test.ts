@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKnex, type Knex } from '../../src/db/knex';
+import { type Knex } from '../../src/db/knex';
+import { createKnex } from '../../src/db/connect';
 import { FeishuServer } from '../../src/sandbox/feishu-server';
 import { APP, webhookBody, WEBHOOK_TOKEN } from '../support/alerts';
 import { waitFor } from '../support/processes';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app';
 import { freePort, startAlertmanager, startPrometheus, waitFor, writeFileDeep, type RunningProcess } from '../support/processes';
 import { fromJson } from '../../src/db/knex';
-import { instanceDirName } from '../../src/scrape/render-pool';
+import { instanceDirName } from '../../src/publish/render-pool';
 
 /**
  * Issue 4's whole path with real processes: promduty publishes alertmanager.yml to a real

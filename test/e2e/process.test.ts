@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { dropDatabase } from '../../src/db/knex';
+import { dropDatabase } from '../../src/db/connect';
 import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from '../support/env';
 import { freePort, waitFor } from '../support/processes';
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { validatePromql } from '../../src/rules/promql';
-import { instanceDirName } from '../../src/scrape/render-pool';
+import { instanceDirName } from '../../src/publish/render-pool';
 import { startTestApp, type TestApp } from '../support/app';
 import { freePort, startPrometheus, waitFor, writeFileDeep, type RunningProcess } from '../support/processes';
 import { promtoolCheckRules } from '../support/prom-tools';

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app';
 import { freePort, startPrometheus, waitFor, writeFileDeep, type RunningProcess } from '../support/processes';
-import { instanceDirName } from '../../src/scrape/render-pool';
+import { instanceDirName } from '../../src/publish/render-pool';
 
 const TARGETS = 24;
 const BOOTSTRAP = 'global:\n  scrape_interval: 1s\nscrape_configs: []\n';

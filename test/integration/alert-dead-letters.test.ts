@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../src/core/clock';
 import { createMetrics } from '../../src/core/metrics';
-import { createKnex } from '../../src/db/knex';
+import { createKnex } from '../../src/db/connect';
 import { DeadLetterStore } from '../../src/events/dead-letters';
 import { Destinations } from '../../src/events/destinations';
 import { AlertProcessor } from '../../src/events/processing';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { textCard } from '../../cards/text-card';
+import { textCard } from '../../src/cards/text-card';
 import { silentLogger } from '../../src/core/logger';
 import { createMetrics } from '../../src/core/metrics';
 import { createLarkClient } from '../../src/feishu/client';

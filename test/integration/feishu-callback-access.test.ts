@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
-import { textCard } from '../../cards/text-card';
+import { textCard } from '../../src/cards/text-card';
 import { SANDBOX_CREDENTIALS } from '../../src/config/feishu-sandbox';
 import { silentLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { handoffCard } from '../../cards/handoff-card';
+import { handoffCard } from '../../src/cards/handoff-card';
 import { isPermanentSendFailure } from '../../src/core/ports';
 import { createLarkClient } from '../../src/feishu/client';
 import { larkCardSender } from '../../src/feishu/send';

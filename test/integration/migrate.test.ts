@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
+import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/connect';
 import { migrateLatest } from '../../src/db/migrate';
 import { migrations } from '../../migrations';
 import { MYSQL_BASE, uniqueName } from '../support/env';

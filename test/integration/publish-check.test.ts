@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { httpLifecycle } from '../../src/alertmanager/lifecycle';
+import { httpLifecycle } from '../../src/instances/lifecycle';
 import { systemClock } from '../../src/core/clock';
 import { sha256Hex } from '../../src/core/hashing';
 import { silentLogger } from '../../src/core/logger';
 import { toolConfigCheck } from '../../src/publish/config-check';
-import { instanceViews } from '../../src/publish/instances';
-import { publishFiles, type PublishTarget } from '../../src/publish/publish-files';
+import { instanceViews } from '../../src/instances/store';
+import { publishFiles, type PublishTarget } from '../../src/publish/files';
 import { freshDatabase, type TestDatabase } from '../support/env';
 import { freePort } from '../support/processes';
 

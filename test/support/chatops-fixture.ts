@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { textCard } from '../../cards/text-card';
+import { textCard } from '../../src/cards/text-card';
 import { silentLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';
 import { larkCardSender } from '../../src/feishu/send';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadSettings, type Settings } from '../../src/config/settings';
-import { createKnex, dropDatabase, ensureDatabase, type Knex } from '../../src/db/knex';
+import { type Knex } from '../../src/db/knex';
+import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/connect';
 import { migrateLatest } from '../../src/db/migrate';
 import { deleteByPrefix } from '../../src/core/redis-prefix';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { dropDatabase } from '../../src/db/knex';
+import { dropDatabase } from '../../src/db/connect';
 import { APP, WEBHOOK_TOKEN } from './alerts';
 import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from './env';
 import { freePort, waitFor } from './processes';

@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { chunkEvenly, digestLineBytes, planDelivery, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
-import { digestCard } from '../../cards/digest-card';
-import { CARD_MAX_BYTES, cardBytes } from '../../cards/card';
-import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox';
+import { digestCard } from '../../src/cards/digest-card';
+import { CARD_MAX_BYTES, cardBytes } from '../../src/cards/card';
+import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox-keys';
 
 const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, escalationId: `e${id}`, escalationLevel: 0, ...over });
 

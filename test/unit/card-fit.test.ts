@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CARD_MAX_BYTES, cardBytes, fitCount, header, md, card, type Card } from '../../cards/card';
+import { CARD_MAX_BYTES, cardBytes, fitCount, header, md, card, type Card } from '../../src/cards/card';
 
 /** A card of n lines whose lengths come from `sizes` (cycled), counting the builds asked for. */
 function lines(sizes: number[]) {

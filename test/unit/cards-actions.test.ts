@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   cardActionSchema, formatKeyValueLines, parseCardAction, parseKeyValueLines, ruleFormSchema, swapFormSchema,
-} from '../../cards/actions';
-import { alertCard } from '../../cards/alert-card';
-import { esc, escLine, formatDuration, mdLink } from '../../cards/card';
+} from '../../src/cards/actions';
+import { alertCard } from '../../src/cards/alert-card';
+import { esc, escLine, mdLink } from '../../src/cards/card';
+import { formatDuration } from '../../src/core/text';
 import { isAppError } from '../../src/core/errors';
 import { alertInput, callbacks, sampleCards } from './cards-fixtures';
 

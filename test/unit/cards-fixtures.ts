@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import type { AlertCardInput, AlertEventView } from '../../cards/alert-card';
-import type { EventRowView } from '../../cards/alert-parts';
-import { alertsListCard } from '../../cards/alerts-list-card';
-import { CARD_MAX_BYTES, cardBytes, type Card } from '../../cards/card';
-import { deadLetterCard } from '../../cards/dead-letter-card';
-import { digestCard } from '../../cards/digest-card';
-import { errorCard } from '../../cards/error-card';
-import { escalationCard } from '../../cards/escalation-card';
-import { handoffCard } from '../../cards/handoff-card';
-import { helpCard } from '../../cards/help-card';
-import { oncallCard } from '../../cards/oncall-card';
-import { poolsCard } from '../../cards/pools-card';
-import { rosterCard } from '../../cards/roster-card';
-import { ruleCard, type RuleView } from '../../cards/rule-card';
-import { swapCard } from '../../cards/swap-card';
-import { textCard } from '../../cards/text-card';
+import type { AlertCardInput, AlertEventView } from '../../src/cards/alert-card';
+import type { EventRowView } from '../../src/cards/alert-parts';
+import { alertsListCard } from '../../src/cards/alerts-list-card';
+import { CARD_MAX_BYTES, cardBytes, type Card } from '../../src/cards/card';
+import { deadLetterCard } from '../../src/cards/dead-letter-card';
+import { digestCard } from '../../src/cards/digest-card';
+import { errorCard } from '../../src/cards/error-card';
+import { escalationCard } from '../../src/cards/escalation-card';
+import { handoffCard } from '../../src/cards/handoff-card';
+import { helpCard } from '../../src/cards/help-card';
+import { oncallCard } from '../../src/cards/oncall-card';
+import { poolsCard } from '../../src/cards/pools-card';
+import { rosterCard } from '../../src/cards/roster-card';
+import { ruleCard, type RuleView } from '../../src/cards/rule-card';
+import { swapCard } from '../../src/cards/swap-card';
+import { textCard } from '../../src/cards/text-card';
 
 /** Fixed instants and zone so goldens never move: 10:30 in Shanghai on 2025-03-14. */
 export const TZ = 'Asia/Shanghai';

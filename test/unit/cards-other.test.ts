@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digestCard } from '../../cards/digest-card';
-import { rosterCard } from '../../cards/roster-card';
-import { poolsCard } from '../../cards/pools-card';
+import { digestCard } from '../../src/cards/digest-card';
+import { rosterCard } from '../../src/cards/roster-card';
+import { poolsCard } from '../../src/cards/pools-card';
 import { assertGoldenJson } from '../support/golden';
 import { actionsOf, assertSendable, digestRows, markdownOf, NOW, sampleCards, TZ } from './cards-fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertCard } from '../../cards/alert-card';
-import { CARD_MAX_BYTES, cardBytes, type Card } from '../../cards/card';
+import { alertCard } from '../../src/cards/alert-card';
+import { CARD_MAX_BYTES, cardBytes, type Card } from '../../src/cards/card';
 import { assertGoldenJson } from '../support/golden';
 import { actionsOf, alertInput, assertSendable, callbacks, markdownOf, NOW } from './cards-fixtures';
 

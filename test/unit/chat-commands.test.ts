@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escLine } from '../../cards/card';
+import { escLine } from '../../src/cards/card';
 import { handleMessage } from '../../src/chat/handle';
 import { parseCommand, parseIds } from '../../src/chat/parse';
 import { COMMANDS } from '../../src/chat/registry';

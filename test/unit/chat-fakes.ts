@@ -4,7 +4,7 @@ import type { ActionResult } from '../../src/events/actions';
 import type { AlertRule } from '../../src/rules/alert-rules';
 import type { ChatDeps, InboundMessage } from '../../src/chat/types';
 import type { User } from '../../src/users/users';
-import { textCard } from '../../cards/text-card';
+import { textCard } from '../../src/cards/text-card';
 
 /**
  * Fake services for driving chat commands and card actions directly (bolt-js style): each

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { esc } from '../../cards/card';
+import { esc } from '../../src/cards/card';
 import { escapeHtml, renderMarkdown, renderPost, renderText } from '../../src/sandbox/web/markdown';
 
 const names = new Map([['ou_alice', 'Alice Chen']]);

@@ -1,4 +1,4 @@
-import { alertsListCard } from '../../../cards/alerts-list-card';
+import { alertsListCard } from '../../cards/alerts-list-card';
 import { usageError } from '../replies';
 import type { ChatDeps, Command } from '../types';
 

@@ -1,4 +1,5 @@
-import { escLine, formatTime } from '../../../cards/card';
+import { escLine } from '../../cards/card';
+import { formatTime } from '../../core/text';
 import { notFound } from '../../core/errors';
 import type { InstanceView, Pool } from '../../scrape/pools';
 import { findPool } from '../lookup';

@@ -1,4 +1,4 @@
-import { helpCard } from '../../../cards/help-card';
+import { helpCard } from '../../cards/help-card';
 import { hasRole } from '../../users/users';
 import type { Command } from '../types';
 

@@ -1,4 +1,4 @@
-import { oncallCard } from '../../../cards/oncall-card';
+import { oncallCard } from '../../cards/oncall-card';
 import { findOncallGroup, personOf } from '../lookup';
 import { usageError } from '../replies';
 import type { Command } from '../types';

@@ -1,4 +1,4 @@
-import { poolsCard, type PoolView } from '../../../cards/pools-card';
+import { poolsCard, type PoolView } from '../../cards/pools-card';
 import type { Pool } from '../../scrape/pools';
 import { usageError } from '../replies';
 import type { Command } from '../types';

@@ -1,5 +1,5 @@
-import { formatTime } from '../../../cards/card';
-import { rosterCard } from '../../../cards/roster-card';
+import { formatTime } from '../../core/text';
+import { rosterCard } from '../../cards/roster-card';
 import { daysInMonth } from '../../oncall/dates';
 import { groupOrOnly } from '../lookup';
 import { usageError } from '../replies';

@@ -1,5 +1,5 @@
-import { escLine } from '../../../cards/card';
-import { ruleCard, type RuleCardInput } from '../../../cards/rule-card';
+import { escLine } from '../../cards/card';
+import { ruleCard, type RuleCardInput } from '../../cards/rule-card';
 import type { AlertRule } from '../../rules/alert-rules';
 import { hasRole, type User } from '../../users/users';
 import { parseIds } from '../parse';

@@ -1,4 +1,5 @@
-import { clip, escLine } from '../../../cards/card';
+import { escLine } from '../../cards/card';
+import { clip } from '../../core/text';
 import { textReply } from '../replies';
 import type { Command } from '../types';
 

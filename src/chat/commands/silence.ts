@@ -1,4 +1,5 @@
-import { escLine, formatDuration } from '../../../cards/card';
+import { escLine } from '../../cards/card';
+import { formatDuration } from '../../core/text';
 import { parseDuration } from '../../core/names';
 import { MAX_SILENCE_MS } from '../../events/actions';
 import { eachId } from '../batch';

@@ -1,5 +1,5 @@
-import { escLine } from '../../../cards/card';
-import { swapCard } from '../../../cards/swap-card';
+import { escLine } from '../../cards/card';
+import { swapCard } from '../../cards/swap-card';
 import { rosterDayAt } from '../../oncall/roster';
 import type { OncallGroup } from '../../oncall/groups';
 import type { User } from '../../users/users';

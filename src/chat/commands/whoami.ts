@@ -1,4 +1,4 @@
-import { escLine } from '../../../cards/card';
+import { escLine } from '../../cards/card';
 import { textReply } from '../replies';
 import type { Command } from '../types';
 

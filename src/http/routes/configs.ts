@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { PoolConfigService } from '../../scrape/pool-config';
+import type { PoolConfigService } from '../../publish/pool-config';
 import { routeId } from '../crud';
 
 /** Serves text with a strong ETag so pullers can ask `If-None-Match` and get a 304. */

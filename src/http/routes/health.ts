@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../../core/metrics';
 import { durabilityReadiness, type Durability } from '../../core/redis-durability';
-import { queueCounts, type Queues } from '../../queue/queues';
+import { queueCounts } from '../../queue/counts';
+import type { Queues } from '../../queue/queues';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms).unref())]);

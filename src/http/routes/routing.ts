@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { parseInput } from '../../core/validate';
-import type { ClusterConfigService } from '../../routing/cluster-snapshot';
+import type { ClusterConfigService } from '../../publish/cluster-snapshot';
 import type { ClusterService } from '../../routing/clusters';
 import type { SendGroupService } from '../../routing/send-groups';
 import { crudRoutes, routeId } from '../crud';

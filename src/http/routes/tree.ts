@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { parseInput } from '../../core/validate';
 import { apiActor } from '../../db/audit';
-import type { TreeService } from '../../scrape/tree';
-import type { HostService } from '../../scrape/hosts';
+import type { TreeService } from '../../inventory/tree';
+import type { HostService } from '../../inventory/hosts';
 import { crudRoutes, routeId } from '../crud';
 
 const deleteQuery = z.object({ recursive: z.enum(['true', 'false']).optional() });

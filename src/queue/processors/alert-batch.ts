@@ -12,7 +12,7 @@ const waitFor = (job: Job): number => Math.min(30_000, 500 * 2 ** Math.min(10, M
  * cannot be stored is kept as a dead letter by the pipeline; a run that must be tried again
  * throws (BullMQ's backoff), or waits when the database cannot be reached.
  */
-export const alertBatchProcessor: Processor<WorkerContext, AlertBatchJob> = {
+export const alertBatchProcessor: Processor<Pick<WorkerContext, 'queues' | 'alerts' | 'logger'>, AlertBatchJob> = {
   queue: 'alerts',
   name: ALERT_BATCH,
   handle: async (job, ctx, token) => {

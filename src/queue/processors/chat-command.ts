@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { esc } from '../../../cards/card';
-import { textCard } from '../../../cards/text-card';
+import { esc } from '../../cards/card';
+import { textCard } from '../../cards/text-card';
 import { handleMessage } from '../../chat/handle';
 import { isPermanentSendFailure } from '../../core/ports';
 import { CHAT_COMMAND, type ChatCommandJob } from '../chat-jobs';
@@ -15,7 +15,7 @@ export const replyUuid = (messageId: string): string => `reply-${createHash('sha
  * fails after the command ran, the reply is kept on the job so the retry only re-sends it
  * (a /claim must not run twice).
  */
-export const chatCommandProcessor: Processor<WorkerContext, ChatCommandJob> = {
+export const chatCommandProcessor: Processor<Pick<WorkerContext, 'chat' | 'cardSender' | 'logger'>, ChatCommandJob> = {
   queue: 'actions',
   name: CHAT_COMMAND,
   handle: async (job, ctx) => {

@@ -4,7 +4,7 @@ import type { Processor } from '../processor';
 import { settleSend } from '../settle-send';
 
 /** One card in the default send group's chat for the dead letters not announced yet, within the chat's rate limit. */
-export const deadLetterNoticeProcessor: Processor<WorkerContext, { waits?: number }> = {
+export const deadLetterNoticeProcessor: Processor<Pick<WorkerContext, 'alerts' | 'recipientLimit'>, { waits?: number }> = {
   queue: 'notify',
   name: DEAD_LETTER_NOTICE,
   handle: (job, ctx, token) => settleSend(job, token, (last) => ctx.alerts.deadLetterNotice.send(last, (chat) => ctx.recipientLimit.waitMs(chat))),

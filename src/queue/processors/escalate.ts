@@ -4,7 +4,7 @@ import type { WorkerContext } from '../context';
 import type { Processor } from '../processor';
 
 /** An escalation timer fired: escalate the event if nobody took it, else do nothing. */
-export const escalateProcessor: Processor<WorkerContext, EscalationStep> = {
+export const escalateProcessor: Processor<Pick<WorkerContext, 'alerts' | 'metrics'>, EscalationStep> = {
   queue: 'escalation',
   name: ESCALATE,
   handle: async (job, ctx) => {

@@ -1,5 +1,5 @@
-import { escLine } from '../../../cards/card';
-import { textCard } from '../../../cards/text-card';
+import { escLine } from '../../cards/card';
+import { textCard } from '../../cards/text-card';
 import { isPermanentSendFailure } from '../../core/ports';
 import type { EventChange } from '../../events/actions';
 import { EVENT_NOTICE } from '../chat-jobs';
@@ -12,7 +12,7 @@ const TITLE = { claimed: 'Alert claimed', silenced: 'Alert silenced', unsilenced
  * Tells the send group's chat who claimed, silenced or unsilenced: as a reply under the
  * event's card when the group has one, else as a small card in the chat.
  */
-export const eventNoticeProcessor: Processor<WorkerContext, EventChange> = {
+export const eventNoticeProcessor: Processor<Pick<WorkerContext, 'db' | 'cardSender' | 'logger'>, EventChange> = {
   queue: 'actions',
   name: EVENT_NOTICE,
   handle: async (job, ctx) => {

@@ -6,7 +6,7 @@ import type { Processor } from '../processor';
 import { putBack } from '../put-back';
 
 /** Re-renders one Feishu message from the database (an alert card, escalation card or digest). */
-export const notifyPatchProcessor: Processor<WorkerContext, { messageId: string }> = {
+export const notifyPatchProcessor: Processor<Pick<WorkerContext, 'alerts'>, { messageId: string }> = {
   queue: 'notify',
   name: NOTIFY_PATCH,
   handle: async (job, ctx, token) => {

@@ -5,7 +5,7 @@ import type { Processor } from '../processor';
 import { settleSend } from '../settle-send';
 
 /** A reply or notice in a send group's chat ("resolved after 12m", escalated to whom). */
-export const notifyReplyProcessor: Processor<WorkerContext, ReplyJob & { waits?: number }> = {
+export const notifyReplyProcessor: Processor<Pick<WorkerContext, 'alerts' | 'recipientLimit'>, ReplyJob & { waits?: number }> = {
   queue: 'notify',
   name: NOTIFY_REPLY,
   handle: (job, ctx, token) =>

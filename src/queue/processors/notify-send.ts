@@ -4,7 +4,7 @@ import type { Processor } from '../processor';
 import { settleSend } from '../settle-send';
 
 /** One planned card or digest to Feishu, within the recipient's rate limit. */
-export const notifySendProcessor: Processor<WorkerContext, { uuid: string; sendGroupId: number; waits?: number }> = {
+export const notifySendProcessor: Processor<Pick<WorkerContext, 'alerts' | 'recipientLimit'>, { uuid: string; sendGroupId: number; waits?: number }> = {
   queue: 'notify',
   name: NOTIFY_SEND,
   handle: (job, ctx, token) =>

@@ -10,7 +10,7 @@ export const ONCALL_HANDOFF = 'oncall-handoff';
  * needs no scheduler bookkeeping when groups change, its own shift maths handles time zones
  * and DST, and a missed run is simply made up by the next one.
  */
-export const oncallHandoffProcessor: Processor<WorkerContext> = {
+export const oncallHandoffProcessor: Processor<Pick<WorkerContext, 'handoff' | 'logger'>> = {
   queue: 'oncall',
   name: ONCALL_HANDOFF,
   handle: async (_job, ctx) => {

@@ -1,4 +1,4 @@
-import { probeInstances } from '../../publish/instance-health';
+import { probeInstances } from '../../instances/health';
 import type { WorkerContext } from '../context';
 import type { Processor } from '../processor';
 
@@ -9,7 +9,7 @@ export const PROBE_ALERTMANAGER = 'probe-alertmanager';
  * Nothing is re-rendered: pools list every Alertmanager of their cluster and Prometheus
  * itself skips the ones that are down.
  */
-export const probeAlertmanagerProcessor: Processor<WorkerContext> = {
+export const probeAlertmanagerProcessor: Processor<Pick<WorkerContext, 'db' | 'lifecycle' | 'clock' | 'logger'>> = {
   queue: 'config',
   name: PROBE_ALERTMANAGER,
   handle: async (_job, ctx) => {

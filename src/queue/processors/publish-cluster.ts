@@ -1,8 +1,9 @@
-import { publishCluster } from '../../routing/publish-cluster';
+import { publishCluster } from '../../publish/cluster';
 import { PUBLISH_CLUSTER, clusterDedupId } from '../config-publisher';
-import { publishProcessor } from '../publish-processor';
+import type { WorkerContext } from '../context';
+import { publishProcessor, type PublishJobContext } from '../publish-processor';
 
-export const publishClusterProcessor = publishProcessor({
+export const publishClusterProcessor = publishProcessor<PublishJobContext & Pick<WorkerContext, 'settings' | 'lifecycle' | 'clock' | 'logger' | 'configCheck'>>({
   name: PUBLISH_CLUSTER,
   kind: 'alertmanager',
   idField: 'clusterId',

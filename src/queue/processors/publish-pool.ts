@@ -1,8 +1,11 @@
-import { publishPool } from '../../scrape/publish-pool';
+import { publishPool } from '../../publish/pool';
 import { PUBLISH_POOL, poolDedupId } from '../config-publisher';
-import { publishProcessor } from '../publish-processor';
+import type { WorkerContext } from '../context';
+import { publishProcessor, type PublishJobContext } from '../publish-processor';
 
-export const publishPoolProcessor = publishProcessor({
+export const publishPoolProcessor = publishProcessor<
+  PublishJobContext & Pick<WorkerContext, 'settings' | 'jobs' | 'lifecycle' | 'clock' | 'logger' | 'configCheck'>
+>({
   name: PUBLISH_POOL,
   kind: 'prometheus',
   idField: 'poolId',

@@ -1,4 +1,5 @@
-import { card, escLine, formatTime, header, md, mention, nameOf, note, type Card, type Person } from './card';
+import { card, escLine, header, md, mention, nameOf, note, type Card, type Person } from './card';
+import { formatTime } from '../core/text';
 
 export interface HandoffCardInput {
   groupName: string;

@@ -2,11 +2,12 @@ import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import { writeFileSet } from '../core/files';
 import type { Logger } from '../core/logger';
-import type { Lifecycle } from '../alertmanager/lifecycle';
+import type { Lifecycle } from '../instances/lifecycle';
+import type { InstanceKind } from '../instances/store';
 import type { ConfigCheck } from './config-check';
 
 export interface PublishTarget {
-  kind: 'prometheus' | 'alertmanager';
+  kind: InstanceKind;
   /** prometheus_instances.id or alertmanager_instances.id */
   id: number;
   address: string;

@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import { notFound } from '../core/errors';
 import { sha256Hex } from '../core/hashing';
 import { fromJson } from '../db/knex';
-import { fromClusterRow } from './clusters';
-import type { ClusterSpec, SendGroupSpec, WebhookContext } from './model';
-import { renderAlertmanagerConfig } from './render-alertmanager';
+import { fromClusterRow } from '../routing/clusters';
+import type { ClusterSpec, SendGroupSpec, WebhookContext } from '../routing/model';
+import { renderAlertmanagerConfig } from '../routing/render-alertmanager';
 
 export const ALERTMANAGER_FILE = 'alertmanager.yml';
 

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { Lifecycle } from '../alertmanager/lifecycle';
-import type { ConfigCheck } from '../publish/config-check';
-import { publishFiles, type PublishResult } from '../publish/publish-files';
-import type { JobService } from './jobs';
+import type { Lifecycle } from '../instances/lifecycle';
+import type { ConfigCheck } from './config-check';
+import { publishFiles, type PublishResult } from './files';
+import type { JobService } from '../scrape/jobs';
 import { instanceDirName, renderPool } from './render-pool';
-import { PROMETHEUS_CONFIG_FILE } from './render-prometheus';
-import { loadPoolSnapshot } from './snapshot';
+import { PROMETHEUS_CONFIG_FILE } from '../scrape/render-prometheus';
+import { loadPoolSnapshot } from './pool-snapshot';
 
 export interface PoolPublishDeps {
   db: Knex;

@@ -1,4 +1,5 @@
-import { card, escLine, formatTime, header, hr, md, nameOf, note, type Card, type Element, type Person } from './card';
+import { card, escLine, header, hr, md, nameOf, note, type Card, type Element, type Person } from './card';
+import { formatTime } from '../core/text';
 
 export interface OncallGroupView {
   name: string;

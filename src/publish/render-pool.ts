@@ -1,8 +1,18 @@
 import { sha256Hex } from '../core/hashing';
+import type { AlertRuleSpec, RecordRuleSpec } from '../rules/model';
 import { renderPoolRuleFiles } from '../rules/pool-rule-files';
-import type { RenderedFile } from './model';
-import { renderPrometheusConfig } from './render-prometheus';
-import type { PoolSnapshot } from './snapshot';
+import type { InstanceSpec, JobSpec, PoolSpec, RenderedFile } from '../scrape/model';
+import { renderPrometheusConfig } from '../scrape/render-prometheus';
+
+/** Everything needed to render one pool's files, read from one consistent DB snapshot (pool-snapshot.ts). */
+export interface PoolSnapshot {
+  pool: PoolSpec;
+  instances: InstanceSpec[];
+  jobs: JobSpec[];
+  alertmanagers: string[];
+  alertRules: AlertRuleSpec[];
+  recordRules: RecordRuleSpec[];
+}
 
 export const RULES_FILE = 'rules.yml';
 export const RECORDS_FILE = 'records.yml';

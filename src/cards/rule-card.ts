@@ -1,8 +1,6 @@
 import { formatKeyValueLines, type RuleFormField } from './actions';
-import {
-  card, clip, esc, escLine, fields, header, md, note, option, text, textTag,
-  type Card, type Element, type Input, type SelectStatic,
-} from './card';
+import { card, esc, escLine, fields, header, md, note, option, text, textTag, type Card, type Element, type Input, type SelectStatic } from './card';
+import { clip } from '../core/text';
 import { severityStyle } from './alert-parts';
 
 export interface RuleView {

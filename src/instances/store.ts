@@ -1,14 +1,13 @@
 import type { Knex } from 'knex';
 import { conflict } from '../core/errors';
 import { duplicateKeyName, isDuplicateKey, type Db } from '../db/knex';
-import type { PublishTarget } from './publish-files';
 
 /**
  * Managed instances (Prometheus of a pool, Alertmanager of a cluster) share one shape:
  * a `host:port` unique across owners, health from the probes, and a publish history in
  * publish_state. These helpers serve both kinds.
  */
-export type InstanceKind = PublishTarget['kind'];
+export type InstanceKind = 'prometheus' | 'alertmanager';
 
 export const INSTANCE_TABLES: Record<InstanceKind, { table: string; owner: string; ownerLabel: string; ownerTable: string }> = {
   prometheus: { table: 'prometheus_instances', owner: 'pool_id', ownerLabel: 'pool', ownerTable: 'scrape_pools' },

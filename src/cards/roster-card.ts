@@ -1,5 +1,6 @@
-import { invalidField } from '../src/core/errors';
-import { card, clip, escLine, header, md, note, type Card, type ColumnSet } from './card';
+import { invalidField } from '../core/errors';
+import { card, escLine, header, md, note, type Card, type ColumnSet } from './card';
+import { clip } from '../core/text';
 
 export interface RosterDay {
   /** YYYY-MM-DD */

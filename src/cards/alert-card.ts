@@ -1,5 +1,6 @@
 import { SILENCE_DURATIONS } from './actions';
-import { card, clip, escLine, fitCount, header, hr, md, row, type Card, type Element } from './card';
+import { card, escLine, fitCount, header, hr, md, row, type Card, type Element } from './card';
+import { clip } from '../core/text';
 import { alertControls, alertFacts, alertLinks, alertTemplate, stateLabel, stateTags, type FactsInput } from './alert-parts';
 
 export type { AlertEventView } from './alert-parts';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
-import type { Lifecycle } from '../alertmanager/lifecycle';
-import { INSTANCE_TABLES, type InstanceKind } from './instances';
+import type { Lifecycle } from './lifecycle';
+import { INSTANCE_TABLES, type InstanceKind } from './store';
 
 /** Consecutive failed probes before an instance counts as down (one success brings it back). */
 export const FAILURES_TO_MARK_DOWN = 2;

@@ -1,6 +1,4 @@
-import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc';
-import timezone from 'dayjs/plugin/timezone';
+import { clip } from '../core/text';
 import type { CardAction, CardActionAwaitingOption } from './actions';
 
 export {
@@ -12,9 +10,6 @@ export {
   type CardActionName,
   type SilenceDuration,
 } from './actions';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 /**
  * Feishu card JSON 2.0: the subset promduty uses, typed, plus the helpers every card is built
@@ -220,12 +215,6 @@ export const esc = (s: string): string => s.replace(SPECIAL, (c) => ENTITIES[c]!
  */
 export const escLine = (s: string): string => esc(s.replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run)));
 
-/** Cut to at most `max` characters (code points), marking the cut with an ellipsis. */
-export function clip(s: string, max: number): string {
-  const chars = Array.from(s);
-  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
-}
-
 const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
 
 /** The name in bold, without notifying anyone. */
@@ -249,25 +238,6 @@ export function mdLink(label: string, url: string | null | undefined): string | 
   // URL already percent-encodes spaces and angle brackets; parentheses would end the link.
   const href = u.href.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
   return `[${escLine(label)}](${href})`;
-}
-
-// ---- time ----
-
-export function formatTime(d: Date, tz: string, format = 'YYYY-MM-DD HH:mm:ss'): string {
-  return dayjs(d).tz(tz).format(format);
-}
-
-/** `45s`, `5m`, `1h 5m`, `2d 3h`: the largest unit and the next one, enough to judge an age. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const units: Array<[string, number]> = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
-  const i = units.findIndex(([, n]) => s >= n);
-  if (i < 0) return '0s';
-  const [unit, n] = units[i]!;
-  const out = `${Math.floor(s / n)}${unit}`;
-  const next = units[i + 1];
-  const q = next ? Math.floor((s % n) / next[1]) : 0;
-  return q && next ? `${out} ${q}${next[0]}` : out;
 }
 
 // ---- size ----

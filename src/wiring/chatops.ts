@@ -7,17 +7,19 @@ import type { Settings } from '../config/settings';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { EventActions } from '../events/actions';
-import { bullAlertJobs } from '../queue/alert-jobs';
+import type { AlertJobs } from '../events/jobs';
+import { createFeishuDispatcher } from '../feishu/dispatcher';
+import type { FeishuReceiver } from '../feishu/receiver';
 import { queueChatJobs } from '../queue/chat-jobs';
 import type { Queues } from '../queue/queues';
-import { createFeishuDispatcher } from './dispatcher';
-import type { FeishuReceiver } from './receiver';
 
 export interface ChatOpsOptions {
   settings: Settings;
   db: Knex;
   redis: Redis;
   queues: Queues;
+  /** The alert pipeline's jobs main.ts built (event changes re-render cards through its patch jobs). */
+  alertJobs: Pick<AlertJobs, 'patch'>;
   clock: Clock;
   logger: Logger;
   /** The services commands call (main.ts's service bag fits). */
@@ -32,7 +34,7 @@ export interface ChatOps {
 
 /** Wires ChatOps: event actions, chat deps, the Feishu dispatcher and receiver; commands and notices run as jobs. */
 export function chatOps(o: ChatOpsOptions): ChatOps {
-  const jobs = queueChatJobs(o.queues, o.db, bullAlertJobs(o.queues, o.settings.alerts.dedupWindowMs));
+  const jobs = queueChatJobs(o.queues, o.db, o.alertJobs);
   const chat: ChatDeps = {
     ...o.services,
     clock: o.clock,

@@ -1,4 +1,5 @@
-import { card, clip, esc, escLine, header, md, note, type Card, type Element } from './card';
+import { card, esc, escLine, header, md, note, type Card, type Element } from './card';
+import { clip } from '../core/text';
 
 export interface ErrorCardInput {
   /** Defaults to "That did not work". */

@@ -1,16 +1,17 @@
 import type { Knex } from 'knex';
-import { alertCard } from '../../cards/alert-card';
-import type { AlertEventView } from '../../cards/alert-parts';
-import type { Card, Person } from '../../cards/card';
-import { digestCard } from '../../cards/digest-card';
-import { escalationCard } from '../../cards/escalation-card';
+import { alertCard } from '../cards/alert-card';
+import type { AlertEventView } from '../cards/alert-parts';
+import type { Card, Person } from '../cards/card';
+import { digestCard } from '../cards/digest-card';
+import { escalationCard } from '../cards/escalation-card';
 import type { Clock } from '../core/clock';
 import { isAppError, type AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import type { OncallService } from '../oncall/roster-service';
 import { loadEventLines, loadEvents, loadFiring, type EventRecord } from './event-view';
-import { isDigestCopy, messagesOfEvents, rowsOfMessage, storedForms, type OutboxRow } from './outbox';
+import { messagesOfEvents, rowsOfMessage } from './outbox';
+import { isDigestCopy, storedForms, type OutboxRow } from './outbox-keys';
 
 export interface EventCardDeps {
   db: Knex;

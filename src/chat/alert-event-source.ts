@@ -1,9 +1,9 @@
-import type { Card } from '../../cards/card';
-import type { AlertEventView } from '../../cards/alert-parts';
+import type { Card } from '../cards/card';
+import type { AlertEventView } from '../cards/alert-parts';
 
 /**
  * What ChatOps needs to show alert events; the alert pipeline owns the event → card mapping
- * and implements this (src/events/event-cards.ts, EventCardService).
+ * and implements this (src/events/card-refresh.ts, EventCardService).
  */
 export interface EventCards {
   /** Firing events (at most `limit`, most recent first) and how many there are in all. */

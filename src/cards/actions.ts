@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseInput } from '../src/core/validate';
-import { duration, LABEL_NAME } from '../src/core/names';
+import { parseInput } from '../core/validate';
+import { duration, LABEL_NAME } from '../core/names';
 
 /**
  * The contract between the cards and the card-callback handler: every callback value a card

@@ -1,4 +1,5 @@
-import { card, clip, esc, escLine, formatTime, header, md, note, type Card } from './card';
+import { card, esc, escLine, header, md, note, type Card } from './card';
+import { clip, formatTime } from '../core/text';
 
 /** One dead letter as the announcement shows it. */
 export interface DeadLetterRow {

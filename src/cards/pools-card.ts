@@ -1,4 +1,5 @@
-import { card, clip, escLine, fitCount, formatTime, header, md, note, type Card } from './card';
+import { card, escLine, fitCount, header, md, note, type Card } from './card';
+import { clip, formatTime } from '../core/text';
 
 export interface PoolInstanceView {
   /** host:port */

@@ -1,8 +1,6 @@
 import type { SilenceDuration } from './actions';
-import {
-  button, clip, esc, escLine, fields, formatDuration, formatTime, md, mdLink, mention, nameOf, option, row, textTag,
-  type Element, type Markdown, type Person, type SelectStatic, type TagColor, type Template, type TextTag,
-} from './card';
+import { button, esc, escLine, fields, md, mdLink, mention, nameOf, option, row, textTag, type Element, type Markdown, type Person, type SelectStatic, type TagColor, type Template, type TextTag } from './card';
+import { clip, formatDuration, formatTime } from '../core/text';
 
 /**
  * Pieces shared by every card that shows alert events (alert, escalation, digest, alerts

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { notFound } from '../core/errors';
-import type { JobService } from './jobs';
+import type { JobService } from '../scrape/jobs';
 import { renderPool, type InstanceFiles } from './render-pool';
-import { loadPoolSnapshot } from './snapshot';
+import { loadPoolSnapshot } from './pool-snapshot';
 
 /**
  * Pull mode: the files an instance would be published, rendered from the current database

@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { Lifecycle } from '../alertmanager/lifecycle';
-import type { ConfigCheck } from '../publish/config-check';
-import { publishFiles, type PublishResult } from '../publish/publish-files';
-import { instanceDirName } from '../scrape/render-pool';
+import type { Lifecycle } from '../instances/lifecycle';
+import type { ConfigCheck } from './config-check';
+import { publishFiles, type PublishResult } from './files';
+import { instanceDirName } from './render-pool';
 import { loadClusterSnapshot, renderClusterFile } from './cluster-snapshot';
-import type { WebhookContext } from './model';
+import type { WebhookContext } from '../routing/model';
 
 export interface ClusterPublishDeps extends WebhookContext {
   db: Knex;

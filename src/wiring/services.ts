@@ -1,0 +1,33 @@
+import type { Knex } from 'knex';
+import type { ConfigPublisher } from '../core/ports';
+import { HostService } from '../inventory/hosts';
+import { TreeService } from '../inventory/tree';
+import { oncallServices, type OncallDeps } from '../oncall/services';
+import { ClusterService } from '../routing/clusters';
+import { SendGroupService } from '../routing/send-groups';
+import { AlertRuleService } from '../rules/alert-rules';
+import { RecordRuleService } from '../rules/record-rules';
+import { JobService } from '../scrape/jobs';
+import { PoolService } from '../scrape/pools';
+import type { SdCache } from '../scrape/sd-cache';
+import { UserService } from '../users/users';
+
+/** The domain services main.ts hands to the HTTP app, ChatOps and the workers. */
+export function buildServices(db: Knex, publisher: ConfigPublisher, sdCache: SdCache, oncall: OncallDeps) {
+  return {
+    sdCache,
+    ...oncallServices(db, oncall),
+    users: new UserService(db),
+    tree: new TreeService(db, sdCache, publisher),
+    hosts: new HostService(db, sdCache),
+    pools: new PoolService(db, publisher, sdCache),
+    jobs: new JobService(db, publisher, sdCache),
+    clusters: new ClusterService(db, publisher),
+    // UserService is stateless: its own instance only checks that user ids exist.
+    sendGroups: new SendGroupService(db, publisher, new UserService(db)),
+    alertRules: new AlertRuleService(db, publisher),
+    recordRules: new RecordRuleService(db, publisher),
+  };
+}
+
+export type Services = ReturnType<typeof buildServices>;
