@@ -8,7 +8,7 @@ import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import timezone from 'dayjs/plugin/timezone';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { vtimezone } from './vtimezone';
+import { isRepeatedLocalTime, vtimezone } from './vtimezone';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -55,13 +55,16 @@ export function renderIcal(feed: IcalFeed): string {
   cal.timezone({ name: null, generator: (tz) => vtimezone(tz, from, to) });
   if (feed.timezone) cal.x('X-WR-TIMEZONE', feed.timezone);
   for (const s of feed.shifts) {
+    // Local times with TZID, except a start or end in an hour a fall-back repeats: that one
+    // reads the same twice, and parsers disagree about which is meant (see vtimezone.ts).
+    const utc = isRepeatedLocalTime(s.timezone, s.startsAt.getTime()) || isRepeatedLocalTime(s.timezone, s.endsAt.getTime());
     cal.createEvent({
       id: s.uid,
       summary: s.summary,
       description: s.description,
-      start: dayjs(s.startsAt).tz(s.timezone),
-      end: dayjs(s.endsAt).tz(s.timezone),
-      timezone: s.timezone,
+      start: utc ? s.startsAt : dayjs(s.startsAt).tz(s.timezone),
+      end: utc ? s.endsAt : dayjs(s.endsAt).tz(s.timezone),
+      timezone: utc ? null : s.timezone,
       stamp: feed.now,
     });
   }

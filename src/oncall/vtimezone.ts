@@ -6,7 +6,7 @@
  * than the runtime's rules, and a calendar whose zone data disagrees with the roster would
  * move shifts by an hour exactly where DST is concerned.
  */
-import { wallTimeAt } from './zone';
+import { DAY_MS, wallTimeAt } from './zone';
 
 /** Offset changes are found by scanning at this step, then bisected to the second. */
 const STEP_MS = 6 * 3_600_000;
@@ -67,4 +67,15 @@ export function vtimezone(tz: string, fromMs: number, toMs: number): string {
   }
   lines.push('END:VTIMEZONE');
   return lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * True when the local time `tz` shows at `instantMs` also occurs at another instant (the hour
+ * a fall-back repeats). RFC 5545 says such a local time means the first occurrence, but
+ * parsers differ (ical.js takes the second), so such times are written in UTC instead.
+ */
+export function isRepeatedLocalTime(tz: string, instantMs: number): boolean {
+  const wall = wallTimeAt(tz, instantMs);
+  const offsets = new Set([offsetAt(tz, instantMs - DAY_MS), offsetAt(tz, instantMs + DAY_MS)]);
+  return [...offsets].some((o) => wall - o !== instantMs && wallTimeAt(tz, wall - o) === wall);
 }
