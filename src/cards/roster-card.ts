@@ -44,9 +44,12 @@ function shortNames(names: string[]): Map<string, string> {
   return new Map(names.map((n) => [n, (counts.get(first(n)) ?? 0) > 1 ? clip(n, 8) : first(n)]));
 }
 
-/** Consecutive days of one person: `3–5 Alice Chen`. */
-function runsOf(days: RosterDay[]): string[] {
-  const out: string[] = [];
+/** A month of daily shifts listed line by line would only repeat the grid: past this, only swaps are listed. */
+const MAX_LISTED_SHIFTS = 10;
+
+/** Consecutive days of one person: `3–5 Alice Chen`, swapped ones marked. */
+function runsOf(days: RosterDay[]): { line: string; swapped: boolean }[] {
+  const out: { line: string; swapped: boolean }[] = [];
   let i = 0;
   while (i < days.length) {
     let j = i;
@@ -56,7 +59,7 @@ function runsOf(days: RosterDay[]): string[] {
       const a = Number(days[i]!.day.slice(8));
       const b = Number(days[j]!.day.slice(8));
       const swapped = days.slice(i, j + 1).some((d) => d.reason === 'swap');
-      out.push(`- **${a === b ? a : `${a}–${b}`}** ${escLine(clip(name, 40))}${swapped ? ' ⇄' : ''}`);
+      out.push({ line: `- **${a === b ? a : `${a}–${b}`}** ${escLine(clip(name, 40))}${swapped ? ' ⇄' : ''}`, swapped });
     }
     i = j + 1;
   }
@@ -65,7 +68,8 @@ function runsOf(days: RosterDay[]): string[] {
 
 /**
  * `/roster`: the month as a Monday-first calendar (first names, so seven columns stay
- * readable on a phone), then the month's shifts in full names; today and swaps marked;
+ * readable on a phone), then the month's shifts in full names (only the swapped ones when
+ * there are many); today and swaps marked;
  * previous / next month buttons when the group id is given.
  */
 export function rosterCard(input: RosterCardInput): Card {
@@ -94,7 +98,8 @@ export function rosterCard(input: RosterCardInput): Card {
   const elements: Element[] = [week(WEEKDAYS.map((w) => `**${w}**`))];
   for (let i = 0; i < cells.length; i += 7) elements.push(week(cells.slice(i, i + 7)));
   const runs = runsOf(inMonth);
-  if (runs.length) elements.push(md(runs.join('\n')));
+  const listed = runs.length <= MAX_LISTED_SHIFTS ? runs : runs.filter((r) => r.swapped);
+  if (listed.length) elements.push(md(`${listed.length < runs.length ? '**Swaps**\n' : ''}${listed.map((r) => r.line).join('\n')}`));
   if (input.groupId !== undefined) {
     const prev = month === 1 ? [year - 1, 12] : [year, month - 1];
     const next = month === 12 ? [year + 1, 1] : [year, month + 1];

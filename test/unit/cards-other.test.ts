@@ -90,6 +90,12 @@ describe('roster card', () => {
     assert.deepEqual(actionsOf(c), ['roster', 'roster']);
     assert.match(JSON.stringify(c), /"◀ November".*"m":"2025-11".*"January ▶".*"m":"2026-01"/);
     assert.doesNotMatch(JSON.stringify(rosterCard({ groupName: 'g', month: '2025-12', days: [] })), /"a":"roster"/, 'no buttons without the group id');
+    // Daily shifts: a line per day would repeat the grid, so only the swaps are listed.
+    const daily = rosterCard({
+      groupName: 'g', month: '2025-12',
+      days: Array.from({ length: 31 }, (_, i) => ({ day: `2025-12-${String(i + 1).padStart(2, '0')}`, userName: ['Ann', 'Bo'][i % 2]!, reason: i === 9 ? ('swap' as const) : ('rotation' as const) })),
+    });
+    assert.equal(markdownOf(daily).find((m) => m.includes('Swaps')), '**Swaps**\n- **10** Bo ⇄');
   });
 
   test('a month starting on Monday has no leading padding; a bad month is refused', () => {
