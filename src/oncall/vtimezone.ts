@@ -8,8 +8,11 @@
  */
 import { DAY_MS, wallTimeAt } from './zone';
 
-/** Offset changes are found by scanning at this step, then bisected to the second. */
-const STEP_MS = 6 * 3_600_000;
+/**
+ * Offset changes are found by scanning at this step, then bisected to the millisecond. A day
+ * holds at most one change in every zone of the tz database (zone.ts assumes the same).
+ */
+const STEP_MS = DAY_MS;
 const offsetAt = (tz: string, ms: number): number => wallTimeAt(tz, ms) - ms;
 
 interface Observance {
@@ -28,13 +31,12 @@ export function offsetChanges(tz: string, fromMs: number, toMs: number): Observa
     if (next === offset) continue;
     let lo = prev;
     let hi = t;
-    while (hi - lo > 1000) {
+    while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
       if (offsetAt(tz, mid) === offset) lo = mid;
       else hi = mid;
     }
-    const at = Math.ceil(hi / 1000) * 1000;
-    out.push({ at, from: offset, to: next });
+    out.push({ at: hi, from: offset, to: next });
     offset = next;
   }
   return out;
@@ -56,8 +58,7 @@ function utcOffset(ms: number): string {
 }
 
 /** The VTIMEZONE of `tz` valid from `fromMs` to `toMs` (CRLF lines, as ical-generator embeds it). */
-export function vtimezone(tz: string, fromMs: number, toMs: number): string {
-  const changes = offsetChanges(tz, fromMs, toMs);
+export function vtimezone(tz: string, fromMs: number, toMs: number, changes = offsetChanges(tz, fromMs, toMs)): string {
   const standard = Math.min(...changes.map((c) => c.to));
   const lines = ['BEGIN:VTIMEZONE', `TZID:${tz}`];
   for (const c of changes) {
@@ -70,12 +71,14 @@ export function vtimezone(tz: string, fromMs: number, toMs: number): string {
 }
 
 /**
- * True when the local time `tz` shows at `instantMs` also occurs at another instant (the hour
- * a fall-back repeats). RFC 5545 says such a local time means the first occurrence, but
- * parsers differ (ical.js takes the second), so such times are written in UTC instead.
+ * A test for "the local time `tz` shows at this instant also occurs at another instant" (the
+ * hour a fall-back repeats), for instants between `fromMs` and `toMs`. RFC 5545 says such a
+ * local time means its first occurrence, but parsers differ (ical.js takes the second), so
+ * such times are written in UTC instead. Built from the offset changes once per zone: a few
+ * comparisons per instant rather than Intl calls.
  */
-export function isRepeatedLocalTime(tz: string, instantMs: number): boolean {
-  const wall = wallTimeAt(tz, instantMs);
-  const offsets = new Set([offsetAt(tz, instantMs - DAY_MS), offsetAt(tz, instantMs + DAY_MS)]);
-  return [...offsets].some((o) => wall - o !== instantMs && wallTimeAt(tz, wall - o) === wall);
+export function repeatedLocalTimes(tz: string, fromMs: number, toMs: number, changes = offsetChanges(tz, fromMs, toMs)): (instantMs: number) => boolean {
+  const backs = changes.filter((c) => c.to < c.from);
+  // Falling back by d at instant a repeats the local times of [a - d, a + d).
+  return (t) => backs.some((c) => t >= c.at - (c.from - c.to) && t < c.at + (c.from - c.to));
 }
