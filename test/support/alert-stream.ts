@@ -80,6 +80,18 @@ export class AlertStream {
     this.timer = null;
   }
 
+  /** True between `start` and `stop`. */
+  get posting(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Posts one more notification now (the stream stopped or not); returns its alerts. */
+  postNow(): StreamAlert[] {
+    const from = this.alerts.length;
+    this.post(this.counts.notifications++);
+    return this.alerts.slice(from);
+  }
+
   /** Resolves when every notification got its answer, or after `timeoutMs` (then the rest are abandoned). */
   async settle(timeoutMs: number): Promise<void> {
     this.stop();

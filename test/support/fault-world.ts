@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { createKnex, type Knex } from '../../src/db/knex';
 import { FeishuServer } from '../../src/sandbox/feishu-server';
 import { APP } from './alerts';
-import { AlertStream } from './alert-stream';
+import { AlertStream, type StreamAlert } from './alert-stream';
 import { cardsPerEvent, countFigures, settledAlert, StoredAlerts, type FaultFigures, type Recipients } from './fault-figures';
 import { startMariadbServer, type MariadbServer } from './mariadb-server';
 import { postJson, promdutyWorld, type PromdutyProcess } from './promduty-process';
@@ -16,8 +16,6 @@ import { killTracked, track } from './reaper';
  * test's own (redis-server.ts, mariadb-server.ts), so killing them never touches the shared
  * ones; Feishu is one local FeishuServer that every promduty process of a run sends to.
  */
-export type ScenarioName = 'promduty SIGKILL' | 'Redis SIGKILL' | 'MariaDB down' | 'MariaDB frozen' | 'api+worker SIGKILL';
-
 export interface FaultSize {
   /** Notifications a second, each of 1..maxAlerts new alerts. */
   rate: number;
@@ -63,16 +61,24 @@ export async function startFaultServers(): Promise<FaultServers> {
 /** What a scenario's fault works on. */
 interface Run {
   servers: FaultServers;
+  feishu: FeishuServer;
+  stream: AlertStream;
   /** Where the stream posts (api or all processes). */
   apis: PromdutyProcess[];
   workers: PromdutyProcess[];
   size: FaultSize;
-  /** Starts another promduty process of this run. */
-  start(env?: Record<string, string>): Promise<PromdutyProcess>;
   /** The run's Redis key prefix. */
   prefix: string;
+  /** Starts another promduty process of this run. */
+  start(env?: Record<string, string>): Promise<PromdutyProcess>;
+  /** Resolves once every one of these alerts is stored (polled every `everyMs`); false after `timeoutMs`. */
+  stored(alerts: StreamAlert[], timeoutMs: number, everyMs?: number): Promise<boolean>;
+  /** Resolves once every one of these alerts is acknowledged, stored and on its cards; false after `timeoutMs`. */
+  settled(alerts: StreamAlert[], timeoutMs: number): Promise<boolean>;
   log(line: string): void;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Jobs waiting in a BullMQ queue (in the wait list: acknowledged, not taken by a worker). */
 async function waitingJobs(url: string, prefix: string, queue: string): Promise<number> {
@@ -84,16 +90,47 @@ async function waitingJobs(url: string, prefix: string, queue: string): Promise<
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * SIGKILLs the processes the moment Feishu stores the next message sent to it: inside the
+ * sandbox's request, before its answer is written, so the sender never learns that its card
+ * went out. Resolves once they exited.
+ */
+async function killAtNextSend(feishu: FeishuServer, processes: PromdutyProcess[]): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const seen = feishu.calls.length;
+    const off = feishu.onChange(() => {
+      const call = feishu.calls.at(-1);
+      if (feishu.calls.length === seen || call?.method !== 'POST' || call.path !== '/open-apis/im/v1/messages') return;
+      for (const p of processes) p.child.kill('SIGKILL');
+      off();
+      resolve();
+    });
+  });
+  await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+}
 
-/** Each fault: what it does; resolves at the fault's end (everything that will come back is back). */
-const FAULTS: Record<ScenarioName, { layout: 'all' | 'split'; fault: (r: Run) => Promise<void> }> = {
-  // (a) the one promduty process dies mid-stream and is started again on its port.
+/** MariaDB shut down (SIGTERM) and started again `ms` after the shutdown began. */
+async function mariadbDown(r: Run, ms: number): Promise<void> {
+  const down = Date.now();
+  await r.servers.mariadb.stop();
+  await sleep(Math.max(0, ms - (Date.now() - down)));
+  await r.servers.mariadb.start();
+}
+
+/** A fault: where promduty runs (one ROLE=all process, or 2 api + 2 worker), what breaks; resolves when it is over. */
+interface Fault {
+  layout: 'all' | 'split';
+  fault: (r: Run) => Promise<void>;
+}
+
+const FAULTS = {
+  // (a) the one promduty process dies mid-stream, the moment Feishu took a card from it (the
+  // worst moment for a double post), and is started again on its port.
   'promduty SIGKILL': {
     layout: 'all',
     fault: async (r) => {
       const p = r.apis[0]!;
-      await p.stop('SIGKILL');
+      await killAtNextSend(r.feishu, [p]);
       r.apis[0] = await r.start({ PORT: new URL(p.url).port });
     },
   },
@@ -118,12 +155,7 @@ const FAULTS: Record<ScenarioName, { layout: 'all' | 'split'; fault: (r: Run) =>
   // (c) MariaDB shuts down for outageMs: connections refused, then it is back.
   'MariaDB down': {
     layout: 'all',
-    fault: async (r) => {
-      const down = Date.now();
-      await r.servers.mariadb.stop();
-      await sleep(Math.max(0, r.size.outageMs - (Date.now() - down)));
-      await r.servers.mariadb.start();
-    },
+    fault: (r) => mariadbDown(r, r.size.outageMs),
   },
   // (c') MariaDB freezes for outageMs (SIGSTOP): open connections hang instead of failing.
   'MariaDB frozen': {
@@ -137,17 +169,31 @@ const FAULTS: Record<ScenarioName, { layout: 'all' | 'split'; fault: (r: Run) =>
       }
     },
   },
-  // (d) 2 api + 2 worker processes; one of each dies for good.
+  // (c'') a quiet moment: everything sent, then one more alert, and MariaDB goes down (for twice
+  // outageMs) right after storing it, with its cards still to plan. Nothing else arrives that
+  // would ask for its send group's delivery again: the work in flight must finish by itself.
+  'MariaDB down after the last alert': {
+    layout: 'all',
+    fault: async (r) => {
+      r.stream.stop();
+      if (!(await r.settled(r.stream.alerts, r.size.drainTimeoutMs))) throw new Error('the stream did not drain before the fault');
+      const last = r.stream.postNow();
+      if (!(await r.stored(last, 10_000, 5))) throw new Error('the last alert was not stored');
+      await mariadbDown(r, 2 * r.size.outageMs);
+    },
+  },
+  // (d) 2 api + 2 worker processes; one of each dies for good, as a card goes out.
   'api+worker SIGKILL': {
     layout: 'split',
     fault: async (r) => {
-      await Promise.all([r.apis[0]!.stop('SIGKILL'), r.workers[0]!.stop('SIGKILL')]);
+      await killAtNextSend(r.feishu, [r.apis[0]!, r.workers[0]!]);
       r.apis.shift();
       r.workers.shift();
     },
   },
-};
+} satisfies Record<string, Fault>;
 
+export type ScenarioName = keyof typeof FAULTS;
 export const SCENARIOS = Object.keys(FAULTS) as ScenarioName[];
 
 async function seed(url: string): Promise<{ groups: number[]; recipients: Map<number, Recipients> }> {
@@ -179,7 +225,7 @@ export interface ScenarioResult {
  * also when it fails.
  */
 export async function runScenario(name: ScenarioName, servers: FaultServers, size: FaultSize, log: (line: string) => void = () => {}): Promise<ScenarioResult> {
-  const { layout, fault } = FAULTS[name];
+  const { layout, fault }: Fault = FAULTS[name];
   const feishu = await FeishuServer.start(APP);
   const world = promdutyWorld(feishu.url, undefined, { mysqlBase: servers.mariadb.url, redisUrl: servers.redis.url });
   const all: PromdutyProcess[] = [];
@@ -189,73 +235,66 @@ export async function runScenario(name: ScenarioName, servers: FaultServers, siz
     all.push(p);
     return p;
   };
-  let db: Knex | null = null;
+  const db: Knex = createKnex(world.databaseUrl, { min: 0, max: 2 });
+  const stored = new StoredAlerts(db);
   let stream: AlertStream | null = null;
   try {
-    const run: Run = { servers, apis: [], workers: [], size, start, prefix: world.prefix, log: (line) => log(`${name}: ${line}`) };
-    // The first process migrates the new database; the others find it done.
-    if (layout === 'all') run.apis.push(await start());
-    else {
-      run.apis.push(await start({ ROLE: 'api' }));
-      const [api2, w1, w2] = await Promise.all([start({ ROLE: 'api' }), start({ ROLE: 'worker' }), start({ ROLE: 'worker' })]);
-      run.apis.push(api2);
-      run.workers.push(w1, w2);
+    // The first process creates and migrates the database; the others find it done.
+    const apis = [await start(layout === 'split' ? { ROLE: 'api' } : {})];
+    const workers: PromdutyProcess[] = [];
+    if (layout === 'split') {
+      const [api, ...w] = await Promise.all([start({ ROLE: 'api' }), start({ ROLE: 'worker' }), start({ ROLE: 'worker' })]);
+      apis.push(api);
+      workers.push(...w);
     }
-    const { groups, recipients } = await seed(run.apis[0]!.url);
-    db = createKnex(world.databaseUrl, { min: 0, max: 2 });
-    const stored = new StoredAlerts(db);
-    stream = new AlertStream({ targets: () => run.apis.map((p) => p.url), rate: size.rate, maxAlerts: size.maxAlerts, sendGroups: groups });
+    const { groups, recipients } = await seed(apis[0]!.url);
+    stream = new AlertStream({ targets: () => apis.map((p) => p.url), rate: size.rate, maxAlerts: size.maxAlerts, sendGroups: groups });
+    const until = async (alerts: StreamAlert[], timeoutMs: number, everyMs: number, done: (a: StreamAlert) => boolean): Promise<boolean> => {
+      const deadline = performance.now() + timeoutMs;
+      for (let pending = alerts; ; await sleep(everyMs)) {
+        await stored.refresh(pending.filter((a) => a.acknowledgedAt !== undefined));
+        pending = pending.filter((a) => !done(a));
+        if (!pending.length) return true;
+        if (performance.now() > deadline) return false;
+      }
+    };
+    const settled = (alerts: StreamAlert[], timeoutMs: number) => {
+      let cards = cardsPerEvent([]);
+      let at = -Infinity;
+      // One look at Feishu per round, not per alert.
+      const fresh = () => {
+        if (performance.now() - at > POLL_MS / 2) [cards, at] = [cardsPerEvent(feishu.messages()), performance.now()];
+        return cards;
+      };
+      return until(alerts, timeoutMs, POLL_MS, (a) => settledAlert(a, stored, fresh(), recipients.get(a.sendGroup)!));
+    };
+    const run: Run = {
+      servers, feishu, stream, apis, workers, size, start, settled,
+      prefix: world.prefix,
+      stored: (alerts, timeoutMs, everyMs = POLL_MS) => until(alerts, timeoutMs, everyMs, (a) => stored.eventOf.has(a.fingerprint)),
+      log: (line) => log(`${name}: ${line}`),
+    };
+
     stream.start();
     await sleep(size.leadMs);
-    log(`${name}: fault after ${stream.alerts.length} alerts`);
+    run.log(`fault after ${stream.alerts.length} alerts`);
     await fault(run);
     const faultEnd = performance.now();
     const before = stream.alerts.filter((a) => a.firstTry <= faultEnd);
-    log(`${name}: fault over; ${before.length} alerts sent before its end`);
-    const tail = sleep(size.tailMs).then(() => stream!.settle(size.drainTimeoutMs));
-
+    run.log(`fault over; ${before.length} alerts sent before its end`);
+    const tail = sleep(stream.posting ? size.tailMs : 0).then(() => stream!.settle(size.drainTimeoutMs));
     // Drained: every alert first sent before the fault's end is acknowledged, stored and on its cards.
-    let drainMs: number | null = null;
-    const deadline = faultEnd + size.tailMs + size.drainTimeoutMs;
-    for (let pending = before; performance.now() < deadline; await sleep(POLL_MS)) {
-      await stored.refresh(pending.filter((a) => a.acknowledgedAt !== undefined));
-      const cards = cardsPerEvent(feishu.messages());
-      pending = pending.filter((a) => !settledAlert(a, stored, cards, recipients.get(a.sendGroup)!));
-      if (!pending.length) {
-        drainMs = performance.now() - faultEnd;
-        break;
-      }
-    }
+    const drainMs = (await settled(before, size.tailMs + size.drainTimeoutMs)) ? performance.now() - faultEnd : null;
     await tail;
-    // The rest of the stream (sent after the fault) drains too before anything is counted.
-    for (let pending = stream.acknowledged(); pending.length && performance.now() < deadline; await sleep(POLL_MS)) {
-      await stored.refresh(pending);
-      const cards = cardsPerEvent(feishu.messages());
-      pending = pending.filter((a) => !settledAlert(a, stored, cards, recipients.get(a.sendGroup)!));
-    }
-    const figures = await countFigures({
-      scenario: name,
-      db,
-      feishu,
-      alerts: stream.alerts,
-      refused: stream.counts.refused,
-      stored,
-      recipientsOf: (g) => recipients.get(g)!,
-      drainMs,
-    });
-    if (process.env.FAULTS_DUMP) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(`${process.env.FAULTS_DUMP}/messages.json`, JSON.stringify(feishu.messages(), null, 1));
-      writeFileSync(`${process.env.FAULTS_DUMP}/outbox.json`, JSON.stringify(await db('alert_event_messages').select(), null, 1));
-      writeFileSync(`${process.env.FAULTS_DUMP}/events.json`, JSON.stringify(await db('alert_events').select('id', 'fingerprint', 'send_group_id', 'created_at', 'last_notified_at', 'updated_at'), null, 1));
-      writeFileSync(`${process.env.FAULTS_DUMP}/calls.json`, JSON.stringify(feishu.calls.map((c) => ({ ...c, headers: undefined })), null, 1));
-    }
-    if (stream.refusals.length) log(`${name}: refusals: ${stream.refusals.join('; ')}`);
+    // The rest of the stream drains too before anything is counted.
+    await settled(stream.acknowledged(), drainMs === null ? 0 : size.drainTimeoutMs);
+    const figures = await countFigures({ scenario: name, db, feishu, alerts: stream.alerts, refused: stream.counts.refused, stored, recipientsOf: (g) => recipients.get(g)!, drainMs });
+    if (stream.refusals.length) run.log(`refusals: ${stream.refusals.join('; ')}`);
     return { figures, logs: all.map((p, i) => `--- process ${i}\n${p.log().slice(-4000)}`).join('\n') };
   } finally {
     stream?.close();
     await Promise.all(all.map((p) => p.stop('SIGKILL')));
-    await db?.destroy();
+    await db.destroy();
     await feishu.close();
     await world.drop().catch(() => {});
   }
