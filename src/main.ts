@@ -149,6 +149,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       ctx: { ...services, db, redis, lark, cardSender, logger, clock, settings, queues, publisher, lifecycle, chat: chatops.chat,
         metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
       tuning: alertQueueTuning,
+      lockMs: settings.jobLockMs,
       logger,
       metrics,
     });

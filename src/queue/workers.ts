@@ -12,7 +12,11 @@ export interface WorkerOptions<Ctx> {
   logger: Logger;
   metrics: Metrics;
   tuning?: Partial<Record<QueueName, QueueTuning>>;
+  /** settings.jobLockMs (default 30 s, as BullMQ's) */
+  lockMs?: number;
 }
+
+const DEFAULT_LOCK_MS = 30_000;
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -42,7 +46,16 @@ export function startWorkers<Ctx>(o: WorkerOptions<Ctx>): RunningWorkers {
         if (!p) throw new Error(`no processor for job ${queue}/${job.name}`);
         return p.handle(job, o.ctx, token);
       },
-      { connection: o.connection, prefix: o.prefix, concurrency: tuning.concurrency ?? 1, limiter: tuning.limiter },
+      {
+        connection: o.connection,
+        prefix: o.prefix,
+        concurrency: tuning.concurrency ?? 1,
+        limiter: tuning.limiter,
+        // A job whose worker died waits for its lock to lapse, then for the next check: at most
+        // one and a half locks before another worker runs it.
+        lockDuration: o.lockMs ?? DEFAULT_LOCK_MS,
+        stalledInterval: (o.lockMs ?? DEFAULT_LOCK_MS) / 2,
+      },
     );
     w.on('completed', (job) => o.metrics.jobsProcessed.inc({ queue, name: job.name, outcome: 'completed' }));
     w.on('failed', (job, err) => {
