@@ -17,6 +17,14 @@ export interface WorkerOptions<Ctx> {
 }
 
 const DEFAULT_LOCK_MS = 30_000;
+/**
+ * Times a job may be found on a worker that died before it is failed for good. BullMQ's default
+ * (1) gives up on a job the second time: in a crash loop (a process killed while MariaDB hangs,
+ * say) the alert jobs it took back are failed unrun, and their acknowledged alerts are lost. A
+ * stall is the worker's death, not the job's fault, and every processor is idempotent; the
+ * bound only stops a job that kills every worker that runs it.
+ */
+const MAX_STALLS = 5;
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -55,6 +63,7 @@ export function startWorkers<Ctx>(o: WorkerOptions<Ctx>): RunningWorkers {
         // one and a half locks before another worker runs it.
         lockDuration: o.lockMs ?? DEFAULT_LOCK_MS,
         stalledInterval: (o.lockMs ?? DEFAULT_LOCK_MS) / 2,
+        maxStalledCount: MAX_STALLS,
       },
     );
     w.on('completed', (job) => o.metrics.jobsProcessed.inc({ queue, name: job.name, outcome: 'completed' }));

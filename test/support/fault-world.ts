@@ -96,6 +96,30 @@ async function waitingJobs(url: string, prefix: string, queue: string): Promise<
   }
 }
 
+/** Ids of the jobs in a BullMQ queue's active list (taken by a worker, maybe a dead one). */
+async function activeJobs(url: string, prefix: string, queue: string): Promise<string[]> {
+  const redis = new Redis(url);
+  try {
+    return await redis.lrange(`${prefix}:${queue}:active`, 0, -1);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Resolves once one of these jobs was found stalled (its worker died) and a worker has taken it again. */
+async function takenAgain(url: string, prefix: string, queue: string, ids: string[], timeoutMs: number): Promise<boolean> {
+  const redis = new Redis(url);
+  try {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+      const active = new Set(await redis.lrange(`${prefix}:${queue}:active`, 0, -1));
+      for (const id of ids) if (active.has(id) && Number(await redis.hget(`${prefix}:${queue}:${id}`, 'stc')) >= 1) return true;
+    }
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * SIGKILLs the processes the moment Feishu stores the next message sent to it: inside the
  * sandbox's request, before its answer is written, so the sender never learns that its card
@@ -138,6 +162,37 @@ const FAULTS = {
       const p = r.apis[0]!;
       await killAtNextSend(r.feishu, [p]);
       r.apis[0] = await r.start({ PORT: new URL(p.url).port });
+    },
+  },
+  // (a') a crash loop (an orchestrator killing a process whose /readyz fails while MariaDB
+  // hangs): promduty dies with alert jobs in hand, is restarted, takes those jobs back once
+  // their locks expired, and dies again before it could finish them.
+  'promduty SIGKILL twice': {
+    layout: 'all',
+    fault: async (r) => {
+      const p = r.apis[0]!;
+      const { mariadb, redis } = r.servers;
+      let held: string[] = [];
+      const port = new URL(p.url).port;
+      mariadb.freeze();
+      try {
+        await sleep(1000);
+        held = await activeJobs(redis.url, r.prefix, 'alerts');
+        await p.stop('SIGKILL');
+      } finally {
+        mariadb.thaw();
+      }
+      r.log(`killed holding ${held.length} alert jobs`);
+      const again = await r.start({ PORT: port });
+      mariadb.freeze();
+      try {
+        if (!(await takenAgain(redis.url, r.prefix, 'alerts', held, 120_000))) throw new Error('no job of the first crash was taken again');
+        r.log('a job of the first crash is taken again: killed again');
+        await again.stop('SIGKILL');
+      } finally {
+        mariadb.thaw();
+      }
+      r.apis[0] = await r.start({ PORT: port });
     },
   },
   // (b) Redis dies without a shutdown (no final fsync) and comes back from its AOF. What is at
