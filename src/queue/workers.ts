@@ -68,7 +68,9 @@ export function startWorkers<Ctx>(o: WorkerOptions<Ctx>): RunningWorkers {
     );
     w.on('completed', (job) => o.metrics.jobsProcessed.inc({ queue, name: job.name, outcome: 'completed' }));
     w.on('failed', (job, err) => {
-      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+      // finishedOn is set when the job went to `failed`: attempts used up, or an
+      // UnrecoverableError (BullMQ's own for a job stalled too often) with attempts left.
+      const final = !job || job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1);
       o.metrics.jobsProcessed.inc({ queue, name: job?.name ?? 'unknown', outcome: final ? 'failed' : 'retried' });
       o.logger[final ? 'error' : 'warn'](
         { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err },

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { QueueEvents } from 'bullmq';
+import { QueueEvents, UnrecoverableError } from 'bullmq';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createMetrics } from '../../src/core/metrics';
@@ -35,6 +35,13 @@ before(() => {
         name: 'boom',
         handle: async () => {
           throw new Error('kaput');
+        },
+      },
+      {
+        queue: 'config',
+        name: 'hopeless',
+        handle: async () => {
+          throw new UnrecoverableError('never again');
         },
       },
     ],
@@ -72,4 +79,23 @@ test('a job failing for good is logged with its name and counted; unknown names 
   assert.deepEqual(failed.sort(), ['boom', 'nobody-handles-this']);
   const text = await metrics.registry.metrics();
   assert.match(text, /promduty_jobs_processed_total\{queue="config",name="boom",outcome="failed"\} 1/);
+});
+
+test('a job that fails with attempts left but no retry (BullMQ UnrecoverableError, as for a job stalled too often) is logged as failed for good', async () => {
+  const events = new QueueEvents('config', { connection: { url: REDIS_URL }, prefix });
+  await events.waitUntilReady();
+  const job = await queues.config.add('hopeless', {}, { attempts: 5 });
+  await assert.rejects(job.waitUntilFinished(events, 10_000), /never again/);
+  const retried = await queues.config.add('boom', {}, { attempts: 2 });
+  await assert.rejects(retried.waitUntilFinished(events, 10_000), /kaput/);
+  await events.close();
+  const line = await waitFor('the failure logged', async () => lines.find((l) => l.job === 'hopeless'));
+  assert.equal(line.msg, 'job failed for good');
+  assert.equal(line.level, 50);
+  const boom = await waitFor('both tries logged', async () => {
+    const tries = lines.filter((l) => l.jobId === retried.id);
+    return tries.length === 2 && tries;
+  });
+  assert.deepEqual(boom.map((l) => l.msg), ['job failed, will retry', 'job failed for good']);
+  assert.match(await metrics.registry.metrics(), /promduty_jobs_processed_total\{queue="config",name="hopeless",outcome="failed"\} 1/);
 });
