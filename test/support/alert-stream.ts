@@ -65,16 +65,18 @@ export class AlertStream {
     setMaxListeners(0, this.stopRetrying.signal);
   }
 
-  /** Starts posting `rate` notifications a second (a 20 ms tick catches up on any lag). */
+  /** Starts (or resumes) posting `rate` notifications a second (a 20 ms tick catches up on any lag). */
   start(): void {
-    this.started = performance.now();
+    if (this.timer) return;
+    // Resumed: the pause is not made up for.
+    this.started = performance.now() - (this.counts.notifications * 1000) / this.o.rate;
     this.timer = setInterval(() => {
       const due = Math.floor(((performance.now() - this.started) * this.o.rate) / 1000);
       while (this.counts.notifications < due) this.post(this.counts.notifications++);
     }, 20);
   }
 
-  /** Starts no new notification; the ones started are still retried. */
+  /** Starts no new notification (until `start` again); the ones started are still retried. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

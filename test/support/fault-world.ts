@@ -96,28 +96,48 @@ async function waitingJobs(url: string, prefix: string, queue: string): Promise<
   }
 }
 
-/** Ids of the jobs in a BullMQ queue's active list (taken by a worker, maybe a dead one). */
-async function activeJobs(url: string, prefix: string, queue: string): Promise<string[]> {
+/**
+ * The jobs a worker holds (the queue's active list) when `take` is called, kept held after the
+ * worker died by renewing their locks from here until `release`: another worker takes them
+ * over only when the test says so. Knows BullMQ's keys (`<prefix>:<queue>:active`, `…:<id>:lock`,
+ * the job hash's stalled counter `stc`).
+ */
+async function heldJobs(url: string, prefix: string, queue: string) {
   const redis = new Redis(url);
-  try {
-    return await redis.lrange(`${prefix}:${queue}:active`, 0, -1);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** Resolves once one of these jobs was found stalled (its worker died) and a worker has taken it again. */
-async function takenAgain(url: string, prefix: string, queue: string, ids: string[], timeoutMs: number): Promise<boolean> {
-  const redis = new Redis(url);
-  try {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
-      const active = new Set(await redis.lrange(`${prefix}:${queue}:active`, 0, -1));
-      for (const id of ids) if (active.has(id) && Number(await redis.hget(`${prefix}:${queue}:${id}`, 'stc')) >= 1) return true;
-    }
-    return false;
-  } finally {
-    redis.disconnect();
-  }
+  const key = (k: string) => `${prefix}:${queue}:${k}`;
+  const ids: string[] = [];
+  const renew = setInterval(() => void Promise.all(ids.map((id) => redis.pexpire(key(`${id}:lock`), 5000))).catch(() => {}), 1000);
+  return {
+    ids,
+    take: async () => {
+      ids.push(...(await redis.lrange(key('active'), 0, -1)));
+      if (!ids.length) throw new Error(`no ${queue} job was running`);
+    },
+    /** True once nothing but the held jobs is waiting or running (and `idle()`). */
+    aloneLeft: async (idle: () => boolean, timeoutMs: number): Promise<boolean> => {
+      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+        const [waiting, active] = await Promise.all([redis.llen(key('wait')), redis.lrange(key('active'), 0, -1)]);
+        if (idle() && waiting === 0 && active.every((id) => ids.includes(id))) return true;
+      }
+      return false;
+    },
+    release: async () => {
+      clearInterval(renew);
+      await Promise.all(ids.map((id) => redis.del(key(`${id}:lock`))));
+    },
+    /** True once a worker runs one of them again after it was found stalled. */
+    takenAgain: async (timeoutMs: number): Promise<boolean> => {
+      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+        const active = new Set(await redis.lrange(key('active'), 0, -1));
+        for (const id of ids) if (active.has(id) && Number(await redis.hget(key(id), 'stc')) >= 1) return true;
+      }
+      return false;
+    },
+    close: async () => {
+      clearInterval(renew);
+      redis.disconnect();
+    },
+  };
 }
 
 /**
@@ -166,33 +186,39 @@ const FAULTS = {
   },
   // (a') a crash loop (an orchestrator killing a process whose /readyz fails while MariaDB
   // hangs): promduty dies with alert jobs in hand, is restarted, takes those jobs back once
-  // their locks expired, and dies again before it could finish them.
+  // their locks lapsed, and dies again before it could finish them.
   'promduty SIGKILL twice': {
     layout: 'all',
     fault: async (r) => {
-      const p = r.apis[0]!;
       const { mariadb, redis } = r.servers;
-      let held: string[] = [];
-      const port = new URL(p.url).port;
+      const port = new URL(r.apis[0]!.url).port;
       mariadb.freeze();
+      const held = await heldJobs(redis.url, r.prefix, 'alerts');
       try {
         await sleep(1000);
-        held = await activeJobs(redis.url, r.prefix, 'alerts');
-        await p.stop('SIGKILL');
+        await held.take();
+        await r.apis[0]!.stop('SIGKILL');
       } finally {
         mariadb.thaw();
       }
-      r.log(`killed holding ${held.length} alert jobs`);
-      const again = await r.start({ PORT: port });
-      mariadb.freeze();
+      r.log(`killed holding ${held.ids.length} alert jobs`);
       try {
-        if (!(await takenAgain(redis.url, r.prefix, 'alerts', held, 120_000))) throw new Error('no job of the first crash was taken again');
+        // New alerts pause and the new process finishes everything else first, so that the jobs
+        // it takes back are the dead process's; only then their locks may lapse.
+        r.stream.stop();
+        r.apis[0] = await r.start({ PORT: port });
+        if (!(await held.aloneLeft(() => r.stream.counts.inFlight === 0, 60_000))) throw new Error('the queue did not empty');
+        mariadb.freeze();
+        await held.release();
+        if (!(await held.takenAgain(4 * (r.size.jobLockMs ?? 30_000)))) throw new Error('no job of the first crash was taken again');
         r.log('a job of the first crash is taken again: killed again');
-        await again.stop('SIGKILL');
+        await r.apis[0].stop('SIGKILL');
       } finally {
         mariadb.thaw();
+        await held.close();
       }
       r.apis[0] = await r.start({ PORT: port });
+      r.stream.start();
     },
   },
   // (b) Redis dies without a shutdown (no final fsync) and comes back from its AOF. What is at
