@@ -86,11 +86,11 @@ interface Run {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Jobs waiting in a BullMQ queue (in the wait list: acknowledged, not taken by a worker). */
-async function waitingJobs(url: string, prefix: string, queue: string): Promise<number> {
+/** Jobs in a BullMQ queue's wait list (acknowledged, not taken by a worker) or active list (taken). */
+async function jobsIn(url: string, prefix: string, queue: string, list: 'wait' | 'active' = 'wait'): Promise<number> {
   const redis = new Redis(url);
   try {
-    return await redis.llen(`${prefix}:${queue}:wait`);
+    return await redis.llen(`${prefix}:${queue}:${list}`);
   } finally {
     redis.disconnect();
   }
@@ -230,7 +230,7 @@ const FAULTS = {
       r.servers.mariadb.freeze();
       try {
         await sleep(r.size.backlogMs);
-        r.log(`Redis killed with ${await waitingJobs(r.servers.redis.url, r.prefix, 'alerts')} alert jobs waiting`);
+        r.log(`Redis killed with ${await jobsIn(r.servers.redis.url, r.prefix, 'alerts')} alert jobs waiting`);
         await r.servers.redis.kill();
         await sleep(1000);
         await r.servers.redis.start();
@@ -269,11 +269,19 @@ const FAULTS = {
       await mariadbDown(r, 2 * r.size.outageMs);
     },
   },
-  // (d) 2 api + 2 worker processes; one of each dies for good, as a card goes out.
+  // (d) 2 api + 2 worker processes; one of each dies for good while the workers hold alert
+  // jobs (MariaDB frozen for a second so that they do): the other worker takes them over.
   'api+worker SIGKILL': {
     layout: 'split',
     fault: async (r) => {
-      await killAtNextSend(r.feishu, [r.apis[0]!, r.workers[0]!]);
+      r.servers.mariadb.freeze();
+      try {
+        await sleep(1000);
+        r.log(`killed with ${(await jobsIn(r.servers.redis.url, r.prefix, 'alerts', 'active'))} alert jobs running`);
+        await Promise.all([r.apis[0]!.stop('SIGKILL'), r.workers[0]!.stop('SIGKILL')]);
+      } finally {
+        r.servers.mariadb.thaw();
+      }
       r.apis.shift();
       r.workers.shift();
     },
