@@ -135,6 +135,16 @@ async function killAtNextSend(feishu: FeishuServer, processes: PromdutyProcess[]
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
 }
 
+/** Runs `fn` with MariaDB frozen (SIGSTOP: connections hang), thawed however `fn` ends. */
+async function whileFrozen<T>(r: Run, fn: () => Promise<T>): Promise<T> {
+  r.servers.mariadb.freeze();
+  try {
+    return await fn();
+  } finally {
+    r.servers.mariadb.thaw();
+  }
+}
+
 /** MariaDB shut down (SIGTERM) and started again `ms` after the shutdown began. */
 async function mariadbDown(r: Run, ms: number): Promise<void> {
   const down = Date.now();
@@ -166,31 +176,27 @@ export const FAULTS = {
   'promduty SIGKILL twice': {
     layout: 'all',
     fault: async (r) => {
-      const { mariadb, redis } = r.servers;
       const port = new URL(r.apis[0]!.url).port;
-      mariadb.freeze();
-      const held = await heldJobs(redis.url, r.prefix, 'alerts');
+      const held = await heldJobs(r.servers.redis.url, r.prefix, 'alerts');
       try {
-        await sleep(1000);
-        await held.take();
-        await r.apis[0]!.stop('SIGKILL');
-      } finally {
-        mariadb.thaw();
-      }
-      r.log(`killed holding ${held.ids.length} alert jobs`);
-      try {
+        await whileFrozen(r, async () => {
+          await sleep(1000);
+          await held.take();
+          await r.apis[0]!.stop('SIGKILL');
+        });
+        r.log(`killed holding ${held.ids.length} alert jobs`);
         // New alerts pause and the new process finishes everything else first, so that the jobs
         // it takes back are the dead process's; only then their locks may lapse.
         r.stream.stop();
         r.apis[0] = await r.start({ PORT: port });
         if (!(await held.aloneLeft(() => r.stream.counts.inFlight === 0, 60_000))) throw new Error('the queue did not empty');
-        mariadb.freeze();
-        await held.release();
-        if (!(await held.takenAgain(4 * (r.size.jobLockMs ?? 30_000)))) throw new Error('no job of the first crash was taken again');
-        r.log('a job of the first crash is taken again: killed again');
-        await r.apis[0].stop('SIGKILL');
+        await whileFrozen(r, async () => {
+          await held.release();
+          if (!(await held.takenAgain(4 * (r.size.jobLockMs ?? 30_000)))) throw new Error('no job of the first crash was taken again');
+          r.log('a job of the first crash is taken again: killed again');
+          await r.apis[0]!.stop('SIGKILL');
+        });
       } finally {
-        mariadb.thaw();
         await held.close();
       }
       r.apis[0] = await r.start({ PORT: port });
@@ -202,18 +208,14 @@ export const FAULTS = {
   // is frozen first, the worker stops taking jobs and acknowledged notifications pile up.
   'Redis SIGKILL': {
     layout: 'all',
-    fault: async (r) => {
-      r.servers.mariadb.freeze();
-      try {
+    fault: (r) =>
+      whileFrozen(r, async () => {
         await sleep(r.size.backlogMs);
         r.log(`Redis killed with ${await jobsIn(r.servers.redis.url, r.prefix, 'alerts')} alert jobs waiting`);
         await r.servers.redis.kill();
         await sleep(1000);
         await r.servers.redis.start();
-      } finally {
-        r.servers.mariadb.thaw();
-      }
-    },
+      }),
   },
   // (c) MariaDB shuts down for outageMs: connections refused, then it is back.
   'MariaDB down': {
@@ -223,14 +225,7 @@ export const FAULTS = {
   // (c') MariaDB freezes for outageMs (SIGSTOP): open connections hang instead of failing.
   'MariaDB frozen': {
     layout: 'all',
-    fault: async (r) => {
-      r.servers.mariadb.freeze();
-      try {
-        await sleep(r.size.outageMs);
-      } finally {
-        r.servers.mariadb.thaw();
-      }
-    },
+    fault: (r) => whileFrozen(r, () => sleep(r.size.outageMs)),
   },
   // (c'') a quiet moment: everything sent, then one more alert, and MariaDB goes down (for twice
   // outageMs) right after storing it, with its cards still to plan. Nothing else arrives that
@@ -250,14 +245,11 @@ export const FAULTS = {
   'api+worker SIGKILL': {
     layout: 'split',
     fault: async (r) => {
-      r.servers.mariadb.freeze();
-      try {
+      await whileFrozen(r, async () => {
         await sleep(1000);
-        r.log(`killed with ${(await jobsIn(r.servers.redis.url, r.prefix, 'alerts', 'active'))} alert jobs running`);
+        r.log(`killed with ${await jobsIn(r.servers.redis.url, r.prefix, 'alerts', 'active')} alert jobs running`);
         await Promise.all([r.apis[0]!.stop('SIGKILL'), r.workers[0]!.stop('SIGKILL')]);
-      } finally {
-        r.servers.mariadb.thaw();
-      }
+      });
       r.apis.shift();
       r.workers.shift();
     },

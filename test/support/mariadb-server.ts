@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { freePort, waitFor } from './processes';
-import { hasExited, terminate, track } from './reaper';
+import { freePort } from './processes';
+import { ServerProcess, trackDir, untrackDir } from './reaper';
 
 /**
  * A MariaDB of the test's own (never the shared one on 3306): a fresh data directory, a free
@@ -59,49 +59,30 @@ async function answers(port: number): Promise<boolean> {
 
 export async function startMariadbServer(): Promise<MariadbServer> {
   const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'pd-mariadb-'));
+  const dir = trackDir(await mkdtemp(join(tmpdir(), 'pd-mariadb-')));
   const datadir = join(dir, 'data');
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
   // Small: the test writes a few thousand rows; the shared server keeps its memory.
   const small = ['--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M', '--skip-name-resolve', '--skip-log-bin', '--max-connections=200'];
   await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot, ...small]);
-  let child: ChildProcess | null = null;
-  let log = '';
-  const start = async () => {
-    const c = spawn(
-      'mariadbd',
-      ['--no-defaults', `--datadir=${datadir}`, `--port=${port}`, `--socket=${join(dir, 'sock')}`, '--bind-address=127.0.0.1', `--pid-file=${join(dir, 'pid')}`, ...asRoot, ...small],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child = track(c);
-    c.stdout.on('data', (d) => (log += String(d)));
-    c.stderr.on('data', (d) => (log += String(d)));
-    const failed = new Promise<never>((_, reject) => c.once('error', (e) => reject(new Error(`mariadbd could not start (${e.message}): ${MISSING}`))));
-    await Promise.race([
-      failed,
-      waitFor(`mariadbd on port ${port}`, async () => {
-        if (hasExited(c)) throw new Error(`mariadbd exited: ${log.slice(-2000)}`);
-        return answers(port);
-      }, 60_000, 100),
-    ]);
-  };
-  await start();
-  const signal = (s: NodeJS.Signals) => {
-    if (child && !hasExited(child)) child.kill(s);
-  };
+  const server = new ServerProcess(
+    'mariadbd',
+    ['--no-defaults', `--datadir=${datadir}`, `--port=${port}`, `--socket=${join(dir, 'sock')}`, '--bind-address=127.0.0.1', `--pid-file=${join(dir, 'pid')}`, ...asRoot, ...small],
+    { ready: () => answers(port), install: MISSING, timeoutMs: 60_000 },
+  );
+  await server.start();
   return {
     port,
     url: `mysql://root@127.0.0.1:${port}`,
-    stop: async () => {
-      if (child) await terminate(child, 'SIGTERM', 30_000);
-    },
-    start,
-    freeze: () => signal('SIGSTOP'),
-    thaw: () => signal('SIGCONT'),
-    log: () => log,
+    stop: () => server.stop('SIGTERM', 30_000),
+    start: () => server.start(),
+    freeze: () => server.signal('SIGSTOP'),
+    thaw: () => server.signal('SIGCONT'),
+    log: () => server.log(),
     close: async () => {
-      if (child) await terminate(child, 'SIGKILL');
+      await server.stop('SIGKILL');
       await rm(dir, { recursive: true, force: true });
+      untrackDir(dir);
     },
   };
 }

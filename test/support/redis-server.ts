@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './processes';
-import { hasExited, terminate, track } from './reaper';
+import { freePort } from './processes';
+import { ServerProcess, trackDir, untrackDir } from './reaper';
 
 /**
  * A Redis of the test's own (never the shared one on 6379) on a free loopback port, with
@@ -49,39 +48,21 @@ function pong(port: number): Promise<boolean> {
 
 export async function startRedisServer(o: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'pd-redis-'));
-  let child: ChildProcess | null = null;
-  let log = '';
+  const dir = trackDir(await mkdtemp(join(tmpdir(), 'pd-redis-')));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes',
     '--appendfsync', o.appendfsync ?? 'everysec', '--daemonize', 'no', '--loglevel', 'warning'];
-  const start = async () => {
-    const c = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = track(c);
-    c.stdout.on('data', (d) => (log += String(d)));
-    c.stderr.on('data', (d) => (log += String(d)));
-    const failed = new Promise<never>((_, reject) =>
-      c.once('error', (e) => reject(new Error(`redis-server could not start (${e.message}): install it with apt-get install redis-server`))),
-    );
-    await Promise.race([
-      failed,
-      waitFor(`redis-server on port ${port}`, async () => {
-        if (hasExited(c)) throw new Error(`redis-server exited: ${log.slice(-1000)}`);
-        return pong(port);
-      }, 30_000, 50),
-    ]);
-  };
-  await start();
+  const server = new ServerProcess('redis-server', args, { ready: () => pong(port), install: 'install it with apt-get install redis-server', timeoutMs: 30_000 });
+  await server.start();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    kill: async () => {
-      if (child) await terminate(child, 'SIGKILL');
-    },
-    start,
-    log: () => log,
+    kill: () => server.stop('SIGKILL'),
+    start: () => server.start(),
+    log: () => server.log(),
     close: async () => {
-      if (child) await terminate(child, 'SIGKILL');
+      await server.stop('SIGKILL');
       await rm(dir, { recursive: true, force: true });
+      untrackDir(dir);
     },
   };
 }
