@@ -33,6 +33,7 @@ import { alertPipeline } from './events';
 import { larkCardSender, webhookBotSender } from './feishu/send';
 import { RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
+import { oncallJobs } from './queue/oncall-jobs';
 
 /**
  * Where infrastructure is wired together (with src/wiring/): settings → clients → services →
@@ -98,7 +99,10 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const publisher = queueConfigPublisher(queues, settings.publishDebounceMs);
   const lifecycle = httpLifecycle();
   const cardSender = larkCardSender(lark, logger, metrics);
-  const services = buildServices(db, publisher, new SdCache(redis), { redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone });
+  const services = buildServices(db, publisher, new SdCache(redis), {
+    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone,
+    calendarSecret: settings.calendarSecret, publicUrl: settings.publicUrl, ...oncallJobs(queues),
+  });
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
   const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);

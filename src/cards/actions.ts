@@ -26,7 +26,14 @@ export const cardActionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('silence_alertname'), e: id, d: silenceDuration }),
   z.object({ a: z.literal('unsilence'), e: id }),
   z.object({ a: z.literal('rule_save'), r: id }),
-  z.object({ a: z.literal('swap'), g: id }),
+  // The swap form; `o: 1` is its "offer to the group" button.
+  z.object({ a: z.literal('swap'), g: id, o: z.literal(1).optional() }),
+  // A swap request's buttons (r: its id): accept (for an offer: take it), decline, cancel.
+  z.object({ a: z.literal('sr_accept'), r: id }),
+  z.object({ a: z.literal('sr_decline'), r: id }),
+  z.object({ a: z.literal('sr_cancel'), r: id }),
+  // The roster card's month buttons.
+  z.object({ a: z.literal('roster'), g: id, m: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
 ]);
 export type CardAction = z.output<typeof cardActionSchema>;
 export type CardActionName = CardAction['a'];
@@ -126,7 +133,8 @@ export const swapFormSchema = z.object({
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}(\s.*)?$/, 'must be a date YYYY-MM-DD')
     .transform((s) => s.slice(0, 10)),
-  user: z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Feishu open_id'),
+  // Empty for the "offer to the group" button.
+  user: z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Feishu open_id').optional().or(z.literal('').transform(() => undefined)),
 });
 export type SwapForm = z.output<typeof swapFormSchema>;
 export type SwapFormField = keyof z.input<typeof swapFormSchema>;

@@ -4,14 +4,20 @@ import { formatTime } from '../core/text';
 export interface HandoffCardInput {
   groupName: string;
   current: Person;
+  /** Who was on call before the handoff (null: nobody; the same person: their shift goes on). */
+  previous?: Person | null;
   next?: Person | null;
   nextHandoffAt?: Date | null;
   timezone: string;
 }
 
-/** Posted in the group chat at handoff time; mentions the person now on call. */
+const samePerson = (a: Person, b: Person): boolean => (a.openId && b.openId ? a.openId === b.openId : a.name === b.name);
+
+/** Posted in the group chat at handoff time; mentions the incoming and the outgoing person. */
 export function handoffCard(input: HandoffCardInput): Card {
-  const lines = [`**On call now:** ${mention(input.current)}`];
+  const continues = input.previous ? samePerson(input.previous, input.current) : false;
+  const lines = [`**On call now:** ${mention(input.current)}${continues ? ' (continues)' : ''}`];
+  if (input.previous && !continues) lines.push(`**Handed over by:** ${mention(input.previous)}`);
   if (input.next || input.nextHandoffAt) {
     const when = input.nextHandoffAt ? ` from ${formatTime(input.nextHandoffAt, input.timezone, 'YYYY-MM-DD HH:mm')}` : '';
     lines.push(`**Next:** ${input.next ? nameOf(input.next) : 'nobody'}${when}`);

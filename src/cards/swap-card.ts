@@ -12,11 +12,16 @@ export interface SwapCardInput {
   error?: string | null;
 }
 
-/** A shift swap from a card: pick a date and a person, submit `{a:'swap', g:groupId}`. */
+/**
+ * A swap request from a card: pick a date and a person and submit `{a:'swap', g:groupId}`,
+ * or offer the day to the whole group (`{a:'swap', g, o:1}`, no person needed).
+ */
 export function swapCard(input: SwapCardInput): Card {
   const elements: Element[] = [];
-  if (input.error) elements.push(md(`<font color='red'>**Not swapped:** ${escLine(input.error)}</font>`));
-  elements.push(md(`Put someone else on call in **${escLine(input.groupName)}** for one day.`));
+  if (input.error) elements.push(md(`<font color='red'>**Not sent:** ${escLine(input.error)}</font>`));
+  elements.push(
+    md(`Ask someone to take your shift in **${escLine(input.groupName)}** on a day, or offer it to the whole group. It changes hands once they accept.`),
+  );
   const options = (input.members ?? []).flatMap((m) => (m.openId ? [{ value: m.openId }] : []));
   elements.push({
     tag: 'form',
@@ -26,18 +31,25 @@ export function swapCard(input: SwapCardInput): Card {
       {
         tag: 'select_person',
         name: 'user' satisfies SwapFormField,
-        placeholder: text('Who takes the shift'),
+        placeholder: text('Who should take it'),
         ...(options.length ? { options } : {}),
-        required: true,
         width: 'fill',
       },
       {
         tag: 'button',
-        text: text('Swap'),
+        text: text('Ask them'),
         type: 'primary',
         name: 'swap_submit',
         form_action_type: 'submit',
         behaviors: [{ type: 'callback', value: { a: 'swap', g: input.groupId } }],
+      },
+      {
+        tag: 'button',
+        text: text('Offer to the group'),
+        type: 'default',
+        name: 'swap_offer',
+        form_action_type: 'submit',
+        behaviors: [{ type: 'callback', value: { a: 'swap', g: input.groupId, o: 1 } }],
       },
     ],
   });

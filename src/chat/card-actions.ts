@@ -6,7 +6,9 @@ import { issuePath } from '../core/validate';
 import type { User } from '../users/users';
 import { alertsListReply } from './commands/alerts';
 import { ruleCardFor } from './commands/rule';
-import { performSwap, swapFormCard } from './commands/swap';
+import { requesterOf, requestSwap, swapFormCard } from './commands/swap';
+import { rosterMonthCard } from './commands/roster';
+import { swapRequestCard } from '../cards/swap-request-card';
 import { notRegisteredText, requireRole } from './replies';
 import { actorOf, type ChatDeps } from './types';
 
@@ -52,12 +54,22 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
     return toast('error', 'promduty does not know this button; the card may be outdated.');
   }
   try {
+    switch (action.a) {
+      // Reading the roster is a viewer's right; a swap request is authorized by the service
+      // (only the person asked accepts or declines, only the requester or an admin cancels).
+      case 'roster':
+        return toast('info', action.m, await rosterMonthCard(d, await d.oncallGroups.get(action.g), action.m));
+      case 'sr_accept':
+      case 'sr_decline':
+      case 'sr_cancel':
+        return await decideRequest(d, user, action);
+    }
     requireRole(user, 'editor', 'This action');
     switch (action.a) {
       case 'rule_save':
         return await saveRule(d, user, action.r, cb.action.form_value);
       case 'swap':
-        return await swapFromCard(d, user, action.g, cb.action.form_value);
+        return await swapFromCard(d, user, action.g, action.o === 1, cb.action.form_value);
       default:
         return await eventAction(d, user, action, cb.messageId);
     }
@@ -67,7 +79,7 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
   }
 }
 
-type EventCardAction = Exclude<CardAction, { a: 'rule_save' } | { a: 'swap' }>;
+type EventCardAction = Extract<CardAction, { e: number }>;
 
 async function eventAction(d: ChatDeps, user: User, action: EventCardAction, messageId: string | null): Promise<CardAnswer> {
   const actor = actorOf(user);
@@ -112,18 +124,42 @@ async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unkn
   }
 }
 
-async function swapFromCard(d: ChatDeps, user: User, groupId: number, formValue: unknown): Promise<CardAnswer> {
+async function swapFromCard(d: ChatDeps, user: User, groupId: number, offer: boolean, formValue: unknown): Promise<CardAnswer> {
   const group = await d.oncallGroups.get(groupId);
   const form = swapFormSchema.safeParse(formValue);
-  if (!form.success) {
-    const problem = form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; ');
-    return toast('error', 'Not swapped', await swapFormCard(d, group, problem));
-  }
+  const problem = form.success
+    ? !offer && !form.data.user
+      ? 'pick the person to ask, or offer the shift to the group'
+      : null
+    : form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; ');
+  if (problem || !form.success) return toast('error', 'Not sent', await swapFormCard(d, group, problem ?? undefined));
   try {
-    const reply = await performSwap(d, user, group, form.data.date, form.data.user);
-    return toast('success', 'Shift swapped', 'card' in reply ? reply.card : undefined);
+    const target = offer ? 'offer' : { openId: form.data.user! };
+    const { request, reply } = await requestSwap(d, user, group, { first: form.data.date, last: form.data.date }, target);
+    const done = request.state === 'pending' ? (offer ? 'Offered to the group' : 'Request sent') : 'Shift swapped';
+    return toast('success', done, 'card' in reply ? reply.card : undefined);
   } catch (e) {
-    if (!isAppError(e) || (e.code !== 'validation_failed' && e.code !== 'conflict')) throw e;
-    return toast('error', 'Not swapped', await swapFormCard(d, group, e.message));
+    if (!isAppError(e) || !['validation_failed', 'conflict', 'forbidden'].includes(e.code)) throw e;
+    return toast('error', 'Not sent', await swapFormCard(d, group, e.message));
+  }
+}
+
+const DECIDED = { sr_accept: 'Accepted: the shift is yours', sr_decline: 'Declined', sr_cancel: 'Request cancelled' } as const;
+
+/**
+ * Accept (or take), decline or cancel a swap request from its card. Refused clicks (not the
+ * person asked, already taken, expired) toast why and show the request as it now is.
+ */
+async function decideRequest(d: ChatDeps, user: User, action: Extract<CardAction, { r: number; a: `sr_${string}` }>): Promise<CardAnswer> {
+  const by = requesterOf(user);
+  const decide = { sr_accept: () => d.oncallSwapRequests.accept(action.r, by), sr_decline: () => d.oncallSwapRequests.decline(action.r, by), sr_cancel: () => d.oncallSwapRequests.cancel(action.r, by) }[action.a];
+  try {
+    const decided = await decide();
+    return toast('success', DECIDED[action.a], swapRequestCard(await d.oncallSwapRequests.view(decided), 'group'));
+  } catch (e) {
+    if (!isAppError(e) || !['forbidden', 'conflict'].includes(e.code)) throw e;
+    const now = await d.oncallSwapRequests.get(action.r);
+    // A refused click leaves the card alone while the request is open: it is still someone's to answer.
+    return toast('error', e.message, now.state === 'pending' ? undefined : swapRequestCard(await d.oncallSwapRequests.view(now), 'group'));
   }
 }

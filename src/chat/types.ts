@@ -5,7 +5,8 @@ import type { Actor } from '../db/audit';
 import type { EventActions } from '../events/actions';
 import type { OncallGroupService } from '../oncall/groups';
 import type { OncallService } from '../oncall/roster-service';
-import type { SwapService } from '../oncall/swaps';
+import type { SwapRequestService } from '../oncall/swap-requests';
+import type { CalendarFeedService } from '../oncall/calendar-feeds';
 import type { AlertRuleService } from '../rules/alert-rules';
 import type { SendGroupService } from '../routing/send-groups';
 import type { PoolConfigService } from '../publish/pool-config';
@@ -44,8 +45,12 @@ export interface ChatRequest {
   messageId: string;
 }
 
-/** What a command answers: a card, or a short text (sent as a plain card). */
-export type Reply = { card: Card } | { text: string };
+/**
+ * What a command answers: a card, or a short text (sent as a plain card). `privately` goes to
+ * the sender's private chat with the bot (a calendar URL is nobody else's business); in a
+ * private chat it is the reply.
+ */
+export type Reply = ({ card: Card } | { text: string }) & { privately?: Card };
 
 /**
  * What commands use. Narrow picks of the services, so unit tests hand in small fakes and
@@ -58,9 +63,10 @@ export interface ChatDeps {
   timezone: string;
   publicUrl: string;
   users: Pick<UserService, 'findByOpenId' | 'list'>;
-  oncall: Pick<OncallService, 'current' | 'roster'>;
+  oncall: Pick<OncallService, 'current' | 'roster' | 'shifts'>;
   oncallGroups: Pick<OncallGroupService, 'list' | 'findByName' | 'get'>;
-  oncallSwaps: Pick<SwapService, 'create'>;
+  oncallSwapRequests: Pick<SwapRequestService, 'create' | 'accept' | 'decline' | 'cancel' | 'force' | 'get' | 'list' | 'view'>;
+  calendars: Pick<CalendarFeedService, 'url' | 'rotate'>;
   alertRules: Pick<AlertRuleService, 'search' | 'get' | 'update' | 'setEnabled'>;
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;

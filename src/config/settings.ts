@@ -37,6 +37,7 @@ const schema = z.object({
   FEISHU_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   FEISHU_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PUBLIC_URL: z.string().url('must be a URL').optional(),
+  CALENDAR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CONFIG_DIR: z.string().default('./var/config'),
   TZ: z.string().default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -101,6 +102,8 @@ export interface Settings {
     callbacksLoopbackOnly: boolean;
   };
   publicUrl: string;
+  /** Key of the calendar feeds' URL tokens (CALENDAR_SECRET, else derived from API_TOKEN). */
+  calendarSecret: string;
   configDir: string;
   timezone: string;
   logLevel: string;
@@ -181,6 +184,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       sandbox: sandbox ? { port: e.FEISHU_SANDBOX_PORT, allowRemote: e.FEISHU_SANDBOX === 'on' } : null,
       callbacksLoopbackOnly: callbacksLoopbackOnly({ encryptKey, verificationToken }, e.FEISHU_SANDBOX),
     },
+    calendarSecret: e.CALENDAR_SECRET ?? `calendar:${e.API_TOKEN}`,
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     configDir: e.CONFIG_DIR,
     timezone: e.TZ,

@@ -33,6 +33,9 @@ import type { OncallGroupService } from '../oncall/groups';
 import type { OncallService } from '../oncall/roster-service';
 import type { SwapService } from '../oncall/swaps';
 import { oncallRoutes } from './routes/oncall';
+import { calendarRoutes } from './routes/calendar';
+import type { SwapRequestService } from '../oncall/swap-requests';
+import type { CalendarFeedService } from '../oncall/calendar-feeds';
 import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
 import type { DeadLetterReplay } from '../events/dead-letter-replay';
@@ -62,6 +65,8 @@ export interface HttpDeps extends HealthDeps {
   oncallGroups: OncallGroupService;
   oncall: OncallService;
   oncallSwaps: SwapService;
+  oncallSwapRequests: SwapRequestService;
+  calendars: CalendarFeedService;
   clusters: ClusterService;
   sendGroups: SendGroupService;
   alertRules: AlertRuleService;
@@ -100,6 +105,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   const open = new Router();
   healthRoutes(open, d);
   if (d.sandbox) sandboxRoutes(open, d.sandbox);
+  calendarRoutes(open, d.calendars);
   feishuRoutes(
     open,
     d.feishu,

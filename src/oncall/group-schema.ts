@@ -29,6 +29,8 @@ const groupFields = {
   startDate: z.string().refine(isDay, 'must be a calendar day (YYYY-MM-DD)'),
   handoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:mm (00:00-23:59)'),
   timezone,
+  /** How long before a shift its person is told privately (0: only at the handoff); at most a week. */
+  noticeLeadMinutes: z.number().int('must be a whole number of minutes').min(0, 'must be 0 or more').max(10_080, 'must be at most 10080 (a week)'),
   feishuChatId: z
     .string()
     .trim()
@@ -49,6 +51,7 @@ export const groupCreateSchema = z
     members: groupFields.members.default([]),
     shiftDays: groupFields.shiftDays.default(1),
     handoffTime: groupFields.handoffTime.default('10:00'),
+    noticeLeadMinutes: groupFields.noticeLeadMinutes.default(720),
     feishuChatId: groupFields.feishuChatId.default(null),
   })
   .strict()

@@ -18,6 +18,7 @@ const toGroupRow = (g: GroupInput) => ({
   start_date: g.startDate,
   handoff_time: g.handoffTime,
   timezone: g.timezone,
+  notice_lead_minutes: g.noticeLeadMinutes,
   feishu_chat_id: g.feishuChatId,
 });
 

@@ -120,9 +120,11 @@ export class HandoffService {
     let messageId: string | null = null;
     if (current && group.feishuChatId) {
       const next = await this.oncall.nextHandoff(group.id, at);
+      const previous = await this.oncall.oncallNow(group.id, new Date(at.getTime() - 1));
       const card = handoffCard({
         groupName: group.name,
         current: { name: current.name, openId: current.openId },
+        previous: previous ? { name: previous.name, openId: previous.openId } : null,
         next: next?.person ? { name: next.person.name, openId: next.person.openId } : null,
         nextHandoffAt: next?.at ?? null,
         timezone: group.timezone,

@@ -5,7 +5,8 @@ import { addDays, daysBetween, rosterDayAt, shiftStartsAt, type Day, type Roster
 import { toEpochDay } from './dates';
 import type { OncallNowCache } from './now-cache';
 import type { ShiftClock } from './shifts';
-import { loadGroup, peopleById, planRoster, type OncallPerson } from './store';
+import { shiftRuns, type ShiftRun } from './shift-runs';
+import { loadGroup, peopleById, planRoster, type OncallGroup, type OncallPerson } from './store';
 
 export const MAX_ROSTER_DAYS = 400;
 
@@ -25,6 +26,11 @@ export interface RosterView {
 export interface NextHandoff {
   at: Date;
   day: Day;
+  person: OncallPerson | null;
+}
+
+/** A shift (run of days one person holds) with that person's name. */
+export interface ShiftView extends ShiftRun {
   person: OncallPerson | null;
 }
 
@@ -72,6 +78,19 @@ export class OncallService {
       today,
       days: days.map((d) => ({ ...d, userName: d.userId === null ? null : (people.get(d.userId)?.name ?? null) })),
     };
+  }
+
+  /**
+   * The group's shifts over a range of roster days (at most MAX_ROSTER_DAYS), from the same
+   * roster as `roster`: the runs of days one person holds (shift-runs.ts). A run cut by the
+   * range is cut there.
+   */
+  async shifts(groupId: number, from: Day, to: Day): Promise<{ group: OncallGroup; today: Day; shifts: ShiftView[] }> {
+    const view = await this.roster(groupId, from, to);
+    const group = await loadGroup(this.db, groupId);
+    const people = await peopleById(this.db, view.days.flatMap((d) => (d.userId === null ? [] : [d.userId])));
+    const shifts = shiftRuns(group, view.days).map((r) => ({ ...r, person: people.get(r.userId) ?? null }));
+    return { group, today: view.today, shifts };
   }
 
   /** The person on call in the group at `at`, or null when nobody is. */

@@ -9,6 +9,10 @@ import { HandoffService } from './handoff';
 import { OncallNowCache } from './now-cache';
 import { OncallService } from './roster-service';
 import { SwapService } from './swaps';
+import { CalendarFeedService } from './calendar-feeds';
+import { ShiftNoticeService } from './shift-notices';
+import { SwapNoticeService } from './swap-notices';
+import { SwapRequestService, type SwapRequestChange } from './swap-requests';
 
 export interface OncallDeps {
   redis: Redis;
@@ -17,6 +21,12 @@ export interface OncallDeps {
   sender: CardSender;
   /** settings.timezone */
   defaultTimezone: string;
+  /** settings.calendarSecret: the key calendar feed tokens are derived with. */
+  calendarSecret: string;
+  /** settings.publicUrl: where calendar feed URLs point. */
+  publicUrl: string;
+  /** After a swap request changed: queue its notices (a job in production). */
+  swapRequestChanged: (change: SwapRequestChange) => Promise<void>;
 }
 
 /** The on-call services, sharing one `oncallNow` cache so every change drops what it must. */
@@ -27,6 +37,10 @@ export function oncallServices(db: Knex, d: OncallDeps) {
     oncall,
     oncallGroups: new OncallGroupService(db, new UserService(db), cache, d.clock, d.defaultTimezone),
     oncallSwaps: new SwapService(db, cache, d.clock),
+    oncallSwapRequests: new SwapRequestService(db, cache, d.clock, d.swapRequestChanged),
+    swapNotices: new SwapNoticeService(db, d.sender, d.logger),
+    shiftNotices: new ShiftNoticeService(db, d.clock, d.sender, d.logger),
+    calendars: new CalendarFeedService(db, oncall, d.clock, d.calendarSecret, d.publicUrl),
     handoff: new HandoffService(db, d.redis, d.clock, oncall, d.sender, d.logger),
   };
 }

@@ -12,6 +12,8 @@ export interface OncallGroup extends RosterGroup {
   id: number;
   name: string;
   feishuChatId: string | null;
+  /** How long before a shift its person is told privately; 0: only at the handoff. */
+  noticeLeadMinutes: number;
 }
 
 /** A person on call, as the alert pipeline and cards need them. */
@@ -34,6 +36,7 @@ const fromGroupRow = (r: any, members: number[]): OncallGroup => ({
   startDate: dayOf(r.start_date),
   handoffTime: r.handoff_time,
   timezone: r.timezone,
+  noticeLeadMinutes: r.notice_lead_minutes,
   feishuChatId: r.feishu_chat_id,
 });
 

@@ -6,7 +6,8 @@ import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { isDay } from './dates';
 import type { OncallNowCache } from './now-cache';
-import { rosterDayAt, type Day } from './roster';
+import { rosterDayAt, shiftStartsAt, type Day } from './roster';
+import { insertRequest } from './swap-request-rows';
 import { dayOf, loadGroup, planRoster, refreshCurrentHistory, type OncallGroup } from './store';
 
 export interface Swap {
@@ -20,6 +21,8 @@ export interface Swap {
   createdAt: Date;
   cancelledAt: Date | null;
   cancelledBy: number | null;
+  /** The accepted or forced swap request this swap came from. */
+  requestId: number | null;
 }
 
 const day = z.string().refine(isDay, 'must be a calendar day (YYYY-MM-DD)');
@@ -48,6 +51,7 @@ const fromSwapRow = (r: any): Swap => ({
   createdAt: r.created_at,
   cancelledAt: r.cancelled_at,
   cancelledBy: r.cancelled_by,
+  requestId: r.request_id ?? null,
 });
 
 /**
@@ -102,13 +106,24 @@ export class SwapService {
       const [before] = await planRoster(trx, group, s.day, s.day, today);
       const fromUserId = before?.userId ?? null;
       if (fromUserId === s.toUserId) throw conflict(`user ${s.toUserId} is already on call in ${group.name} on ${s.day}`, { field: 'toUserId' });
+      // The admin API forces: recorded as a forced request, like a forced request from chat.
+      const now = this.clock.now();
+      const request = await insertRequest(
+        trx,
+        {
+          groupId, firstDay: s.day, lastDay: s.day, fromUserId, toUserId: s.toUserId, requestedBy, state: 'forced',
+          expiresAt: shiftStartsAt(group, s.day), decidedBy: actor.userId ?? null, decidedAt: now,
+        },
+        now,
+      );
       const [id] = (await trx('oncall_swaps').insert({
         group_id: groupId,
         day: s.day,
         from_user_id: fromUserId,
         to_user_id: s.toUserId,
         requested_by: requestedBy,
-        created_at: this.clock.now(),
+        created_at: now,
+        request_id: request.id,
       })) as [number];
       await refreshCurrentHistory(trx, group, today);
       const created = fromSwapRow(await trx('oncall_swaps').where({ id }).first());

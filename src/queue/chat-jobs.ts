@@ -12,6 +12,8 @@ export interface ChatCommandJob {
   message: InboundMessage;
   /** Set when the command ran but its reply could not be sent: a retry only sends. */
   reply?: object;
+  /** The part of that reply for the sender's private chat. */
+  privately?: object;
 }
 
 /**

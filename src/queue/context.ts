@@ -20,6 +20,9 @@ import type { OncallGroupService } from '../oncall/groups';
 import type { HandoffService } from '../oncall/handoff';
 import type { OncallService } from '../oncall/roster-service';
 import type { SwapService } from '../oncall/swaps';
+import type { SwapRequestService } from '../oncall/swap-requests';
+import type { SwapNoticeService } from '../oncall/swap-notices';
+import type { ShiftNoticeService } from '../oncall/shift-notices';
 import type { Queues } from './queues';
 import type { AlertPipeline } from '../events/pipeline';
 import type { RecipientRateLimit } from '../feishu/rate-limit';
@@ -54,6 +57,9 @@ export interface WorkerContext {
   oncallGroups: OncallGroupService;
   oncallSwaps: SwapService;
   handoff: HandoffService;
+  oncallSwapRequests: SwapRequestService;
+  swapNotices: SwapNoticeService;
+  shiftNotices: ShiftNoticeService;
   lifecycle: Lifecycle;
   /** promtool / amtool on a config before it replaces a working one (src/publish/config-check.ts). */
   configCheck: ConfigCheck;

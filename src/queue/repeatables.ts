@@ -3,6 +3,8 @@ import type { Queues } from './queues';
 import { PROBE_PROMETHEUS } from './processors/probe-prometheus';
 import { PROBE_ALERTMANAGER } from './processors/probe-alertmanager';
 import { ONCALL_HANDOFF } from './processors/oncall-handoff';
+import { SHIFT_NOTICES } from './processors/shift-notices';
+import { SWAP_REQUEST_EXPIRY } from './processors/swap-request-expiry';
 import { DELIVERY_SWEEP } from './processors/delivery-sweep';
 
 /** How often every send group with work left is asked to deliver (a delivery job that gave up waits at most this). */
@@ -17,6 +19,8 @@ export async function scheduleRepeatables(queues: Queues, settings: Settings): P
   await queues.config.upsertJobScheduler(PROBE_ALERTMANAGER, { every: settings.probeIntervalMs }, { name: PROBE_ALERTMANAGER });
   // At second 0 of every minute, so a handoff at HH:mm is recorded and announced right then.
   await queues.oncall.upsertJobScheduler(ONCALL_HANDOFF, { pattern: '0 * * * * *' }, { name: ONCALL_HANDOFF });
+  await queues.oncall.upsertJobScheduler(SHIFT_NOTICES, { pattern: '5 * * * * *' }, { name: SHIFT_NOTICES });
+  await queues.oncall.upsertJobScheduler(SWAP_REQUEST_EXPIRY, { pattern: '0 * * * * *' }, { name: SWAP_REQUEST_EXPIRY });
   // One attempt: the next sweep is never more than an interval away.
   await queues.delivery.upsertJobScheduler(DELIVERY_SWEEP, { every: DELIVERY_SWEEP_MS }, { name: DELIVERY_SWEEP, opts: { attempts: 1 } });
 }

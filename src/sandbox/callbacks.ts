@@ -44,25 +44,49 @@ export interface MessageInput {
   chatId: string;
   chatType: 'p2p' | 'group';
   messageId: string;
-  /** What the user typed; in a group the bot mention is put in front, as Feishu only forwards @bot messages. */
+  /**
+   * What the user typed; in a group the bot mention is put in front, as Feishu only forwards
+   * @bot messages. People are mentioned as `<at user_id="ou_…">Name</at>`.
+   */
   text: string;
   now: Date;
 }
 
-/** A text message to the bot, in a p2p chat or @bot in a group. */
+/** A mention as a user writes it: `<at user_id="ou_…">Name</at>`, the form Feishu's send API takes. */
+const AT_TAG = /<at user_id="(ou_[A-Za-z0-9_-]+)">([^<]*)<\/at>/g;
+
+/**
+ * The text and mentions Feishu delivers for what a user typed: each mention becomes a key
+ * (`@_user_N`) in the text and an entry of `mentions`, numbered after the bot's in a group.
+ */
+export function mentionsOf(text: string, group: boolean): { text: string; mentions: object[] } {
+  const mention = (key: string, openId: string, name: string) => ({
+    key,
+    id: { open_id: openId, user_id: '', union_id: `on_${openId.slice(3)}` },
+    name,
+    tenant_key: SANDBOX_TENANT,
+  });
+  const mentions = group ? [mention('@_user_1', SANDBOX_BOT.openId, SANDBOX_BOT.name)] : [];
+  const body = text.replace(AT_TAG, (_, openId: string, name: string) => {
+    const key = `@_user_${mentions.length + 1}`;
+    mentions.push(mention(key, openId, name));
+    return key;
+  });
+  return { text: group ? `@_user_1 ${body}` : body, mentions };
+}
+
+/** A text message to the bot, in a p2p chat or @bot in a group; `<at user_id="ou_…">` tags in it are mentions. */
 export function messageEvent(keys: AppKeys, m: MessageInput): object {
-  const group = m.chatType === 'group';
+  const { text, mentions } = mentionsOf(m.text, m.chatType === 'group');
   const message: Record<string, unknown> = {
     message_id: m.messageId,
     create_time: String(m.now.getTime()),
     chat_id: m.chatId,
     chat_type: m.chatType,
     message_type: 'text',
-    content: JSON.stringify({ text: group ? `@_user_1 ${m.text}` : m.text }),
+    content: JSON.stringify({ text }),
   };
-  if (group) {
-    message.mentions = [{ key: '@_user_1', id: { open_id: SANDBOX_BOT.openId, user_id: '', union_id: 'on_promduty_sandbox_bot' }, name: SANDBOX_BOT.name, tenant_key: SANDBOX_TENANT }];
-  }
+  if (mentions.length) message.mentions = mentions;
   return {
     schema: '2.0',
     header: header(keys, 'im.message.receive_v1', m.now),

@@ -67,7 +67,7 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  test('the alert card arrives, Claim and Silence update it in place, /roster answers, a swap form submits', { timeout: 240_000 }, async () => {
+  test('the alert card arrives, Claim and Silence update it in place, /roster answers, a swap is asked with @ and accepted by another user', { timeout: 240_000 }, async () => {
     await page.goto(demo.urls.sandbox);
     await page.locator('#chat-title', { hasText: 'ops (send group)' }).waitFor();
 
@@ -100,19 +100,52 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await roster.screenshot({ path: join(ARTIFACTS, 'sandbox-roster-card.png') });
     await alert.screenshot({ path: join(ARTIFACTS, 'sandbox-alert-card.png') });
 
-    // A form: date picker and person picker, submitted as form_value.
+    // A swap request and its acceptance, as two people: Bob asks Carol (picked with "@" in the
+    // composer, a real mention) to take his shift tomorrow, in the group chat.
+    const day = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + n * 86_400_000));
+    const tomorrow = day(1); // Bob's day in the rotation
+    await page.selectOption('#actas', 'ou_demo_bob');
+    await page.fill('#text', `/swap ${DEMO.oncallGroup} ${tomorrow} `);
+    await page.locator('#text').pressSequentially('@Car');
+    await page.locator('#mention-picker .mention-option', { hasText: 'Carol Wang' }).click();
+    assert.equal(await page.inputValue('#text'), `/swap ${DEMO.oncallGroup} ${tomorrow} @Carol Wang `);
+    await page.press('#text', 'Enter');
+    const asked = page.locator('article.msg.from-user', { hasText: '/swap' }).last();
+    await asked.locator('.mention', { hasText: '@Carol Wang' }).waitFor();
+    const request = cardTitled(`Shift swap request: ${DEMO.oncallGroup}`);
+    await request.first().waitFor({ timeout: 30_000 });
+    await request.locator('.mention', { hasText: '@Carol Wang' }).first().waitFor();
+    await shot('5-swap-requested', asked);
+
+    // Carol, in her private chat with the bot: the request waits for her Accept.
+    await page.locator('#chats button.chat', { hasText: 'Carol Wang' }).click();
+    assert.equal(await page.inputValue('#actas'), 'ou_demo_carol', 'a private chat acts as its owner');
+    const mine = cardTitled(`Shift swap request: ${DEMO.oncallGroup}`);
+    await mine.waitFor({ timeout: 30_000 });
+    await mine.getByRole('button', { name: 'Accept', exact: true }).click();
+    await toast('Accepted: the shift is yours');
+    await cardTitled(`Shift swap accepted: ${DEMO.oncallGroup}`).waitFor();
+    await shot('6-swap-accepted', cardTitled(`Shift swap accepted: ${DEMO.oncallGroup}`));
+
+    // Back in the group: the outcome is posted, and the roster shows Carol tomorrow, marked.
+    await page.locator('#chats button.chat', { hasText: 'ops' }).first().click();
+    await cardTitled(`Shift swap accepted: ${DEMO.oncallGroup}`).first().waitFor({ timeout: 30_000 });
+    await page.fill('#text', '/roster');
+    await page.press('#text', 'Enter');
+    const updated = cardTitled(`Roster: ${DEMO.oncallGroup}`).last();
+    await updated.locator('.md', { hasText: 'Carol ⇄' }).first().waitFor({ timeout: 30_000 });
+    await updated.getByRole('button', { name: /▶$/ }).waitFor();
+    await updated.screenshot({ path: join(ARTIFACTS, 'sandbox-roster-swapped.png') });
+
+    // The form: Carol offers her own shift the day after to the whole group.
     await page.fill('#text', `/swap ${DEMO.oncallGroup}`);
     await page.press('#text', 'Enter');
-    const swap = cardTitled(`Swap a shift: ${DEMO.oncallGroup}`);
-    await swap.waitFor({ timeout: 30_000 });
-    // Tomorrow in the group's zone (the demo's default): Bob's day in the rotation.
-    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 86_400_000));
-    await swap.locator('input[type=date]').fill(tomorrow);
-    await swap.locator('select.person').selectOption('ou_demo_carol');
-    await swap.getByRole('button', { name: 'Swap', exact: true }).click();
-    await toast('Shift swapped');
-    await page.locator('.card .md', { hasText: `Carol Wang is on call in ${DEMO.oncallGroup} on ${tomorrow} instead of Bob Li` }).waitFor();
-    await shot('5-swapped', page.locator('article.msg.from-user', { hasText: '/swap' }));
+    const form = cardTitled(`Swap a shift: ${DEMO.oncallGroup}`);
+    await form.waitFor({ timeout: 30_000 });
+    await form.locator('input[type=date]').fill(day(2));
+    await form.getByRole('button', { name: 'Offer to the group', exact: true }).click();
+    await toast('Offered to the group');
+    await shot('7-offered', form);
 
     assert.deepEqual(pageErrors, [], 'the page ran without script errors');
   });

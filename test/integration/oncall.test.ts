@@ -59,6 +59,7 @@ describe('on-call groups, roster, swaps and who is on call', () => {
         startDate: '2026-03-01',
         handoffTime: '10:00',
         timezone: 'Asia/Shanghai',
+        noticeLeadMinutes: 720,
         feishuChatId: null,
       },
     );

@@ -74,7 +74,7 @@ describe('the built-in Feishu sandbox', () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await page.text(), /Feishu sandbox/);
-    for (const asset of ['app.js', 'card.js', 'controls.js', 'markdown.js', 'sandbox.css']) {
+    for (const asset of ['app.js', 'card.js', 'controls.js', 'markdown.js', 'mentions.js', 'sandbox.css']) {
       assert.equal((await fetch(`${t.url}/sandbox/assets/${asset}`)).status, 200, asset);
     }
     assert.equal((await fetch(`${t.url}/sandbox/assets/..%2F..%2Fmain.ts`)).status, 404);

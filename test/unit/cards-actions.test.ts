@@ -34,7 +34,7 @@ describe('card action contract', () => {
         seen.add(parsed.a);
       }
     }
-    assert.deepEqual([...seen].sort(), ['claim', 'rule_save', 'silence', 'silence_alertname', 'swap', 'unsilence']);
+    assert.deepEqual([...seen].sort(), ['claim', 'roster', 'rule_save', 'silence', 'silence_alertname', 'sr_accept', 'sr_cancel', 'sr_decline', 'swap', 'unsilence']);
   });
 
   test('a select callback shaped like Feishu sends it: option fills the duration', () => {
@@ -84,7 +84,9 @@ describe('forms', () => {
     assert.ok(proto.ok && Object.hasOwn(proto.value, '__proto__'), 'a key like any other');
   });
 
-  test('the swap form: date picker suffixes are cut, the person must be an open_id', () => {
+  test('the swap form: date picker suffixes are cut, the person must be an open_id (or absent, for an offer)', () => {
+    assert.deepEqual(swapFormSchema.parse({ date: '2025-03-14', user: '' }), { date: '2025-03-14', user: undefined });
+    assert.deepEqual(swapFormSchema.parse({ date: '2025-03-14' }), { date: '2025-03-14' });
     assert.deepEqual(swapFormSchema.parse({ date: '2025-03-14 +0800', user: 'ou_bob02' }), { date: '2025-03-14', user: 'ou_bob02' });
     assert.deepEqual(swapFormSchema.parse({ date: '2025-03-14', user: 'ou_bob02' }).date, '2025-03-14');
     assert.equal(swapFormSchema.safeParse({ date: '14/03/2025', user: 'ou_bob02' }).success, false);

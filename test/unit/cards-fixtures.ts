@@ -14,6 +14,26 @@ import { poolsCard } from '../../src/cards/pools-card';
 import { rosterCard } from '../../src/cards/roster-card';
 import { ruleCard, type RuleView } from '../../src/cards/rule-card';
 import { swapCard } from '../../src/cards/swap-card';
+import { swapRequestCard, type SwapRequestView } from '../../src/cards/swap-request-card';
+import { shiftNoticeCard, shiftsCard } from '../../src/cards/shift-notice-card';
+import { calendarLinkCard } from '../../src/cards/calendar-card';
+
+/** A pending personal request: Bob asks Carol to take his Saturday. */
+export const SWAP_REQUEST: SwapRequestView = {
+  id: 12,
+  groupName: 'infra',
+  firstDay: '2025-03-15',
+  lastDay: '2025-03-15',
+  startsAt: new Date('2025-03-15T01:00:00Z'),
+  endsAt: new Date('2025-03-16T01:00:00Z'),
+  timezone: 'Asia/Shanghai',
+  from: { name: 'Bob', openId: 'ou_bob02' },
+  to: { name: 'Carol', openId: 'ou_carol03' },
+  requester: { name: 'Bob', openId: 'ou_bob02' },
+  state: 'pending',
+  decider: null,
+  expiresAt: new Date('2025-03-15T01:00:00Z'),
+};
 import { textCard } from '../../src/cards/text-card';
 
 /** Fixed instants and zone so goldens never move: 10:30 in Shanghai on 2025-03-14. */
@@ -159,6 +179,8 @@ export function sampleCards() {
     }),
     roster: rosterCard({
       groupName: 'infra',
+      groupId: 3,
+      timezone: TZ,
       month: '2025-03',
       today: '2025-03-14',
       days: Array.from({ length: 31 }, (_, i) => ({
@@ -167,7 +189,36 @@ export function sampleCards() {
         reason: i === 20 ? ('none' as const) : i === 15 ? ('swap' as const) : i < 13 ? ('history' as const) : ('rotation' as const),
       })),
     }),
-    handoff: handoffCard({ groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ }),
+    handoff: handoffCard({ groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, previous: { name: 'Carol', openId: 'ou_carol03' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ }),
+    'handoff-continues': handoffCard({ groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, previous: { name: 'Alice', openId: 'ou_alice01' }, timezone: TZ }),
+    'swap-request-addressee': swapRequestCard(SWAP_REQUEST, 'addressee'),
+    'swap-request-requester': swapRequestCard(SWAP_REQUEST, 'requester'),
+    'swap-request-group': swapRequestCard(SWAP_REQUEST, 'group'),
+    'swap-offer-group': swapRequestCard({ ...SWAP_REQUEST, to: null, lastDay: '2025-03-17', endsAt: new Date('2025-03-18T01:00:00Z') }, 'group'),
+    'swap-request-accepted': swapRequestCard({ ...SWAP_REQUEST, state: 'accepted', decider: SWAP_REQUEST.to }, 'group'),
+    'swap-offer-taken': swapRequestCard({ ...SWAP_REQUEST, to: null, state: 'accepted', decider: { name: 'Carol', openId: 'ou_carol03' } }, 'group'),
+    'swap-request-declined': swapRequestCard({ ...SWAP_REQUEST, state: 'declined', decider: SWAP_REQUEST.to }, 'requester'),
+    'swap-request-expired': swapRequestCard({ ...SWAP_REQUEST, state: 'expired' }, 'requester'),
+    'swap-request-cancelled': swapRequestCard({ ...SWAP_REQUEST, state: 'cancelled', decider: SWAP_REQUEST.requester }, 'group'),
+    'swap-request-forced': swapRequestCard({ ...SWAP_REQUEST, state: 'forced', requester: { name: 'Ada', openId: 'ou_ada00' }, decider: { name: 'Ada', openId: 'ou_ada00' } }, 'group'),
+    'shift-notice-before': shiftNoticeCard({ kind: 'before', groupName: 'infra', startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-18T01:00:00Z'), timezone: TZ }),
+    'shift-notice-handoff': shiftNoticeCard({ kind: 'handoff', groupName: 'infra', startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-18T01:00:00Z'), timezone: TZ, previous: { name: 'Bob', openId: 'ou_bob02' }, swapped: true }),
+    'shifts-next': shiftsCard({
+      title: 'Next shifts: infra',
+      rows: [
+        { person: { name: 'Alice', openId: 'ou_alice01' }, startsAt: new Date('2025-03-14T01:00:00Z'), endsAt: new Date('2025-03-15T01:00:00Z'), timezone: TZ, swapped: false },
+        { person: { name: 'Bob' }, startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-17T01:00:00Z'), timezone: TZ, swapped: true },
+      ],
+      empty: 'Nobody is scheduled.',
+    }),
+    'shifts-mine': shiftsCard({
+      title: 'Your next shifts',
+      rows: [{ groupName: 'infra', person: { name: 'Alice' }, startsAt: new Date('2025-03-20T01:00:00Z'), endsAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ, swapped: false }],
+      empty: 'You have no shifts.',
+    }),
+    'shifts-none': shiftsCard({ title: 'Your next shifts', rows: [], empty: 'You have no shifts in the next 92 days.' }),
+    'calendar-user': calendarLinkCard({ kind: 'user', subject: 'Alice', url: 'https://promduty.example.com/calendar/users/1/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics' }),
+    'calendar-group-rotated': calendarLinkCard({ kind: 'group', subject: 'infra', url: 'https://promduty.example.com/calendar/groups/3/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics', rotated: true }),
     rule: ruleCard({ rule: RULE, editable: true }),
     'rule-readonly': ruleCard({ rule: { ...RULE, enabled: false }, editable: false }),
     'rule-error': ruleCard({ rule: RULE, editable: true, draft: { expr: 'rate(foo[5m]) >', for: '5m' }, error: { message: 'expr: unexpected end of input', details: ['1:16: parse error'] } }),

@@ -53,7 +53,7 @@ describe('alerts list card', () => {
 
 describe('roster card', () => {
   const weeks = (c = sampleCards().roster) =>
-    c.body.elements.filter((e) => e.tag === 'column_set').map((e) => (e.tag === 'column_set' ? e.columns.map((col) => (col.elements[0] as { content: string }).content) : []));
+    c.body.elements.filter((e) => e.tag === 'column_set' && e.flex_mode === 'none').map((e) => (e.tag === 'column_set' ? e.columns.map((col) => (col.elements[0] as { content: string }).content) : []));
 
   test('Monday first, padded with the neighbouring months, today and swaps marked', () => {
     const [head, first, ...rest] = weeks();
@@ -67,6 +67,35 @@ describe('roster card', () => {
     assert.ok(cells.includes('**16**\nCarol ⇄'));
     assert.ok(cells.includes('**21**\n—'));
     assert.equal(rest.at(-1)!.at(-1), `<font color='grey'>6</font>`);
+  });
+
+  test('first names in the grid, full names in the list of shifts, month buttons around', () => {
+    const c = rosterCard({
+      groupName: 'g', groupId: 4, month: '2025-12', today: null,
+      days: [
+        { day: '2025-11-30', userName: 'Zed Out', reason: 'rotation' },
+        { day: '2025-12-01', userName: 'Alice Chen', reason: 'rotation' },
+        { day: '2025-12-02', userName: 'Alice Chen', reason: 'swap' },
+        { day: '2025-12-03', userName: 'Alexander Wu', reason: 'rotation' },
+        { day: '2025-12-04', userName: 'Alexander Wong', reason: 'rotation' },
+        { day: '2025-12-05', userName: null, reason: 'none' },
+      ],
+    });
+    const cells = weeks(c).flat();
+    assert.ok(cells.includes('**1**\nAlice'));
+    assert.ok(cells.includes('**2**\nAlice ⇄'));
+    assert.ok(cells.includes('**3**\nAlexand…'), 'two people who would both be "Alexan…" show more of their names');
+    const list = markdownOf(c).find((m) => m.startsWith('- '));
+    assert.equal(list, '- **1–2** Alice Chen ⇄\n- **3** Alexander Wu\n- **4** Alexander Wong');
+    assert.deepEqual(actionsOf(c), ['roster', 'roster']);
+    assert.match(JSON.stringify(c), /"◀ November".*"m":"2025-11".*"January ▶".*"m":"2026-01"/);
+    assert.doesNotMatch(JSON.stringify(rosterCard({ groupName: 'g', month: '2025-12', days: [] })), /"a":"roster"/, 'no buttons without the group id');
+    // Daily shifts: a line per day would repeat the grid, so only the swaps are listed.
+    const daily = rosterCard({
+      groupName: 'g', month: '2025-12',
+      days: Array.from({ length: 31 }, (_, i) => ({ day: `2025-12-${String(i + 1).padStart(2, '0')}`, userName: ['Ann', 'Bo'][i % 2]!, reason: i === 9 ? ('swap' as const) : ('rotation' as const) })),
+    });
+    assert.equal(markdownOf(daily).find((m) => m.includes('Swaps')), '**Swaps**\n- **10** Bo ⇄');
   });
 
   test('a month starting on Monday has no leading padding; a bad month is refused', () => {

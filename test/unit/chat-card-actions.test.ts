@@ -81,14 +81,51 @@ describe('card actions', () => {
     assert.match(JSON.stringify(promql.card), /"default_value":"rate&#40;"|"default_value":"rate\("/);
   });
 
-  test('swap from the card form', async () => {
+  test('the swap form makes a request (or an offer); it changes nothing by itself', async () => {
     const { d, calls } = fakeDeps();
     const ok = await handleCardAction(click('ou_eve', { a: 'swap', g: 7 }, { form_value: { date: '2026-05-12 +0800', user: 'ou_ada' } }), d);
-    assert.equal(ok.toast.type, 'success');
-    assert.deepEqual(calls.swaps, [{ groupId: 7, input: { day: '2026-05-12', toUserId: 1 } }]);
+    assert.deepEqual(ok.toast, { type: 'success', content: 'Request sent' });
+    assert.match(JSON.stringify(ok.card), /Shift swap request: infra/);
+    assert.match(JSON.stringify(ok.card), /"a":"sr_cancel","r":1/, 'the requester may cancel');
+    const offer = await handleCardAction(click('ou_eve', { a: 'swap', g: 7, o: 1 }, { form_value: { date: '2026-05-13', user: '' } }), d);
+    assert.deepEqual(offer.toast, { type: 'success', content: 'Offered to the group' });
+    assert.deepEqual(calls.swaps, [
+      { groupId: 7, input: { firstDay: '2026-05-12', lastDay: '2026-05-12', toUserId: 1 } },
+      { groupId: 7, input: { firstDay: '2026-05-13', lastDay: '2026-05-13', toUserId: null } },
+    ]);
+    const nobody = await handleCardAction(click('ou_eve', { a: 'swap', g: 7 }, { form_value: { date: '2026-05-12' } }), d);
+    assert.equal(nobody.toast.type, 'error');
+    assert.match(JSON.stringify(nobody.card), /pick the person to ask, or offer the shift to the group/);
     const stranger = await handleCardAction(click('ou_eve', { a: 'swap', g: 7 }, { form_value: { date: '2026-05-12', user: 'ou_nobody' } }), d);
     assert.equal(stranger.toast.type, 'error');
-    assert.match(JSON.stringify(stranger.card), /Not swapped/);
+    assert.match(JSON.stringify(stranger.card), /Not sent/);
+    const viewer = await handleCardAction(click('ou_vic', { a: 'swap', g: 7 }, { form_value: { date: '2026-05-12', user: 'ou_ada' } }), d);
+    assert.match(viewer.toast.content, /needs the editor role/);
+    assert.equal(calls.swaps.length, 2);
+  });
+
+  test('request buttons: each decision goes to the service as the clicking user, refusals toast why', async () => {
+    const { d, calls } = fakeDeps();
+    const accepted = await handleCardAction(click('ou_ada', { a: 'sr_accept', r: 12 }), d);
+    assert.deepEqual(accepted.toast, { type: 'success', content: 'Accepted: the shift is yours' });
+    assert.match(JSON.stringify(accepted.card), /Shift swap accepted/);
+    assert.equal(JSON.stringify(accepted.card).includes('sr_accept'), false, 'no buttons once decided');
+    // A viewer may answer a request addressed to them: the service decides who may.
+    await handleCardAction(click('ou_vic', { a: 'sr_decline', r: 12 }), d);
+    await handleCardAction(click('ou_eve', { a: 'sr_cancel', r: 12 }), d);
+    const refused = await handleCardAction(click('ou_eve', { a: 'sr_accept', r: 403 }), d);
+    assert.equal(refused.toast.type, 'error');
+    assert.match(refused.toast.content, /only they can accept/);
+    assert.equal(refused.card, undefined, 'the card stays for the person it is for');
+    assert.deepEqual(calls.decisions, [['accept', 12, 1], ['decline', 12, 3], ['cancel', 12, 2], ['accept', 403, 2]]);
+  });
+
+  test('roster month buttons answer with that month, for viewers too', async () => {
+    const { d } = fakeDeps();
+    const r = await handleCardAction(click('ou_vic', { a: 'roster', g: 7, m: '2026-07' }), d);
+    assert.match(JSON.stringify(r.card), /July 2026/);
+    assert.match(JSON.stringify(r.card), /"a":"roster","g":7,"m":"2026-06"/);
+    assert.match(JSON.stringify(r.card), /"a":"roster","g":7,"m":"2026-08"/);
   });
 });
 

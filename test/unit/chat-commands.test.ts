@@ -119,15 +119,45 @@ describe('commands through handleMessage', () => {
     assert.match(body(await handleMessage(said('ou_vic', '/roster infra 2026-6'), d)), /YYYY-MM/);
   });
 
-  test('/swap with a mention swaps; with only the group it shows the picker card', async () => {
+  test('/swap with a mention asks that person; offer, me, ranges, force; with only the group the picker card', async () => {
     const { d, calls } = fakeDeps();
-    const mention = [{ key: '@_user_2', openId: 'ou_eve', name: 'eve' }];
+    const mention = [{ key: '@_user_2', openId: 'ou_ada', name: 'ada' }];
     const r = await handleMessage(said('ou_eve', '/swap infra 2026-05-12 @_user_2', mention), d);
-    assert.deepEqual(calls.swaps, [{ groupId: 7, input: { day: '2026-05-12', toUserId: 2 } }]);
-    assert.match(body(r), /on call in \*\*infra\*\* on 2026-05-12 instead of ada/);
+    assert.match(body(r), /Shift swap request: infra/);
+    assert.match(body(r), /asks <at id=ou_ada><\/at> to take this shift/);
+    await handleMessage(said('ou_eve', '/swap infra 2026-05-12..2026-05-14 offer'), d);
+    await handleMessage(said('ou_eve', '/swap infra 2026-05-20 me'), d);
+    await handleMessage(said('ou_ada', '/swap infra 2026-05-21 @_user_2 force', mention), d);
+    assert.deepEqual(calls.swaps, [
+      { groupId: 7, input: { firstDay: '2026-05-12', lastDay: '2026-05-12', toUserId: 1 } },
+      { groupId: 7, input: { firstDay: '2026-05-12', lastDay: '2026-05-14', toUserId: null } },
+      { groupId: 7, input: { firstDay: '2026-05-20', lastDay: '2026-05-20', toUserId: 2 } },
+      { groupId: 7, input: { firstDay: '2026-05-21', lastDay: '2026-05-21', toUserId: 1, force: true } },
+    ]);
+    for (const bad of ['/swap infra 2026-05-12', '/swap infra 12/05 me', '/swap infra 2026-05-12 @_user_9', '/swap accept', '/swap accept x'])
+      assert.match(body(await handleMessage(said('ou_eve', bad, mention), d)), /validation_failed/, bad);
+    assert.match(body(await handleMessage(said('ou_eve', '/swap force 12'), d)), /Only an admin may force/);
+    await handleMessage(said('ou_eve', '/swap accept 12'), d);
+    await handleMessage(said('ou_eve', '/swap cancel #13'), d);
+    assert.deepEqual(calls.decisions, [['accept', 12, 2], ['cancel', 13, 2]]);
     const card = await handleMessage(said('ou_eve', '/swap infra'), d);
     assert.match(body(card), /"tag":"date_picker"/);
     assert.match(body(card), /"value":\{"a":"swap","g":7\}/);
+    assert.match(body(card), /"value":\{"a":"swap","g":7,"o":1\}/);
+  });
+
+  test('/oncall next, /oncall me, and /oncall calendar (privately, from a group)', async () => {
+    const { d } = fakeDeps();
+    assert.equal(title(await handleMessage(said('ou_vic', '/oncall next infra'), d)), 'Next shifts: infra');
+    assert.equal(title(await handleMessage(said('ou_vic', '/oncall me'), d)), 'Your next shifts');
+    const inGroup = await handleMessage(said('ou_vic', '/oncall calendar'), d);
+    assert.ok('text' in inGroup && /private chat/.test(inGroup.text), 'the group only hears that a message was sent');
+    assert.match(JSON.stringify(inGroup.privately), /calendar\/users\/3\/tok\.ics/);
+    const direct = await handleMessage({ ...said('ou_vic', '/oncall calendar rotate'), chatType: 'p2p' }, d);
+    assert.match(body(direct), /calendar\/users\/3\/new\.ics/);
+    assert.match(body(direct), /New link made/);
+    assert.match(body(await handleMessage(said('ou_eve', '/oncall calendar infra rotate'), d)), /Only an admin/);
+    assert.match(JSON.stringify((await handleMessage(said('ou_ada', '/oncall calendar infra rotate'), d)).privately), /groups\/7\/new/);
   });
 
   test('/rules, /rule enable and /rule <id>', async () => {

@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/core/clock';
-import { conflict, notFound } from '../../src/core/errors';
+import { conflict, forbidden, notFound } from '../../src/core/errors';
+import type { SwapRequest } from '../../src/oncall/swap-requests';
 import type { ActionResult } from '../../src/events/actions';
 import type { AlertRule } from '../../src/rules/alert-rules';
 import type { ChatDeps, InboundMessage } from '../../src/chat/types';
@@ -21,9 +22,43 @@ export const RULE: AlertRule = {
   severity: 'warning', labels: { team: 'infra' }, annotations: { summary: 'CPU high' }, grafanaUrl: null, enabled: true,
 };
 
-const GROUP = { id: 7, name: 'infra', members: [1, 2], shiftDays: 1, startDate: '2026-01-01', handoffTime: '10:00', timezone: 'UTC', feishuChatId: null };
+const GROUP = { id: 7, name: 'infra', members: [1, 2], shiftDays: 1, startDate: '2026-01-01', handoffTime: '10:00', timezone: 'UTC', noticeLeadMinutes: 720, feishuChatId: null };
+
+/** Swap requests: `create` records its input; decisions record `[decision, id, userId]`. */
+function swapRequestFakes(calls: Calls, clock: ManualClock): ChatDeps['oncallSwapRequests'] {
+  const request = (id: number, input: any, state: SwapRequest['state'] = 'pending'): SwapRequest => ({
+    id, groupId: 7, firstDay: input.firstDay ?? '2026-05-12', lastDay: input.lastDay ?? input.firstDay ?? '2026-05-12', fromUserId: 2,
+    toUserId: input.toUserId ?? null, requestedBy: 2, state, expiresAt: new Date('2026-05-12T10:00:00Z'), createdAt: clock.now(),
+    decidedBy: state === 'pending' ? null : 1, decidedAt: null,
+  });
+  const decide = (state: SwapRequest['state'], name: string) => async (id: number, by: { userId: number | null }) => {
+    calls.decisions.push([name, id, by.userId]);
+    if (id === 404) throw notFound('swap request', id);
+    if (id === 403) throw forbidden('This request is addressed to someone else; only they can accept or decline it.');
+    return request(id, { toUserId: 1 }, state);
+  };
+  return {
+    create: async (groupId, input) => {
+      calls.swaps.push({ groupId, input });
+      return request(1, input);
+    },
+    accept: decide('accepted', 'accept'),
+    decline: decide('declined', 'decline'),
+    cancel: decide('cancelled', 'cancel'),
+    force: decide('forced', 'force'),
+    get: async (id) => request(id, { toUserId: 1 }),
+    list: async () => [],
+    view: async (r) => ({
+      id: r.id, groupName: 'infra', firstDay: r.firstDay, lastDay: r.lastDay, startsAt: new Date('2026-05-12T10:00:00Z'),
+      endsAt: new Date('2026-05-13T10:00:00Z'), timezone: 'UTC', from: { name: 'eve', openId: 'ou_eve' },
+      to: r.toUserId ? { name: 'ada', openId: 'ou_ada' } : null, requester: { name: 'eve', openId: 'ou_eve' }, state: r.state,
+      decider: r.decidedBy ? { name: 'ada', openId: 'ou_ada' } : null, expiresAt: r.expiresAt,
+    }),
+  };
+}
 
 export interface Calls {
+  decisions: Array<[string, number, number | null]>;
   claims: number[];
   silences: Array<{ id: number; ms: number; scope: string }>;
   byName: Array<{ name: string; ms: number }>;
@@ -35,7 +70,7 @@ export interface Calls {
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [] };
+  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
   const d: ChatDeps = {
@@ -49,6 +84,7 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
     },
     oncall: {
       current: async (groupId) => ({ groupId, at: clock.now(), oncall: { userId: 1, name: 'ada', openId: 'ou_ada' }, next: null }),
+      shifts: async () => ({ group: GROUP, today: '2026-05-10', shifts: [] }),
       roster: async (groupId, from) => ({
         groupId,
         timezone: 'UTC',
@@ -64,11 +100,10 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         return GROUP;
       },
     },
-    oncallSwaps: {
-      create: async (groupId, input) => {
-        calls.swaps.push({ groupId, input });
-        return { id: 1, groupId, day: (input as any).day, fromUserId: 1, toUserId: (input as any).toUserId, requestedBy: 2, createdAt: clock.now(), cancelledAt: null, cancelledBy: null };
-      },
+    oncallSwapRequests: swapRequestFakes(calls, clock),
+    calendars: {
+      url: async (kind, id) => `https://promduty.example.com/calendar/${kind}s/${id}/tok.ics`,
+      rotate: async (kind, id) => `https://promduty.example.com/calendar/${kind}s/${id}/new.ics`,
     },
     alertRules: {
       search: async (filter) => (filter === 'none' ? [] : [RULE]),

@@ -51,6 +51,19 @@ describe('sandbox callbacks, checked by the Feishu SDK', () => {
     assert.equal(m.message.mentions[0].id.open_id, SANDBOX_BOT.openId);
   });
 
+  test('people mentioned in the composer arrive as Feishu mentions: keys in the text, open_ids in mentions', async () => {
+    const text = '/swap sre 2026-12-05 <at user_id="ou_carol">Carol Wang</at> or <at user_id="ou_bob">Bob</at>';
+    const group = await deliver(KEYS, messageEvent(KEYS, { operator, chatId: 'oc_ops', chatType: 'group', messageId: 'om_3', text, now: NOW }));
+    const m = group.seen[0].message;
+    assert.deepEqual(JSON.parse(m.content), { text: '@_user_1 /swap sre 2026-12-05 @_user_2 or @_user_3' });
+    assert.deepEqual(m.mentions.map((x: any) => [x.key, x.id.open_id, x.name]), [
+      ['@_user_1', SANDBOX_BOT.openId, 'promduty'], ['@_user_2', 'ou_carol', 'Carol Wang'], ['@_user_3', 'ou_bob', 'Bob'],
+    ]);
+    const p2p = await deliver(KEYS, messageEvent(KEYS, { operator, chatId: 'oc_p2p_x', chatType: 'p2p', messageId: 'om_4', text, now: NOW }));
+    assert.deepEqual(JSON.parse(p2p.seen[0].message.content), { text: '/swap sre 2026-12-05 @_user_1 or @_user_2' });
+    assert.equal(p2p.seen[0].message.mentions[0].id.open_id, 'ou_carol');
+  });
+
   test('a p2p message carries the text as typed and no mention', async () => {
     const event = messageEvent(KEYS, { operator, chatId: 'oc_p2p_x', chatType: 'p2p', messageId: 'om_2', text: '/oncall', now: NOW });
     const { seen } = await deliver(KEYS, event);

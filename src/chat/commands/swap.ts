@@ -1,11 +1,13 @@
-import { escLine } from '../../cards/card';
 import { swapCard } from '../../cards/swap-card';
-import { rosterDayAt } from '../../oncall/roster';
-import type { OncallGroup } from '../../oncall/groups';
-import type { User } from '../../users/users';
+import { swapRequestCard } from '../../cards/swap-request-card';
+import { forbidden } from '../../core/errors';
 import { isDay } from '../../oncall/dates';
+import type { OncallGroup } from '../../oncall/groups';
+import { rosterDayAt } from '../../oncall/roster';
+import type { Requester, SwapRequest } from '../../oncall/swap-requests';
+import { hasRole, type User } from '../../users/users';
 import { findOncallGroup } from '../lookup';
-import { textReply, usageError } from '../replies';
+import { usageError } from '../replies';
 import { actorOf, type ChatDeps, type Command, type Reply } from '../types';
 
 /** The swap form for a group: date picker from today, person picker offering its members. */
@@ -15,29 +17,74 @@ export async function swapFormCard(d: ChatDeps, group: OncallGroup, error?: stri
   return swapCard({ groupId: group.id, groupName: group.name, today: rosterDayAt(group, d.clock.now()), members, error });
 }
 
-/** Puts the user with `openId` on call in `group` on `day`; shared by the command and the card. */
-export async function performSwap(d: ChatDeps, by: User, group: OncallGroup, day: string, openId: string): Promise<Reply> {
-  const to = await d.users.findByOpenId(openId);
-  if (!to) throw usageError('that person is not registered in promduty, so they cannot be on call');
-  const swap = await d.oncallSwaps.create(group.id, { day, toUserId: to.id }, actorOf(by));
-  const from = swap.fromUserId === null ? null : (await d.users.list()).find((u) => u.id === swap.fromUserId);
-  const instead = from ? ` instead of ${escLine(from.name)}` : '';
-  return textReply('Shift swapped', `**${escLine(to.name)}** is on call in **${escLine(group.name)}** on ${day}${instead}.`, 'turquoise');
+/** A chat user as the swap rules see them. */
+export const requesterOf = (user: User): Requester => ({ userId: user.id, admin: hasRole(user, 'admin'), actor: actorOf(user) });
+
+/** Who is asked: a person by open_id, the person asking, or everyone in the group. */
+export type SwapTarget = { openId: string } | 'me' | 'offer';
+
+/**
+ * Makes a swap request; shared by the command and the form card. The reply is the request as
+ * its requester sees it (with Cancel while pending; the outcome when it applied at once).
+ */
+export async function requestSwap(
+  d: ChatDeps,
+  by: User,
+  group: OncallGroup,
+  days: { first: string; last: string },
+  target: SwapTarget,
+  force = false,
+): Promise<{ request: SwapRequest; reply: Reply }> {
+  let toUserId: number | null = null;
+  if (target === 'me') toUserId = by.id;
+  else if (target !== 'offer') {
+    const to = await d.users.findByOpenId(target.openId);
+    if (!to) throw usageError('that person is not registered in promduty, so they cannot be on call');
+    toUserId = to.id;
+  }
+  const request = await d.oncallSwapRequests.create(group.id, { firstDay: days.first, lastDay: days.last, toUserId, ...(force && { force }) }, requesterOf(by));
+  return { request, reply: { card: swapRequestCard(await d.oncallSwapRequests.view(request), 'requester') } };
+}
+
+const DAYS = /^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$/;
+const DECISIONS = ['accept', 'decline', 'cancel', 'force'] as const;
+type Decision = (typeof DECISIONS)[number];
+
+/** `accept 12`, `cancel #12`: a decision on a request by its id. */
+async function decide(d: ChatDeps, user: User, decision: Decision, idWord: string | undefined): Promise<Reply> {
+  const id = Number(idWord?.replace(/^#/, ''));
+  if (!idWord || !Number.isSafeInteger(id) || id <= 0) throw usageError(`give the request number, e.g. /swap ${decision} 12`);
+  if (decision === 'force' && !hasRole(user, 'admin')) throw forbidden('Only an admin may force a swap.');
+  const decided = await d.oncallSwapRequests[decision](id, requesterOf(user));
+  return { card: swapRequestCard(await d.oncallSwapRequests.view(decided), 'requester') };
 }
 
 export const swapCommand: Command = {
   name: 'swap',
-  usage: '/swap <group> [<YYYY-MM-DD> @person]',
-  description: 'Put someone else on call for one day; with only the group, a card with a date and person picker.',
+  usage: '/swap <group> [<YYYY-MM-DD>[..<YYYY-MM-DD>] @person|me|offer [force]] · /swap accept|decline|cancel|force <request>',
+  description:
+    'Ask someone to take your shift (it changes once they accept), offer it to the whole group, or take a free one; with only the group, a card with pickers.',
   minRole: 'editor',
   run: async (req, d) => {
-    const [name, day, who, ...rest] = req.args;
-    if (!name || rest.length || (day !== undefined && who === undefined)) throw usageError('give the group, then the date and an @mention, or only the group');
+    const [name, when, who, ...rest] = req.args;
+    if (name && (DECISIONS as readonly string[]).includes(name)) {
+      if (who !== undefined) throw usageError(`give one request number: /swap ${name} 12`);
+      return decide(d, req.user, name as Decision, when);
+    }
+    const force = rest[0] === 'force';
+    if (!name || rest.length > (force ? 1 : 0) || (when !== undefined && who === undefined))
+      throw usageError('give the group, then the date and @person (or me, or offer), or only the group');
     const group = await findOncallGroup(d, name);
-    if (day === undefined) return { card: await swapFormCard(d, group) };
-    if (!isDay(day)) throw usageError('write the date as YYYY-MM-DD');
-    const mention = req.mentions.get(who!);
-    if (!mention?.openId) throw usageError('@mention the person who takes the shift');
-    return performSwap(d, req.user, group, day, mention.openId);
+    if (when === undefined) return { card: await swapFormCard(d, group) };
+    const m = DAYS.exec(when);
+    if (!m || !isDay(m[1]) || (m[2] !== undefined && !isDay(m[2]))) throw usageError('write the date as YYYY-MM-DD, or a range as YYYY-MM-DD..YYYY-MM-DD');
+    let target: SwapTarget;
+    if (who === 'me' || who === 'offer') target = who;
+    else {
+      const mention = req.mentions.get(who!);
+      if (!mention?.openId) throw usageError('@mention the person who takes the shift, or write me or offer');
+      target = { openId: mention.openId };
+    }
+    return (await requestSwap(d, req.user, group, { first: m[1], last: m[2] ?? m[1] }, target, force)).reply;
   },
 };

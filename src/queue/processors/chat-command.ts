@@ -21,18 +21,23 @@ export const chatCommandProcessor: Processor<Pick<WorkerContext, 'chat' | 'cardS
   handle: async (job, ctx) => {
     const { message } = job.data;
     let card = job.data.reply;
+    let privately = job.data.privately;
     if (!card) {
       const reply = await handleMessage(message, ctx.chat);
       card = 'card' in reply ? reply.card : textCard({ title: 'promduty', markdown: esc(reply.text) });
+      privately = reply.privately;
+      // In a private chat the private part is the reply itself.
+      if (privately && message.chatType === 'p2p') [card, privately] = [privately, undefined];
     }
     try {
+      if (privately) await ctx.cardSender.sendToUser(message.senderOpenId, privately, replyUuid(`private-${message.messageId}`));
       await ctx.cardSender.sendToChat(message.chatId, card, replyUuid(message.messageId));
     } catch (e) {
       if (isPermanentSendFailure(e)) {
         ctx.logger.warn({ err: e, chatId: message.chatId }, 'chat reply refused by Feishu; dropped');
         return;
       }
-      await job.updateData({ ...job.data, reply: card });
+      await job.updateData({ ...job.data, reply: card, ...(privately && { privately }) });
       throw e;
     }
   },

@@ -15,6 +15,9 @@ import { notifyPatchProcessor } from './notify-patch';
 import { notifyReplyProcessor } from './notify-reply';
 import { escalateProcessor } from './escalate';
 import { deadLetterNoticeProcessor } from './dead-letter-notice';
+import { swapRequestNoticeProcessor } from './swap-request-notice';
+import { shiftNoticesProcessor } from './shift-notices';
+import { swapRequestExpiryProcessor } from './swap-request-expiry';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -33,4 +36,7 @@ export const processors: Processor<WorkerContext>[] = [
   notifyReplyProcessor,
   escalateProcessor,
   deadLetterNoticeProcessor,
+  swapRequestNoticeProcessor,
+  shiftNoticesProcessor,
+  swapRequestExpiryProcessor,
 ];

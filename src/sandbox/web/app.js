@@ -4,6 +4,7 @@
 import { renderCard } from './card.js';
 import { h } from './controls.js';
 import { renderPost, renderText } from './markdown.js';
+import { mentionPicker } from './mentions.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = { data: null, chatId: decodeURIComponent(location.hash.slice(1)) || null, actAs: localStorage.getItem('promduty.actAs') || '', seen: {} };
@@ -103,7 +104,7 @@ function renderChat() {
   $('chat-sub').textContent = c ? `${c.subtitle} · ${c.id}` : 'Create a send group with a Feishu chat id, or a user with an open_id.';
   const composer = $('composer');
   composer.hidden = !c || c.kind === 'webhook';
-  $('text').placeholder = c && c.kind === 'group' ? 'Message @promduty, e.g. /help or /alerts' : 'Message promduty, e.g. /oncall or /roster';
+  $('text').placeholder = c && c.kind === 'group' ? 'Message @promduty, e.g. /help or /alerts (type @ to mention someone)' : 'Message promduty, e.g. /oncall or /roster (type @ to mention someone)';
   if (!c) return;
   ui.seen[c.id] = messagesIn(c.id).length;
   const list = $('messages');
@@ -197,6 +198,8 @@ async function act(m, action) {
   }
 }
 
+const mentions = mentionPicker($('text'), () => (ui.data ? ui.data.users : []));
+
 async function send(e) {
   e.preventDefault();
   const input = $('text');
@@ -205,7 +208,8 @@ async function send(e) {
   if (!ui.actAs) return toast('warning', 'Pick a user to act as first.');
   input.value = '';
   try {
-    showOutcome(await call('POST', '/sandbox/api/messages', { openId: ui.actAs, chatId: ui.chatId, text }));
+    showOutcome(await call('POST', '/sandbox/api/messages', { openId: ui.actAs, chatId: ui.chatId, text: mentions.encode(text) }));
+    mentions.reset();
   } catch (err) {
     input.value = text;
     toast('error', err.message);
