@@ -4,6 +4,7 @@ import * as m002 from './002_alert_delivery';
 import * as m003 from './003_outbox_pending_indexes';
 import * as m004 from './004_alert_dead_letters';
 import * as m005 from './005_publish_refusals';
+import * as m010 from './010_stats_and_query_log';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '003_outbox_pending_indexes': m003,
   '004_alert_dead_letters': m004,
   '005_publish_refusals': m005,
+  '010_stats_and_query_log': m010,
 };

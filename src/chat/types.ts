@@ -10,6 +10,7 @@ import type { AlertRuleService } from '../rules/alert-rules';
 import type { SendGroupService } from '../routing/send-groups';
 import type { PoolConfigService } from '../publish/pool-config';
 import type { PoolService } from '../scrape/pools';
+import type { StatsService } from '../stats/service';
 import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './alert-event-source';
 
@@ -67,6 +68,7 @@ export interface ChatDeps {
   poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
   events: Pick<EventActions, 'claim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
   eventCards: EventCards;
+  stats: Pick<StatsService, 'report' | 'groups'>;
 }
 
 export interface Command {

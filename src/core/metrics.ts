@@ -93,6 +93,44 @@ export function createMetrics() {
       help: 'Alert notifications ever kept as dead letters (accepted, then refused by the store)',
       registers: [registry],
     }),
+    // Per send group (bounded by the groups, never per alert), over the last 7 days; refreshed
+    // on a scrape at most every few minutes (src/stats/metrics.ts).
+    statsAlerts: new Gauge({
+      name: 'promduty_stats_alerts',
+      help: 'Alert events that fired in the window (window="7d": the last 7 local days, today included), per send group',
+      labelNames: ['send_group', 'window'] as const,
+      registers: [registry],
+    }),
+    statsMtta: new Gauge({
+      name: 'promduty_stats_mtta_seconds',
+      help: 'Mean time from firing to the first claim of the alerts acknowledged in the window, per send group',
+      labelNames: ['send_group', 'window'] as const,
+      registers: [registry],
+    }),
+    statsMttr: new Gauge({
+      name: 'promduty_stats_mttr_seconds',
+      help: 'Mean time from firing to resolved of the alerts resolved in the window, per send group',
+      labelNames: ['send_group', 'window'] as const,
+      registers: [registry],
+    }),
+    statsPages: new Gauge({
+      name: 'promduty_stats_pages',
+      help: 'Messages to people about the alerts of the window (private and escalation cards), per send group',
+      labelNames: ['send_group', 'window'] as const,
+      registers: [registry],
+    }),
+    statsAfterHoursPages: new Gauge({
+      name: 'promduty_stats_after_hours_pages',
+      help: "Pages sent outside 09:00-18:00 Monday to Friday (and on weekends) in the on-call group's zone, per send group",
+      labelNames: ['send_group', 'window'] as const,
+      registers: [registry],
+    }),
+    statsFlappingAlerts: new Gauge({
+      name: 'promduty_stats_flapping_alerts',
+      help: 'Alerts (fingerprints) with 3 or more firing episodes in the window, per send group',
+      labelNames: ['send_group', 'window'] as const,
+      registers: [registry],
+    }),
     escalations: new Counter({
       name: 'promduty_escalations_total',
       help: 'Escalation timers fired, by outcome (escalated, stale)',

@@ -37,6 +37,8 @@ import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
 import type { DeadLetterReplay } from '../events/dead-letter-replay';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { statsRoutes } from './routes/stats';
+import type { StatsService } from '../stats/service';
 import { byteLimit } from './read-json';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
@@ -67,6 +69,7 @@ export interface HttpDeps extends HealthDeps {
   alertRules: AlertRuleService;
   recordRules: RecordRuleService;
   clusterConfigs: ClusterConfigService;
+  stats: StatsService;
 }
 
 /**
@@ -124,6 +127,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   ruleRoutes(admin, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
+  statsRoutes(admin, d.stats);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

@@ -10,10 +10,13 @@ import { RecordRuleService } from '../rules/record-rules';
 import { JobService } from '../scrape/jobs';
 import { PoolService } from '../scrape/pools';
 import type { SdCache } from '../scrape/sd-cache';
+import { StatsDigest } from '../stats/digest';
+import { StatsService } from '../stats/service';
 import { UserService } from '../users/users';
 
 /** The domain services main.ts hands to the HTTP app, ChatOps and the workers. */
 export function buildServices(db: Knex, publisher: ConfigPublisher, sdCache: SdCache, oncall: OncallDeps) {
+  const stats = new StatsService(db, oncall.clock, oncall.defaultTimezone);
   return {
     sdCache,
     ...oncallServices(db, oncall),
@@ -27,6 +30,8 @@ export function buildServices(db: Knex, publisher: ConfigPublisher, sdCache: SdC
     sendGroups: new SendGroupService(db, publisher, new UserService(db)),
     alertRules: new AlertRuleService(db, publisher),
     recordRules: new RecordRuleService(db, publisher),
+    stats,
+    statsDigest: new StatsDigest({ db, clock: oncall.clock, sender: oncall.sender, stats, logger: oncall.logger }),
   };
 }
 

@@ -5,6 +5,8 @@ import type { AlertRule } from '../../src/rules/alert-rules';
 import type { ChatDeps, InboundMessage } from '../../src/chat/types';
 import type { User } from '../../src/users/users';
 import { textCard } from '../../src/cards/text-card';
+import { computeStats, statsWindow } from '../../src/stats/figures';
+import type { StatsQuery } from '../../src/stats/service';
 
 /**
  * Fake services for driving chat commands and card actions directly (bolt-js style): each
@@ -32,10 +34,11 @@ export interface Calls {
   enabled: Array<{ ids: number[]; enabled: boolean }>;
   updates: Array<{ id: number; body: any }>;
   errors: unknown[];
+  stats: StatsQuery[];
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [] };
+  const calls: Calls = { claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
   const d: ChatDeps = {
@@ -114,6 +117,14 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
     eventCards: {
       active: async () => ({ events: [], total: 0 }),
       forMessage: async (messageId) => (messageId === 'om_event' ? textCard({ title: 'event card', markdown: 'x' }) : null),
+    },
+    stats: {
+      groups: async () => [{ id: 4, name: 'infra-alerts', enabled: true, feishuChatId: 'oc_room', timeZone: null }],
+      report: async (q) => {
+        calls.stats.push(q);
+        const figures = computeStats(statsWindow(clock.now(), q.days, 'UTC'), [], [], { zoneOf: () => 'UTC' });
+        return { sendGroup: q.sendGroupId === null ? null : { id: q.sendGroupId, name: 'infra-alerts' }, flapEpisodes: 3, figures };
+      },
     },
     ...over,
   };

@@ -14,6 +14,7 @@ import { notifyPatchProcessor } from './notify-patch';
 import { notifyReplyProcessor } from './notify-reply';
 import { escalateProcessor } from './escalate';
 import { deadLetterNoticeProcessor } from './dead-letter-notice';
+import { statsDigestProcessor } from './stats-digest';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -31,4 +32,5 @@ export const processors: Processor<WorkerContext>[] = [
   notifyReplyProcessor,
   escalateProcessor,
   deadLetterNoticeProcessor,
+  statsDigestProcessor,
 ];
