@@ -33,6 +33,13 @@ function figures(eventsPerDay = [3, 0, 5, 1, 2, 8, 4]) {
   return computeStats(w, events, pages, { zoneOf: () => TZ });
 }
 
+/** The layout the sandbox draws, or a failure naming why it cannot. */
+function drawn(spec: unknown) {
+  const layout = chartLayout(spec);
+  if (layout.error !== undefined) throw new Error(layout.error);
+  return layout;
+}
+
 describe('the stats card', () => {
   const c = statsCard({ sendGroupName: 'ops', figures: figures(), flapEpisodes: 3 });
 
@@ -73,15 +80,13 @@ describe('the stats card', () => {
 
   test('the sandbox draws the specs as bars from the data', () => {
     const [daily, rules] = chartsOf(c).map((x) => x.spec);
-    const d = chartLayout(daily);
-    assert.ok(!d.error);
-    if (d.error) return;
+    const d = drawn(daily);
     assert.deepEqual(d.bars.map((b) => b.value), [3, 0, 5, 1, 2, 8, 4]);
     const tallest = d.bars.reduce((a, b) => (b.h > a.h ? b : a));
     assert.equal(tallest.value, 8);
     assert.ok(Math.abs(d.bars[0]!.h / tallest.h - 3 / 8) < 1e-9, 'heights are proportional');
-    const r = chartLayout(rules);
-    assert.ok(!r.error && r.horizontal && r.bars.length === 3);
+    const r = drawn(rules);
+    assert.ok(r.horizontal && r.bars.length === 3);
     assert.match(String((chartLayout({ type: 'pie' }) as { error: string }).error), /not drawn/);
   });
 });
