@@ -20,6 +20,7 @@ const PURE = [
   '^src/routing/(model|validate|cluster-schema|send-group-schema)[.]ts$',
   '^src/events/(delivery-plan|outbox-keys|transition|webhook)[.]ts$',
   '^src/stats/(figures|local-days)[.]ts$',
+  '^src/querylog/(parse|rank)[.]ts$',
 ];
 
 /** Packages and Node modules that do I/O, or are one of the infrastructure clients. */
@@ -30,7 +31,7 @@ const IO = [
 ];
 
 /** The domain: what promduty manages and decides. Reaches transports only through core/ports.ts. */
-const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats)/';
+const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog)/';
 const WIRING = '^src/(main[.]ts$|wiring/)';
 
 module.exports = {

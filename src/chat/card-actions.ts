@@ -6,6 +6,7 @@ import { issuePath } from '../core/validate';
 import type { User } from '../users/users';
 import { alertsListReply } from './commands/alerts';
 import { ruleCardFor } from './commands/rule';
+import { acceptSuggestion } from './commands/rules-suggest';
 import { performSwap, swapFormCard } from './commands/swap';
 import { notRegisteredText, requireRole } from './replies';
 import { actorOf, type ChatDeps } from './types';
@@ -58,6 +59,10 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
         return await saveRule(d, user, action.r, cb.action.form_value);
       case 'swap':
         return await swapFromCard(d, user, action.g, cb.action.form_value);
+      case 'rule_suggest': {
+        const r = await acceptSuggestion(d, user, action);
+        return toast('success', r.created ? `Record rule ${r.record} created; publishing` : `${r.record} is recorded already`, r.card);
+      }
       default:
         return await eventAction(d, user, action, cb.messageId);
     }
@@ -67,7 +72,7 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
   }
 }
 
-type EventCardAction = Exclude<CardAction, { a: 'rule_save' } | { a: 'swap' }>;
+type EventCardAction = Exclude<CardAction, { a: 'rule_save' } | { a: 'swap' } | { a: 'rule_suggest' }>;
 
 async function eventAction(d: ChatDeps, user: User, action: EventCardAction, messageId: string | null): Promise<CardAnswer> {
   const actor = actorOf(user);

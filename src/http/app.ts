@@ -38,6 +38,8 @@ import type { AlertIngest } from '../events/ingest';
 import type { DeadLetterReplay } from '../events/dead-letter-replay';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { statsRoutes } from './routes/stats';
+import { queryLogRoutes, ruleSuggestionRoutes } from './routes/query-log';
+import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
 import { byteLimit } from './read-json';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
@@ -70,6 +72,7 @@ export interface HttpDeps extends HealthDeps {
   recordRules: RecordRuleService;
   clusterConfigs: ClusterConfigService;
   stats: StatsService;
+  queryLog: QueryLogService;
 }
 
 /**
@@ -117,6 +120,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   sdRoutes(prometheusFacing, d.sd);
   configRoutes(prometheusFacing, d.poolConfigs);
   alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
+  queryLogRoutes(prometheusFacing, d.queryLog);
 
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'), wellFormedBody);
@@ -128,6 +132,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
   statsRoutes(admin, d.stats);
+  ruleSuggestionRoutes(admin, d.queryLog);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

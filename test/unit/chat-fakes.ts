@@ -35,10 +35,11 @@ export interface Calls {
   updates: Array<{ id: number; body: any }>;
   errors: unknown[];
   stats: StatsQuery[];
+  accepted: Array<{ poolId: number; hash: string; index: number; by: string }>;
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [] };
+  const calls: Calls = { claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
   const d: ChatDeps = {
@@ -124,6 +125,26 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.stats.push(q);
         const figures = computeStats(statsWindow(clock.now(), q.days, 'UTC'), [], [], { zoneOf: () => 'UTC' });
         return { sendGroup: q.sendGroupId === null ? null : { id: q.sendGroupId, name: 'infra-alerts' }, flapEpisodes: 3, figures };
+      },
+    },
+    queryLog: {
+      suggest: async (poolId) => ({
+        pool: { id: poolId, name: 'main' },
+        since: '2026-05-04',
+        repeated: 2,
+        items: [
+          {
+            record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))', rewritten: 'job:http_requests:rate5m',
+            query: 'sum by (job) (rate(http_requests_total[5m]))', hash: '0123456789abcdef', index: 0, runs: 40, avgSeconds: 0.8, maxSeconds: 1.2,
+            samples: 12_000_000, score: 1.9, existing: calls.accepted.length ? { id: 31, sameExpr: true } : null,
+          },
+        ],
+        passed: [{ query: 'topk(5, rate(x[5m]))', runs: 9, avgSeconds: 0.2, reason: 'no aggregation to pre-aggregate' }],
+      }),
+      accept: async (poolId, hash, index, actor) => {
+        calls.accepted.push({ poolId, hash, index, by: actor.name });
+        const rule = { id: 31, poolId, record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))', labels: {}, enabled: true };
+        return { rule, created: true, suggestion: { record: rule.record, expr: rule.expr, rewritten: 'job:http_requests:rate5m' } };
       },
     },
     ...over,
