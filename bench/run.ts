@@ -10,6 +10,7 @@ import { chatBench } from './chat';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
+import { suggestBench } from './suggest';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
 
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   alerts: alertsBench,
   chat: () => chatBench(),
   validation: validationBench,
+  suggest: suggestBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
