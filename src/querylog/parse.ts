@@ -1,5 +1,6 @@
 import { sha256Hex } from '../core/hashing';
 import { PROMQL_LIMITS } from '../rules/promql-parse';
+import type { QueryTotals } from './rank';
 
 /**
  * Prometheus' query log (`global.query_log_file`): one JSON object per line and query, e.g.
@@ -95,17 +96,9 @@ export function parseQueryLog(text: string, now: Date): ParsedQueryLog {
   return out;
 }
 
-export interface QueryDay {
+/** One query's totals on one UTC day. */
+export interface QueryDay extends QueryTotals {
   day: string;
-  hash: string;
-  query: string;
-  runs: number;
-  rangeRuns: number;
-  execSeconds: number;
-  maxExecSeconds: number;
-  samples: number;
-  peakSamples: number;
-  lastRunAt: Date;
 }
 
 /** Runs folded per day and query: what the store adds to its totals. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SuggestCardInput, SuggestionView } from '../cards/suggest-card';
 import type { Clock } from '../core/clock';
 import { AppError, conflict, invalidField, notFound } from '../core/errors';
 import type { Actor } from '../db/audit';
@@ -28,31 +29,14 @@ export interface IngestResult {
   tooLong: number;
 }
 
-export interface SuggestionItem extends RecordSuggestion {
-  /** The logged query and its figures over the window. */
-  query: string;
-  hash: string;
-  /** Which of the query's suggestions this is (a query may hold several aggregations). */
-  index: number;
-  runs: number;
-  avgSeconds: number;
+/** A suggestion as the card shows it, with the query's figures over the window. */
+export interface SuggestionItem extends SuggestionView {
   maxSeconds: number;
-  samples: number;
   score: number;
-  /** A record rule of the pool with this name: the suggestion's own (sameExpr) or another. */
-  existing: { id: number; sameExpr: boolean } | null;
 }
 
-export interface SuggestionReport {
-  pool: { id: number; name: string };
-  /** The first UTC day counted. */
-  since: string;
-  /** Queries run at least MIN_RUNS times in the window. */
-  repeated: number;
-  items: SuggestionItem[];
-  /** Costly queries with nothing safe to pre-aggregate, and why. */
-  passed: { query: string; runs: number; avgSeconds: number; reason: string }[];
-}
+/** What /rules suggest shows: the card's input but for who is asking. */
+export type SuggestionReport = Omit<SuggestCardInput, 'editable' | 'accepted' | 'items'> & { items: SuggestionItem[] };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
