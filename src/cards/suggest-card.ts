@@ -1,5 +1,5 @@
 import { clip } from '../core/text';
-import { button, card, esc, escLine, header, hr, md, note, type Card, type Element } from './card';
+import { button, card, esc, escLine, fitCount, header, hr, md, note, type Card, type Element } from './card';
 
 export interface SuggestionView {
   record: string;
@@ -56,16 +56,22 @@ function item(s: SuggestionView, i: number, input: SuggestCardInput): Element[] 
 
 /** `/rules suggest`: record rules for a pool's heaviest repeated queries, one click each. */
 export function suggestCard(input: SuggestCardInput): Card {
+  // Long queries escape to several times their length: as many suggestions as fit in a card.
+  return fitCount(input.items.length, (n) => build(input, n));
+}
+
+function build(input: SuggestCardInput, shown: number): Card {
   const elements: Element[] = [];
   const a = input.accepted;
   if (a) {
     const what = a.created ? `Created record rule #${a.ruleId} ${escLine(a.record)}; publishing.` : `Record rule #${a.ruleId} ${escLine(a.record)} exists already.`;
     elements.push(md(`<font color='green'>**${what}**</font>\nQuery it instead: ${esc(clip(a.rewritten, 1000))}`));
   }
-  input.items.forEach((s, i) => {
+  input.items.slice(0, shown).forEach((s, i) => {
     if (i) elements.push(hr());
     elements.push(...item(s, i, input));
   });
+  if (shown < input.items.length) elements.push(note(`… and ${input.items.length - shown} more: GET /api/v1/rule-suggestions?poolId=${input.pool.id}`));
   if (!input.items.length) {
     elements.push(
       md(

@@ -172,6 +172,14 @@ describe('the suggestions card', () => {
     assert.throws(() => parseCardAction({ value: { a: 'rule_suggest', p: 3, q: 'DROP TABLE', k: 0 } }));
   });
 
+  test('five suggestions of the longest queries still fit Feishu’s 30 KB', () => {
+    const long = `sum by (job) (rate(x_total{path=~"${'(a)|'.repeat(4000)}"}[5m]))`;
+    const items = Array.from({ length: 5 }, (_, i) => ({ ...input.items[0]!, query: long, expr: long, rewritten: `${long} + ${i}`, hash: String(i).repeat(16) }));
+    const c = suggestCard({ ...input, items, accepted: { ruleId: 1, record: 'x', rewritten: long, created: true } });
+    assertSendable(c);
+    assert.ok(JSON.stringify(c).includes('Create record rule'));
+  });
+
   test('viewers get no buttons; query text is escaped', () => {
     const c = suggestCard({ ...input, editable: false });
     assert.doesNotMatch(JSON.stringify(c), /rule_suggest/);
