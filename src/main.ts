@@ -146,6 +146,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
         metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
       tuning: alertQueueTuning,
+      lockMs: settings.jobLockMs,
       logger,
       metrics,
     });
@@ -167,7 +168,8 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
         await new Promise<void>((resolve) => s.close(() => resolve()));
         s.closeAllConnections();
       }
-      await workers?.close();
+      // Running jobs get most of the grace; the rest is for closing the clients.
+      await workers?.close(Math.max(1000, settings.shutdownGraceMs - 3000));
       await closeQueues(queues);
       await Promise.allSettled(Object.values(clients).map((c) => quitRedis(c)));
       await sandbox?.close();

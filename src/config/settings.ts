@@ -42,6 +42,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 1mb or 512kb').default('1mb'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(1000),
   PROBE_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
   ESCALATION_MINUTE_MS: z.coerce.number().int().min(1).default(60_000),
@@ -105,6 +106,11 @@ export interface Settings {
   logLevel: string;
   bodyLimit: string;
   shutdownGraceMs: number;
+  /**
+   * A worker holds each running job this long and renews it while alive; the job of a worker
+   * that died is taken over once it lapsed (checked every half of it).
+   */
+  jobLockMs: number;
   /** Changes within this window collapse into one publish. */
   publishDebounceMs: number;
   /** How often Prometheus and Alertmanager instances are probed. */
@@ -181,6 +187,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jobLockMs: e.JOB_LOCK_MS,
     publishDebounceMs: e.PUBLISH_DEBOUNCE_MS,
     probeIntervalMs: e.PROBE_INTERVAL_MS,
     alerts: {

@@ -9,7 +9,7 @@ import type { Destinations } from './destinations';
 import { firstStep } from './escalation-steps';
 import type { AlertJobs, ReplyJob } from './jobs';
 import { APP_PER_SECOND } from '../core/feishu-limits';
-import { backlogOf, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
+import { backlogOf, groupsWithPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
 import { webhookReceiveId } from './outbox-keys';
 
 export interface DeliveryDeps {
@@ -100,6 +100,22 @@ export class DeliveryService {
     await this.d.jobs.send(await pendingOfGroup(this.d.db, sendGroupId));
     if (planned.events === BATCH) await this.d.jobs.deliver([sendGroupId]);
     return planned;
+  }
+
+  /**
+   * Asks for a delivery of every send group with events waiting to be planned or messages
+   * waiting to be sent (the repeatable `delivery-sweep`); returns those groups. A delivery is
+   * asked for when alerts are stored and when a group's last pending message went out, and its
+   * job retries for a while; one that gives up (MariaDB down longer than its retries) would
+   * otherwise leave the group's events without cards until its next alert, however long that is.
+   */
+  async sweep(): Promise<number[]> {
+    const unplanned: number[] = await this.d.db('send_groups')
+      .whereExists((q) => q.select(this.d.db.raw('1')).from('alert_events').whereRaw('alert_events.send_group_id = send_groups.id').whereNull('alert_events.last_notified_at'))
+      .pluck('id');
+    const groups = [...new Set([...unplanned, ...(await groupsWithPending(this.d.db))])];
+    await this.d.jobs.deliver(groups);
+    return groups;
   }
 
   /**

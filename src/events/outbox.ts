@@ -54,6 +54,14 @@ export async function hasPending(db: Db, sendGroupId: number): Promise<boolean> 
   return Boolean(await db('alert_event_messages').where('message_id', 'like', `${pendingPrefix(sendGroupId)}%`).first('id'));
 }
 
+/** Send groups with a message planned and not yet sent (read from the message_id index alone). */
+export async function groupsWithPending(db: Db): Promise<number[]> {
+  const rows = await db('alert_event_messages')
+    .where('message_id', 'like', `${PENDING}%`)
+    .select(db.raw("DISTINCT SUBSTRING_INDEX(message_id, ':', 2) AS g"));
+  return rows.map((r: any) => Number(String(r.g).slice(PENDING.length)));
+}
+
 /** Messages planned and not yet sent, over every send group: how far behind Feishu's app limit we are. */
 export async function pendingTotal(db: Db): Promise<number> {
   const row = await db('alert_event_messages').where('message_id', 'like', `${PENDING}%`).first(db.raw('COUNT(DISTINCT message_id) AS n'));

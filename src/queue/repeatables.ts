@@ -4,6 +4,10 @@ import { PROBE_PROMETHEUS } from './processors/probe-prometheus';
 import { PROBE_ALERTMANAGER } from './processors/probe-alertmanager';
 import { ONCALL_HANDOFF } from './processors/oncall-handoff';
 import { STATS_DIGEST } from './processors/stats-digest';
+import { DELIVERY_SWEEP } from './processors/delivery-sweep';
+
+/** How often every send group with work left is asked to deliver (a delivery job that gave up waits at most this). */
+const DELIVERY_SWEEP_MS = 10_000;
 
 /**
  * Repeatable jobs, registered by every worker process at start. Job schedulers are
@@ -16,4 +20,6 @@ export async function scheduleRepeatables(queues: Queues, settings: Settings): P
   await queues.oncall.upsertJobScheduler(ONCALL_HANDOFF, { pattern: '0 * * * * *' }, { name: ONCALL_HANDOFF });
   // Every ten minutes (at second 30, away from the handoff): posts each weekly digest once its Monday morning has come.
   await queues.oncall.upsertJobScheduler(STATS_DIGEST, { pattern: '30 */10 * * * *' }, { name: STATS_DIGEST });
+  // One attempt: the next sweep is never more than an interval away.
+  await queues.delivery.upsertJobScheduler(DELIVERY_SWEEP, { every: DELIVERY_SWEEP_MS }, { name: DELIVERY_SWEEP, opts: { attempts: 1 } });
 }

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pendingMessageId } from '../../src/events/outbox-keys';
 import { RecipientRateLimit } from '../../src/feishu/rate-limit';
+import { waitFor } from '../support/processes';
 import { cards, HOOK_SECRET, HOOK_TOKEN, postWebhook, sendGroup, settled, startAlertApp, templateOf, textOf, titleOf, webhookBody, type AlertTestApp } from '../support/alerts';
 
 describe('alert delivery to Feishu', () => {
@@ -152,5 +154,24 @@ describe('alert delivery to Feishu', () => {
     assert.ok(summary, all.map(titleOf).join(', '));
     assert.equal((textOf(summary).match(/lasted 30s/g) ?? []).length, 8);
     assert.equal(all.filter((m) => titleOf(m) === 'Flap' && templateOf(m) === 'green').length, 8);
+  });
+
+  test('a send group whose delivery gave up is delivered by the sweep, with no new alert to set it going', { timeout: 60_000 }, async () => {
+    const sg = await sendGroup(a, 'sweep');
+    await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'SweptPending' }]));
+    await settled(a.t);
+    const sent = await event('SweptPending');
+    const db = a.t.app.db;
+    // What a send job dropped after its last attempt leaves: a planned message still pending.
+    await db('alert_event_messages').where({ event_id: sent.id, channel: 'group' }).update({ message_id: pendingMessageId(sg.id, 'sweep-test') });
+    // What a delivery job that gave up leaves: an event stored and never planned. No job is queued for either.
+    const columns = 'starts_at, send_group_id, status, severity, labels, annotations, generator_url, first_seen_at, last_seen_at, created_at, updated_at';
+    await db.raw(`INSERT INTO alert_events (fingerprint, alertname, ${columns}) SELECT 'sweep0unplanned', 'SweptUnplanned', ${columns} FROM alert_events WHERE id = ?`, [sent.id]);
+    const unplanned = await event('SweptUnplanned');
+
+    await a.feishu.waitFor(() => cards(a.feishu, sg.chat).some((m) => m.uuid === 'sweep-test'), 30_000);
+    const delivered = async () => (await db('alert_event_messages').where({ event_id: unplanned.id }).where('message_id', 'like', 'om_%')).length === 2;
+    await waitFor('the unplanned event planned and sent', delivered, 30_000);
+    assert.equal(cards(a.feishu, sg.chat).filter((m) => m.uuid?.startsWith(`ev${unplanned.id}-`)).length, 1);
   });
 });

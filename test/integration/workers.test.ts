@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createMetrics } from '../../src/core/metrics';
@@ -37,11 +37,18 @@ before(() => {
           throw new Error('kaput');
         },
       },
+      {
+        queue: 'config',
+        name: 'hopeless',
+        handle: async () => {
+          throw new UnrecoverableError('never again');
+        },
+      },
     ],
   });
 });
 after(async () => {
-  await running.close();
+  await running.close(5000);
   await closeQueues(queues);
   conn.disconnect();
   await dropRedisPrefix(prefix);
@@ -95,4 +102,52 @@ test('a job failing for good is logged with its name and counted; unknown names 
   assert.deepEqual(failed.sort(), ['boom', 'nobody-handles-this']);
   const text = await metrics.registry.metrics();
   assert.match(text, /promduty_jobs_processed_total\{queue="config",name="boom",outcome="failed"\} 1/);
+});
+
+test('a job that fails with attempts left but no retry (BullMQ UnrecoverableError, as for a job stalled too often) is logged as failed for good', async () => {
+  const hopeless = outcome('hopeless-1');
+  await queues.config.add('hopeless', {}, { attempts: 5, jobId: 'hopeless-1' });
+  await assert.rejects(hopeless, /never again/);
+  // The first failure of a job with a retry left; the outcome of the second comes by the log.
+  const firstTry = outcome('retried-1');
+  const retried = await queues.config.add('boom', {}, { attempts: 2, jobId: 'retried-1', backoff: 0 });
+  await assert.rejects(firstTry, /kaput/);
+  const line = await waitFor('the failure logged', async () => lines.find((l) => l.job === 'hopeless'));
+  assert.equal(line.msg, 'job failed for good');
+  assert.equal(line.level, 50);
+  const boom = await waitFor('both tries logged', async () => {
+    const tries = lines.filter((l) => l.jobId === retried.id);
+    return tries.length === 2 && tries;
+  });
+  assert.deepEqual(boom.map((l) => l.msg), ['job failed, will retry', 'job failed for good']);
+  assert.match(await metrics.registry.metrics(), /promduty_jobs_processed_total\{queue="config",name="hopeless",outcome="failed"\} 1/);
+});
+
+test('closing is bounded: a job that never finishes does not hold the shutdown past its grace', async () => {
+  const c = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const p = uniqueName('bull');
+  const q = createQueues(c, p);
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  const stuck = startWorkers({
+    connection: c,
+    prefix: p,
+    logger,
+    metrics,
+    ctx: {},
+    processors: [{ queue: 'config', name: 'forever', handle: () => (started(), new Promise(() => undefined)) }],
+  });
+  try {
+    await q.config.add('forever', {});
+    await running;
+    const t0 = performance.now();
+    await stuck.close(300);
+    // Grace, then the forced close (itself bounded): far below a hang, whatever the load.
+    assert.ok(performance.now() - t0 < 30_000);
+    assert.ok(lines.some((l) => l.msg?.startsWith('workers did not close in time')));
+  } finally {
+    await closeQueues(q);
+    c.disconnect();
+    await dropRedisPrefix(p);
+  }
 });

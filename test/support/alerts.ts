@@ -121,7 +121,10 @@ export const templateOf = (m: SandboxMessage): string => m.content?.header?.temp
 /** Every markdown text of a card, joined: ids, mentions and facts are in there. */
 export const textOf = (m: SandboxMessage): string => JSON.stringify(m.content);
 
-/** Resolves once these queues hold no waiting, active or delayed job (escalation timers are left out by default). */
+/**
+ * Resolves once these queues hold no waiting, active or delayed job (escalation timers are left
+ * out by default), apart from the next run of each repeatable job (the delivery sweep).
+ */
 export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery', 'notify'], timeoutMs = PATIENCE_MS): Promise<void> {
   const queues = names.map((n) => new Queue(n, { connection: { url: REDIS_URL }, prefix: t.app.settings.redisPrefix }));
   try {
@@ -130,7 +133,8 @@ export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery
       async () => {
         for (const q of queues) {
           const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-          if (Object.values(c).some((n) => n > 0)) return false;
+          const jobs = Object.values(c).reduce((a, b) => a + b, 0);
+          if (jobs > (await q.getJobSchedulersCount())) return false;
         }
         return true;
       },

@@ -35,8 +35,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
 }
 
 /** Deletes every key under a prefix (SCAN, not KEYS, so a busy Redis is not blocked). */
-export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL);
+export async function dropRedisPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  const r = new Redis(url);
   try {
     await deleteByPrefix(r, prefix);
   } finally {

@@ -32,27 +32,41 @@ export interface PromdutyWorld {
   drop(): Promise<void>;
 }
 
+/** Where a world's database and Redis live: the shared servers unless a test brings its own. */
+export interface WorldServers {
+  /** `mysql://user@host:port`, without a database. */
+  mysqlBase?: string;
+  redisUrl?: string;
+}
+
 /**
  * `entry`: how to run promduty; by default the sources through tsx (tests), or a compiled
- * build (`['dist/src/main.js']`, as `npm start` runs it: the benchmarks).
+ * build (`['dist/src/main.js']`, as `npm start` runs it: the benchmarks). An env `PORT` keeps
+ * a process on a port (a restart where the last one listened, as Alertmanager expects).
  */
-export function promdutyWorld(feishuUrl: string, entry: string[] = ['--import', 'tsx', 'src/main.ts']): PromdutyWorld {
-  const databaseUrl = `${MYSQL_BASE}/${uniqueName('proc')}`;
+export function promdutyWorld(
+  feishuUrl: string,
+  entry: string[] = ['--import', 'tsx', 'src/main.ts'],
+  { mysqlBase = MYSQL_BASE, redisUrl = REDIS_URL }: WorldServers = {},
+): PromdutyWorld {
+  const databaseUrl = `${mysqlBase}/${uniqueName('proc')}`;
   const prefix = uniqueName('proc');
   return {
     databaseUrl,
     prefix,
     start: async (env = {}, nodeArgs = []) => {
-      const port = await freePort();
+      const port = env.PORT ? Number(env.PORT) : await freePort();
+      const worker = env.ROLE === 'worker';
       const child = spawn(process.execPath, [...nodeArgs, ...entry], {
         env: {
           ...process.env,
           DATABASE_URL: databaseUrl,
-          REDIS_URL,
+          REDIS_URL: redisUrl,
           REDIS_PREFIX: prefix,
           PORT: String(port),
           HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
+          // A worker serves no HTTP: its start is read from the log ('workers running', info).
+          LOG_LEVEL: worker ? 'info' : 'warn',
           API_TOKEN: 'test-api-token',
           WEBHOOK_TOKEN,
           FEISHU_APP_ID: APP.appId,
@@ -78,6 +92,7 @@ export function promdutyWorld(feishuUrl: string, entry: string[] = ['--import', 
       try {
         await waitFor('promduty ready', async () => {
           if (child.exitCode !== null) throw new Error(`promduty exited: ${log.slice(-2000)}`);
+          if (worker) return log.includes('"msg":"workers running"');
           return (await fetch(`${url}/readyz`)).ok;
         }, 60_000);
       } catch (e) {
@@ -97,7 +112,7 @@ export function promdutyWorld(feishuUrl: string, entry: string[] = ['--import', 
     },
     drop: async () => {
       await dropDatabase(databaseUrl);
-      await dropRedisPrefix(prefix);
+      await dropRedisPrefix(prefix, redisUrl);
     },
   };
 }

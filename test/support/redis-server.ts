@@ -1,95 +1,90 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, waitFor } from './processes';
+import { freePort } from './processes';
+import { ServerProcess, trackDir, untrackDir } from './reaper';
 
 /**
  * A private redis-server on a free loopback port, for tests that stop, kill or reconfigure
- * Redis: never the machine's shared one on 6379. Its files live in a temp directory that
- * `restart` keeps (so an AOF survives a kill) and `stop` removes.
+ * Redis: never the machine's shared one on 6379. Its files live in a temp directory that a
+ * kill and start keep (so an AOF survives a crash) and `stop` removes; the process and the
+ * directory are reaped even if the test process dies (reaper.ts).
  */
 export interface RedisServer {
   port: number;
   url: string;
   /** Its data directory (AOF, RDB). */
   dir: string;
-  /** SIGKILL: gone at once, like a crash; the port refuses connections. */
+  /** SIGKILL: gone at once, like a crash (no final fsync); the port refuses connections. */
   kill(): Promise<void>;
   /** SIGSTOP: the process freezes with its sockets open, so connections hang (half-open). */
   pause(): void;
   /** SIGCONT after pause. */
   resume(): void;
-  /** Starts it again on the same port and directory, with the same arguments (after kill). */
+  /** Starts it again on the same port and directory with the same arguments (after kill); resolves once it answers PING. */
+  start(): Promise<void>;
+  /** kill + start. */
   restart(): Promise<void>;
   /** A fresh client (caller disconnects it). */
   client(): Redis;
-  /** Kills it and removes its directory. */
+  /** Kills it for good and removes its directory. */
   stop(): Promise<void>;
   log(): string;
 }
 
-/** `args`: extra redis-server arguments, e.g. `['--appendonly', 'yes']`. Persistence is off unless asked for. */
+/** Resolves true once Redis answers PING with PONG (not LOADING while it replays the AOF). */
+function pong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    let got = '';
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(1000, () => done(false));
+    s.on('error', () => done(false));
+    s.on('connect', () => s.write('PING\r\n'));
+    s.on('data', (d) => {
+      got += String(d);
+      if (got.includes('\r\n')) done(got.startsWith('+PONG'));
+    });
+  });
+}
+
+/**
+ * `args`: extra redis-server arguments, later ones winning, e.g. `['--appendonly', 'yes']`.
+ * Persistence is off unless asked for.
+ */
 export async function startRedisServer(args: string[] = []): Promise<RedisServer> {
   const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'pd-redis-'));
-  let child: ChildProcess;
-  let log = '';
-  const alive = () => child.exitCode === null && child.signalCode === null;
-
-  const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (c) => (log += String(c)));
-    child.stderr!.on('data', (c) => (log += String(c)));
-    const spawned = new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (e: NodeJS.ErrnoException) =>
-        reject(e.code === 'ENOENT' ? new Error('redis-server is not installed: sudo apt-get install redis-server') : e),
-      );
-    });
-    await spawned;
-    await waitFor(`redis-server on port ${port}`, async () => {
-      if (!alive()) throw new Error(`redis-server exited: ${log.slice(-2000)}`);
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => undefined); // refused until it listens: connect() rejects, waitFor retries
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } finally {
-        probe.disconnect();
-      }
-    }, 15_000, 50);
-  };
-
-  const kill = async () => {
-    if (!alive()) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGCONT'); // a paused process must run to die of anything but SIGKILL; harmless otherwise
-    child.kill('SIGKILL');
-    await exited;
-  };
-
-  await launch();
+  const dir = trackDir(await mkdtemp(join(tmpdir(), 'pd-redis-')));
+  const server = new ServerProcess(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning', ...args],
+    { ready: () => pong(port), install: 'install it with: apt-get install -y redis-server', timeoutMs: 30_000 },
+  );
+  await server.start();
+  const kill = () => server.stop('SIGKILL');
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     dir,
     kill,
-    pause: () => void child.kill('SIGSTOP'),
-    resume: () => void child.kill('SIGCONT'),
+    pause: () => server.signal('SIGSTOP'),
+    resume: () => server.signal('SIGCONT'),
+    start: () => server.start(),
     restart: async () => {
       await kill();
-      await launch();
+      await server.start();
     },
     client: () => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 }),
     stop: async () => {
       await kill();
       await rm(dir, { recursive: true, force: true });
+      untrackDir(dir);
     },
-    log: () => log,
+    log: () => server.log(),
   };
 }

@@ -9,6 +9,7 @@ import { chatCommandProcessor } from './chat-command';
 import { eventNoticeProcessor } from './event-notice';
 import { alertBatchProcessor } from './alert-batch';
 import { alertDeliverProcessor } from './alert-deliver';
+import { deliverySweepProcessor } from './delivery-sweep';
 import { notifySendProcessor } from './notify-send';
 import { notifyPatchProcessor } from './notify-patch';
 import { notifyReplyProcessor } from './notify-reply';
@@ -27,6 +28,7 @@ export const processors: Processor<WorkerContext>[] = [
   eventNoticeProcessor,
   alertBatchProcessor,
   alertDeliverProcessor,
+  deliverySweepProcessor,
   notifySendProcessor,
   notifyPatchProcessor,
   notifyReplyProcessor,
