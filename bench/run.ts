@@ -11,6 +11,7 @@ import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
 import { suggestBench } from './suggest';
+import { statsBench } from './stats-report';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
 
@@ -30,6 +31,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   chat: () => chatBench(),
   validation: validationBench,
   suggest: suggestBench,
+  stats: statsBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
