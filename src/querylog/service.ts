@@ -58,7 +58,7 @@ export class QueryLogService {
   /** One piece of an instance's query log (NDJSON, at most QUERY_LOG_LIMITS). */
   async ingest(poolId: number, instance: string, text: string): Promise<IngestResult> {
     await this.pool(poolId);
-    if (!(await isPoolInstance(this.d.db, poolId, instance))) throw notFound(`Prometheus instance of pool ${poolId}`, instance);
+    if (!(await isPoolInstance(this.d.db, poolId, instance))) throw notFound('Prometheus instance', `${instance} in pool ${poolId}`);
     let lines = 0;
     for (let i = text.indexOf('\n'); i >= 0 && lines <= QUERY_LOG_LIMITS.lines; i = text.indexOf('\n', i + 1)) lines++;
     if (lines > QUERY_LOG_LIMITS.lines) {
