@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import type { Knex } from '../../src/db/knex';
 import { startTestApp, type TestApp } from '../support/app';
+import { waitFor } from '../support/processes';
 import { chartsOf } from '../support/vchart';
 
 /**
@@ -187,6 +188,24 @@ describe('/stats on seeded history matches plain SQL', () => {
       assert.deepEqual(chartsOf(r.body).length, 0, 'the API answers figures, not a card');
     });
   }
+
+  test('/stats in alpha’s chat answers the same figures, in a card with its two charts', async () => {
+    const sandbox = t.app.sandbox!;
+    const said = await sandbox.say(t.url, { name: 'ada', role: 'editor', openId: 'ou_ada' }, 'oc_alpha', '/stats 30');
+    assert.equal(said.status, 200);
+    const reply = await waitFor('the stats card', async () =>
+      sandbox.server.messages().find((m) => m.chat_id === 'oc_alpha' && m.content?.header?.title?.content === 'Stats: alpha, last 30 days'),
+    );
+    const sql = await sqlFigures(t.app.db, w, w.alpha, 30, '+08:00');
+    const text = JSON.stringify(reply.content);
+    assert.ok(text.includes(`**Alerts**\\n${sql.sums.alerts}"`), `${sql.sums.alerts} alerts`);
+    assert.ok(text.includes(`${sql.sums.acked} acknowledged`) && text.includes(`${sql.sums.resolved} resolved`));
+    const charts = chartsOf(reply.content);
+    assert.equal(charts.length, 2);
+    for (const c of charts) assert.deepEqual(c.problems, []);
+    const daily = (charts[0]!.spec as { data: { values: { alerts: number }[] } }).data.values;
+    assert.equal(daily.reduce((n, d) => n + d.alerts, 0), Number(sql.sums.alerts));
+  });
 
   test('the metrics carry the 7-day figures per send group', async () => {
     const text = (await t.api('GET', '/metrics', undefined, null)).body as string;
