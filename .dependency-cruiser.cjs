@@ -19,6 +19,8 @@ const PURE = [
   '^src/scrape/(model|relabel|sharding|http-sd|scrape-config|job-schema|pool-schema)[.]ts$',
   '^src/routing/(model|validate|cluster-schema|send-group-schema)[.]ts$',
   '^src/events/(delivery-plan|outbox-keys|transition|webhook)[.]ts$',
+  '^src/stats/(figures|local-days)[.]ts$',
+  '^src/querylog/(parse|rank)[.]ts$',
 ];
 
 /** Packages and Node modules that do I/O, or are one of the infrastructure clients. */
@@ -29,7 +31,7 @@ const IO = [
 ];
 
 /** The domain: what promduty manages and decides. Reaches transports only through core/ports.ts. */
-const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards)/';
+const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog)/';
 const WIRING = '^src/(main[.]ts$|wiring/)';
 
 module.exports = {

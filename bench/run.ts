@@ -10,6 +10,8 @@ import { chatBench } from './chat';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
+import { suggestBench } from './suggest';
+import { statsBench } from './stats-report';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
 
@@ -28,6 +30,8 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   alerts: alertsBench,
   chat: () => chatBench(),
   validation: validationBench,
+  suggest: suggestBench,
+  stats: statsBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

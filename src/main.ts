@@ -34,6 +34,7 @@ import { larkCardSender, webhookBotSender } from './feishu/send';
 import { RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
 import { oncallJobs } from './queue/oncall-jobs';
+import { statsMetricsRefresh } from './stats/metrics';
 
 /**
  * Where infrastructure is wired together (with src/wiring/): settings → clients → services →
@@ -110,6 +111,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
     db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
   });
   const eventCards = alerts.cards;
+  metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
   const chatops = chatOps({ settings, db, redis, queues, alertJobs, clock, logger, services: { ...services, poolConfigs, eventCards } });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 

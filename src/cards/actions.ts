@@ -19,6 +19,9 @@ const id = z
   .union([z.number(), z.string().regex(/^\d+$/, 'must be a number').transform(Number)])
   .pipe(z.number().int().positive());
 const silenceDuration = z.enum(SILENCE_DURATIONS);
+const index = z
+  .union([z.number(), z.string().regex(/^\d+$/, 'must be a number').transform(Number)])
+  .pipe(z.number().int().min(0).max(50));
 
 export const cardActionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('claim'), e: id }),
@@ -34,6 +37,8 @@ export const cardActionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('sr_cancel'), r: id }),
   // The roster card's month buttons.
   z.object({ a: z.literal('roster'), g: id, m: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+  // /rules suggest: pool, the logged query's hash prefix, which of its suggestions.
+  z.object({ a: z.literal('rule_suggest'), p: id, q: z.string().regex(/^[0-9a-f]{16}$/, 'must be a query hash'), k: index }),
 ]);
 export type CardAction = z.output<typeof cardActionSchema>;
 export type CardActionName = CardAction['a'];

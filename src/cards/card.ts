@@ -1,5 +1,6 @@
 import { clip } from '../core/text';
 import type { CardAction, CardActionAwaitingOption } from './actions';
+import type { Chart } from './chart';
 
 export {
   cardActionSchema,
@@ -102,7 +103,7 @@ export interface ColumnSet {
   horizontal_spacing?: 'small' | 'medium';
   columns: Column[];
 }
-export type Element = Markdown | Hr | Button | SelectStatic | SelectPerson | DatePicker | Input | Form | ColumnSet;
+export type Element = Markdown | Hr | Button | SelectStatic | SelectPerson | DatePicker | Input | Form | ColumnSet | Chart;
 
 export interface Card {
   schema: '2.0';

@@ -9,6 +9,7 @@ import { ruleCardFor } from './commands/rule';
 import { requesterOf, requestSwap, swapFormCard } from './commands/swap';
 import { rosterMonthCard } from './commands/roster';
 import { swapRequestCard } from '../cards/swap-request-card';
+import { acceptSuggestion } from './commands/rules-suggest';
 import { notRegisteredText, requireRole } from './replies';
 import { actorOf, type ChatDeps } from './types';
 
@@ -70,6 +71,10 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
         return await saveRule(d, user, action.r, cb.action.form_value);
       case 'swap':
         return await swapFromCard(d, user, action.g, action.o === 1, cb.action.form_value);
+      case 'rule_suggest': {
+        const r = await acceptSuggestion(d, user, action);
+        return toast('success', r.created ? `Record rule ${r.record} created; publishing` : `${r.record} is recorded already`, r.card);
+      }
       default:
         return await eventAction(d, user, action, cb.messageId);
     }

@@ -8,6 +8,7 @@ import { rosterCommand } from './commands/roster';
 import { ruleCommand } from './commands/rule';
 import { rulesCommand } from './commands/rules';
 import { silenceCommand } from './commands/silence';
+import { statsCommand } from './commands/stats';
 import { swapCommand } from './commands/swap';
 import { unsilenceCommand } from './commands/unsilence';
 import { whoamiCommand } from './commands/whoami';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   ruleCommand,
   poolsCommand,
   configCommand,
+  statsCommand,
 ];
 
 export const findCommand = (name: string, commands: readonly Command[] = COMMANDS): Command | undefined =>

@@ -11,6 +11,8 @@ import type { AlertRuleService } from '../rules/alert-rules';
 import type { SendGroupService } from '../routing/send-groups';
 import type { PoolConfigService } from '../publish/pool-config';
 import type { PoolService } from '../scrape/pools';
+import type { QueryLogService } from '../querylog/service';
+import type { StatsService } from '../stats/service';
 import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './alert-event-source';
 
@@ -73,6 +75,8 @@ export interface ChatDeps {
   poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
   events: Pick<EventActions, 'claim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
   eventCards: EventCards;
+  stats: Pick<StatsService, 'report' | 'groups'>;
+  queryLog: Pick<QueryLogService, 'suggest' | 'accept'>;
 }
 
 export interface Command {

@@ -10,6 +10,7 @@ export function createMetrics() {
   // exposes them and the common dashboards query them; promduty's own metrics carry promduty_.
   collectDefaultMetrics({ register: registry });
   const onScrape: (() => Promise<void>)[] = [];
+  const statsGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ['send_group', 'window'] as const, registers: [registry] });
   return {
     registry,
     /**
@@ -93,6 +94,17 @@ export function createMetrics() {
       help: 'Alert notifications ever kept as dead letters (accepted, then refused by the store)',
       registers: [registry],
     }),
+    // Per send group (bounded by the groups, never per alert), over the last 7 days; refreshed
+    // on a scrape at most every few minutes (src/stats/metrics.ts).
+    statsAlerts: statsGauge('promduty_stats_alerts', 'Alert events that fired in the window (window="7d": the last 7 local days, today included), per send group'),
+    statsMtta: statsGauge('promduty_stats_mtta_seconds', 'Mean time from firing to the first claim of the alerts acknowledged in the window, per send group'),
+    statsMttr: statsGauge('promduty_stats_mttr_seconds', 'Mean time from firing to resolved of the alerts resolved in the window, per send group'),
+    statsPages: statsGauge('promduty_stats_pages', 'Messages to people about the alerts of the window (private and escalation cards), per send group'),
+    statsAfterHoursPages: statsGauge(
+      'promduty_stats_after_hours_pages',
+      "Pages sent outside 09:00-18:00 Monday to Friday (and on weekends) in the on-call group's zone, per send group",
+    ),
+    statsFlappingAlerts: statsGauge('promduty_stats_flapping_alerts', 'Alerts (fingerprints) with 3 or more firing episodes in the window, per send group'),
     escalations: new Counter({
       name: 'promduty_escalations_total',
       help: 'Escalation timers fired, by outcome (escalated, stale)',

@@ -40,6 +40,10 @@ import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
 import type { DeadLetterReplay } from '../events/dead-letter-replay';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { statsRoutes } from './routes/stats';
+import { queryLogRoutes, ruleSuggestionRoutes } from './routes/query-log';
+import type { QueryLogService } from '../querylog/service';
+import type { StatsService } from '../stats/service';
 import { byteLimit } from './read-json';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
@@ -72,6 +76,8 @@ export interface HttpDeps extends HealthDeps {
   alertRules: AlertRuleService;
   recordRules: RecordRuleService;
   clusterConfigs: ClusterConfigService;
+  stats: StatsService;
+  queryLog: QueryLogService;
 }
 
 /**
@@ -120,6 +126,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   sdRoutes(prometheusFacing, d.sd);
   configRoutes(prometheusFacing, d.poolConfigs);
   alertmanagerConfigRoutes(prometheusFacing, d.clusterConfigs);
+  queryLogRoutes(prometheusFacing, d.queryLog);
 
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'), wellFormedBody);
@@ -130,6 +137,8 @@ export function createHttpApp(d: HttpDeps): Koa {
   ruleRoutes(admin, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
+  statsRoutes(admin, d.stats);
+  ruleSuggestionRoutes(admin, d.queryLog);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

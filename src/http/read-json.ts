@@ -17,8 +17,7 @@ const tooLarge = () => new AppError('payload_too_large', 'request body is too la
  * except for `__proto__` keys, which are refused like the shared parser refuses them.
  */
 export async function readJson(ctx: Context, limitBytes: number): Promise<unknown> {
-  if (Number(ctx.get('content-length')) > limitBytes) throw tooLarge();
-  const text = await readText(ctx.req, limitBytes);
+  const text = await readBodyText(ctx, limitBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -27,6 +26,12 @@ export async function readJson(ctx: Context, limitBytes: number): Promise<unknow
   }
   if (text.includes('"__proto__"')) throw new AppError('validation_failed', 'body must not hold "__proto__" keys');
   return body;
+}
+
+/** The request body as UTF-8 text, read with a size limit (413 beyond it, before reading when the length is declared). */
+export async function readBodyText(ctx: Context, limitBytes: number): Promise<string> {
+  if (Number(ctx.get('content-length')) > limitBytes) throw tooLarge();
+  return readText(ctx.req, limitBytes);
 }
 
 // Plain 'data' events: `for await` over the request costs an async iterator and a promise

@@ -28,6 +28,7 @@ import type { AlertPipeline } from '../events/pipeline';
 import type { RecipientRateLimit } from '../feishu/rate-limit';
 import type { Metrics } from '../core/metrics';
 import type { ChatDeps } from '../chat/types';
+import type { StatsDigest } from '../stats/digest';
 
 /**
  * The services and clients main.ts wired, handed to every processor; each processor declares
@@ -70,4 +71,6 @@ export interface WorkerContext {
   recipientLimit: RecipientRateLimit;
   /** ChatOps: what chat commands and event-change jobs use (src/wiring/chatops.ts). */
   chat: ChatDeps;
+  /** The weekly stats digest (src/stats/digest.ts). */
+  statsDigest: StatsDigest;
 }

@@ -5,6 +5,7 @@ import { PROBE_ALERTMANAGER } from './processors/probe-alertmanager';
 import { ONCALL_HANDOFF } from './processors/oncall-handoff';
 import { SHIFT_NOTICES } from './processors/shift-notices';
 import { SWAP_REQUEST_EXPIRY } from './processors/swap-request-expiry';
+import { STATS_DIGEST } from './processors/stats-digest';
 import { DELIVERY_SWEEP } from './processors/delivery-sweep';
 
 /** How often every send group with work left is asked to deliver (a delivery job that gave up waits at most this). */
@@ -21,6 +22,8 @@ export async function scheduleRepeatables(queues: Queues, settings: Settings): P
   await queues.oncall.upsertJobScheduler(ONCALL_HANDOFF, { pattern: '0 * * * * *' }, { name: ONCALL_HANDOFF });
   await queues.oncall.upsertJobScheduler(SHIFT_NOTICES, { pattern: '5 * * * * *' }, { name: SHIFT_NOTICES });
   await queues.oncall.upsertJobScheduler(SWAP_REQUEST_EXPIRY, { pattern: '0 * * * * *' }, { name: SWAP_REQUEST_EXPIRY });
+  // Every ten minutes (at second 30, away from the handoff): posts each weekly digest once its Monday morning has come.
+  await queues.oncall.upsertJobScheduler(STATS_DIGEST, { pattern: '30 */10 * * * *' }, { name: STATS_DIGEST });
   // One attempt: the next sweep is never more than an interval away.
   await queues.delivery.upsertJobScheduler(DELIVERY_SWEEP, { every: DELIVERY_SWEEP_MS }, { name: DELIVERY_SWEEP, opts: { attempts: 1 } });
 }

@@ -1,6 +1,6 @@
 /**
  * What Feishu checks in message content before accepting it, as far as promduty can get
- * it wrong: size limits, JSON shape, and cards whose elements lack a tag.
+ * it wrong: size limits, JSON shape, cards whose elements lack a tag, charts without a spec.
  */
 const KB = 1024;
 
@@ -31,6 +31,8 @@ function untaggedElement(node: unknown, path: string): string | undefined {
     if (key === 'elements' && Array.isArray(value)) {
       const bad = value.findIndex((el) => !isObject(el) || typeof el.tag !== 'string' || el.tag === '');
       if (bad >= 0) return `${path}.elements[${bad}] has no tag`;
+      const chart = value.findIndex((el) => el.tag === 'chart' && !(isObject(el.chart_spec) && typeof el.chart_spec.type === 'string'));
+      if (chart >= 0) return `${path}.elements[${chart}] is a chart without a chart_spec naming its type`;
     }
     const found = untaggedElement(value, `${path}.${key}`);
     if (found) return found;

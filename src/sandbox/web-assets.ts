@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { notFound } from '../core/errors';
 
 /** The page's files: plain HTML, CSS and browser modules, served as they are (no build step). */
-const ASSETS = new Set(['index.html', 'sandbox.css', 'app.js', 'card.js', 'markdown.js', 'controls.js', 'mentions.js']);
+const ASSETS = new Set(['index.html', 'sandbox.css', 'app.js', 'card.js', 'markdown.js', 'controls.js', 'mentions.js', 'chart.js']);
 
 // Run from source (tsx) the files sit next to this module; compiled, this module lives under
 // dist/ while tsc copies no assets, so they are read from the source tree.

@@ -25,6 +25,8 @@ export interface PoolSpec {
   sharding: ShardingMode;
   alertRulesEnabled: boolean;
   recordRulesEnabled: boolean;
+  /** `global.query_log_file` on the instances; null or absent: no query log. */
+  queryLogFile?: string | null;
 }
 
 export interface InstanceSpec {

@@ -10,6 +10,17 @@ const remoteEndpoint = z
   })
   .strict();
 
+/**
+ * Where the pool's Prometheus instances write their query log (`global.query_log_file`), on
+ * their own hosts. Absolute: Prometheus resolves a relative path against the config file's
+ * directory, which promduty rewrites (and clears of files it did not write) on every publish.
+ */
+const queryLogFile = z
+  .string()
+  .max(1024, 'must be at most 1024 characters')
+  .regex(/^\/[^\x00-\x1f\x7f]*[^/\x00-\x1f\x7f]$/, 'must be an absolute file path (like /var/log/prometheus/query.log), without control characters')
+  .nullable();
+
 const poolFields = {
   name: entityName,
   instances: z.array(hostPort).max(64, 'at most 64 instances'),
@@ -23,6 +34,7 @@ const poolFields = {
   alertRulesEnabled: z.boolean(),
   recordRulesEnabled: z.boolean(),
   sharding: z.enum(['hashmod', 'consistent']),
+  queryLogFile,
 };
 
 /** Problems no single field shows: duplicates inside the lists, timeout beyond interval. */
@@ -57,6 +69,7 @@ export const poolCreateSchema = z
     alertRulesEnabled: poolFields.alertRulesEnabled.default(true),
     recordRulesEnabled: poolFields.recordRulesEnabled.default(true),
     sharding: poolFields.sharding.default('hashmod'),
+    queryLogFile: poolFields.queryLogFile.default(null),
   })
   .strict()
   .superRefine(crossChecks);

@@ -28,6 +28,7 @@ export const fromPoolRow = (r: any): Omit<Pool, 'instances'> => ({
   alertRulesEnabled: Boolean(r.alert_rules_enabled),
   recordRulesEnabled: Boolean(r.record_rules_enabled),
   alertmanagerClusterId: r.alertmanager_cluster_id,
+  queryLogFile: r.query_log_file ?? null,
 });
 
 const toPoolRow = (p: PoolInput) => ({
@@ -42,6 +43,7 @@ const toPoolRow = (p: PoolInput) => ({
   alert_rules_enabled: p.alertRulesEnabled,
   record_rules_enabled: p.recordRulesEnabled,
   alertmanager_cluster_id: p.alertmanagerClusterId,
+  query_log_file: p.queryLogFile,
 });
 
 /** Bearer tokens of remote endpoints never leave through the API. */

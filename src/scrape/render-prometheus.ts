@@ -43,6 +43,8 @@ export function renderPrometheusConfig(
       scrape_interval: pool.scrapeInterval,
       scrape_timeout: pool.scrapeTimeout,
       evaluation_interval: pool.evaluationInterval,
+      // For /rules suggest: the sidecar (scripts/push-query-log.sh) sends it to promduty.
+      query_log_file: pool.queryLogFile || undefined,
       external_labels: sortedRecord({
         ...pool.externalLabels,
         [POOL_LABEL]: pool.name,

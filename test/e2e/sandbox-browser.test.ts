@@ -67,7 +67,7 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  test('the alert card arrives, Claim and Silence update it in place, /roster answers, a swap is asked with @ and accepted by another user', { timeout: 240_000 }, async () => {
+  test('the alert card arrives, Claim and Silence update it in place, /roster answers, a swap is asked with @ and accepted by another user, /stats draws its charts', { timeout: 240_000 }, async () => {
     await page.goto(demo.urls.sandbox);
     await page.locator('#chat-title', { hasText: 'ops (send group)' }).waitFor();
 
@@ -146,6 +146,18 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await form.getByRole('button', { name: 'Offer to the group', exact: true }).click();
     await toast('Offered to the group');
     await shot('7-offered', form);
+
+    // /stats in the send group's chat: the card's two charts, drawn from their VChart specs.
+    await page.fill('#text', '/stats');
+    await page.press('#text', 'Enter');
+    const stats = cardTitled(`Stats: ${DEMO.sendGroup}, last 7 days`);
+    await stats.waitFor({ timeout: 30_000 });
+    const charts = stats.locator('.chart svg');
+    assert.equal(await charts.count(), 2, 'alerts per day and the noisiest rules');
+    assert.equal(await charts.nth(0).locator('rect.chart-bar').count(), 7, 'one bar per day');
+    await charts.nth(1).locator('text.chart-label', { hasText: DEMO.firingRule }).waitFor();
+    assert.equal(await stats.locator('.unsupported').count(), 0, 'every element of the card rendered');
+    await stats.screenshot({ path: join(ARTIFACTS, 'sandbox-stats-card.png') });
 
     assert.deepEqual(pageErrors, [], 'the page ran without script errors');
   });

@@ -6,6 +6,8 @@ import type { AlertRule } from '../../src/rules/alert-rules';
 import type { ChatDeps, InboundMessage } from '../../src/chat/types';
 import type { User } from '../../src/users/users';
 import { textCard } from '../../src/cards/text-card';
+import { computeStats, statsWindow } from '../../src/stats/figures';
+import type { StatsQuery } from '../../src/stats/service';
 
 /**
  * Fake services for driving chat commands and card actions directly (bolt-js style): each
@@ -67,10 +69,12 @@ export interface Calls {
   enabled: Array<{ ids: number[]; enabled: boolean }>;
   updates: Array<{ id: number; body: any }>;
   errors: unknown[];
+  stats: StatsQuery[];
+  accepted: Array<{ poolId: number; hash: string; index: number; by: string }>;
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [] };
+  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
   const d: ChatDeps = {
@@ -149,6 +153,34 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
     eventCards: {
       active: async () => ({ events: [], total: 0 }),
       forMessage: async (messageId) => (messageId === 'om_event' ? textCard({ title: 'event card', markdown: 'x' }) : null),
+    },
+    stats: {
+      groups: async () => [{ id: 4, name: 'infra-alerts', enabled: true, feishuChatId: 'oc_room', timeZone: null }],
+      report: async (q) => {
+        calls.stats.push(q);
+        const figures = computeStats(statsWindow(clock.now(), q.days, 'UTC'), [], [], { zoneOf: () => 'UTC' });
+        return { sendGroup: q.sendGroupId === null ? null : { id: q.sendGroupId, name: 'infra-alerts' }, flapEpisodes: 3, figures };
+      },
+    },
+    queryLog: {
+      suggest: async (poolId) => ({
+        pool: { id: poolId, name: 'main' },
+        since: '2026-05-04',
+        repeated: 2,
+        items: [
+          {
+            record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))', rewritten: 'job:http_requests:rate5m',
+            query: 'sum by (job) (rate(http_requests_total[5m]))', hash: '0123456789abcdef', index: 0, runs: 40, avgSeconds: 0.8, maxSeconds: 1.2,
+            samples: 12_000_000, score: 1.9, existing: calls.accepted.length ? { id: 31, sameExpr: true } : null,
+          },
+        ],
+        passed: [{ query: 'topk(5, rate(x[5m]))', runs: 9, avgSeconds: 0.2, reason: 'no aggregation to pre-aggregate' }],
+      }),
+      accept: async (poolId, hash, index, actor) => {
+        calls.accepted.push({ poolId, hash, index, by: actor.name });
+        const rule = { id: 31, poolId, record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))', labels: {}, enabled: true };
+        return { rule, created: true, suggestion: { record: rule.record, expr: rule.expr, rewritten: 'job:http_requests:rate5m' } };
+      },
     },
     ...over,
   };

@@ -18,6 +18,7 @@ import { deadLetterNoticeProcessor } from './dead-letter-notice';
 import { swapRequestNoticeProcessor } from './swap-request-notice';
 import { shiftNoticesProcessor } from './shift-notices';
 import { swapRequestExpiryProcessor } from './swap-request-expiry';
+import { statsDigestProcessor } from './stats-digest';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -39,4 +40,5 @@ export const processors: Processor<WorkerContext>[] = [
   swapRequestNoticeProcessor,
   shiftNoticesProcessor,
   swapRequestExpiryProcessor,
+  statsDigestProcessor,
 ];

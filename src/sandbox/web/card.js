@@ -1,7 +1,9 @@
 // Feishu card JSON 2.0 → DOM, faithful enough to read and to click: header with template
-// colour and tags, markdown, hr, column_set/column, buttons, selects, pickers, inputs, forms.
+// colour and tags, markdown, hr, column_set/column, buttons, selects, pickers, inputs, forms,
+// charts (drawn as SVG bars from the VChart spec's data).
 // Element kinds the sandbox does not know are shown as such, never dropped silently.
 import { renderMarkdown } from './markdown.js';
+import { renderChart } from './chart.js';
 import { callbackValue, datePicker, h, hasCallback, input, plain, selectPerson, selectStatic } from './controls.js';
 
 const safe = (s) => (/^[a-z_]{1,20}$/i.test(s || '') ? s.toLowerCase() : 'default');
@@ -59,6 +61,8 @@ function renderElement(el, ctx, form) {
       return input(el, ctx, form);
     case 'form':
       return renderForm(el, ctx);
+    case 'chart':
+      return renderChart(el);
     case 'action': // card 1.0: a row of buttons and selects
       return columnSet({ flex_mode: 'flow', columns: (el.actions || []).map((a) => ({ width: 'auto', elements: [a] })) }, ctx, form);
     case 'note':
