@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
+import { calendarBench } from './calendar';
 import { chatBench } from './chat';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
@@ -32,6 +33,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,
+  calendar: calendarBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
