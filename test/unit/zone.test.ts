@@ -7,7 +7,7 @@ import { wallTimeAt } from '../../src/oncall/zone';
 function intlWallTime(tz: string, ms: number): number {
   const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + (((ms % 1000) + 1000) % 1000);
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) + (((ms % 1000) + 1000) % 1000);
 }
 
 // DST both ways, half and quarter hours, negative DST (Dublin), a skipped day (Apia 2011),
