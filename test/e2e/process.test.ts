@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dropDatabase } from '../../src/db/connect';
 import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from '../support/env';
-import { freePort, waitFor } from '../support/processes';
+import { freePort, START_PATIENCE_MS, waitFor } from '../support/processes';
 
 const waitReady = (url: string, ms: number) => waitFor(`${url} to answer 200`, async () => (await fetch(url)).status === 200, ms);
 
-test('the real process creates its database, serves /readyz, and stops cleanly on SIGTERM', async () => {
+test('the real process creates its database, serves /readyz, and stops cleanly on SIGTERM', { timeout: START_PATIENCE_MS + 60_000 }, async () => {
   const port = await freePort();
   const databaseUrl = `${MYSQL_BASE}/${uniqueName('proc')}`;
   const prefix = uniqueName('proc');
@@ -20,7 +20,7 @@ test('the real process creates its database, serves /readyz, and stops cleanly o
   child.stdout.on('data', (c) => (out += String(c)));
   child.stderr.on('data', (c) => (out += String(c)));
   try {
-    await waitReady(`http://127.0.0.1:${port}/readyz`, 60_000);
+    await waitReady(`http://127.0.0.1:${port}/readyz`, START_PATIENCE_MS);
     assert.match(out, /Feishu delivery is off/);
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
