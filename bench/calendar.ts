@@ -6,10 +6,9 @@
  * (perf_hooks' event-loop delay), since a feed is computed on the loop that serves everything.
  */
 import assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { renderIcal, type IcalShift } from '../src/oncall/render-ical';
 import { startTestApp } from '../test/support/app';
-import { median, timeRuns, type Figure } from './stats';
+import { median, timeRuns, timeWithStall, type Figure } from './stats';
 
 const DAY = 86_400_000;
 const GROUPS = 10;
@@ -60,13 +59,9 @@ export async function calendarBench(): Promise<Figure[]> {
     const stalls: number[] = [];
     const walls: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const loop = monitorEventLoopDelay({ resolution: 5 });
-      loop.enable();
-      const t0 = performance.now();
-      await serveAll();
-      walls.push(performance.now() - t0);
-      loop.disable();
-      stalls.push(loop.max / 1e6);
+      const { ms, stallMs } = await timeWithStall(serveAll);
+      walls.push(ms);
+      stalls.push(stallMs);
     }
     return [
       { issue: 16, name: 'calendar: a 400-day feed of daily shifts rendered to iCalendar text', value: median(render), unit: 'ms', goal: { op: '<=', value: 25 } },

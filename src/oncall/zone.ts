@@ -102,6 +102,27 @@ export function wallTimeAt(timeZone: string, instantMs: number): number {
   return instantMs + changes[i]!.offset;
 }
 
+/** A change of a zone's UTC offset: at that instant, from one offset to the other. */
+export interface OffsetChange {
+  at: number;
+  from: number;
+  to: number;
+}
+
+/** The offset changes of `timeZone` after `fromMs` and up to `toMs`, oldest first. */
+export function offsetChangesBetween(timeZone: string, fromMs: number, toMs: number): OffsetChange[] {
+  const out: OffsetChange[] = [];
+  let offset = wallTimeAt(timeZone, fromMs) - fromMs;
+  for (let year = new Date(fromMs).getUTCFullYear(); year <= new Date(toMs).getUTCFullYear(); year++) {
+    for (const c of yearOffsets(timeZone, year).changes) {
+      if (c.at <= fromMs || c.at > toMs || c.offset === offset) continue;
+      out.push({ at: c.at, from: offset, to: c.offset });
+      offset = c.offset;
+    }
+  }
+  return out;
+}
+
 /**
  * The earliest instant at which a clock in `timeZone` reads `wall` or later. That is the
  * instant itself on an ordinary day; the first of the two when a fall-back repeats that hour;
