@@ -30,6 +30,8 @@ export interface ReshardFigure {
   settledS: number;
   /** From the event itself (API call, SIGTERM, restart) to settled, in seconds. */
   fromEventS: number;
+  /** From promduty noticing to its last reload of the step (debounce, promtool check, write, reload): promduty's part of settledS. */
+  publishedS: number;
   /** The most targets active on two instances at once meanwhile. */
   maxTwice: number;
   /** The most targets active on no live instance meanwhile. */
@@ -121,8 +123,18 @@ export async function runReshard(w: ReshardWorld, mode: ShardingMode, log: (line
       }, 90_000, POLL_MS);
       if (!step) return;
       const noticed = await noticedAt();
-      const f: ReshardFigure = { mode, step, settledS: (settledAt - noticed) / 1000, fromEventS: (settledAt - eventAt) / 1000, maxTwice, maxUnscraped };
-      log(`${mode} ${step}: settled ${f.settledS.toFixed(1)} s after promduty noticed (${f.fromEventS.toFixed(1)} s after the event); meanwhile up to ${maxTwice} targets twice, ${maxUnscraped} unscraped`);
+      const lastReload = await t.app.db('publish_state as s')
+        .join('prometheus_instances as i', 'i.id', 's.target_id')
+        .where({ 's.target_kind': 'prometheus', 'i.pool_id': pool.id, 's.reload_ok': true })
+        .max('s.reloaded_at as at')
+        .first();
+      const f: ReshardFigure = {
+        mode, step, maxTwice, maxUnscraped,
+        settledS: (settledAt - noticed) / 1000,
+        fromEventS: (settledAt - eventAt) / 1000,
+        publishedS: (new Date(lastReload.at).getTime() - noticed) / 1000,
+      };
+      log(`${mode} ${step}: settled ${f.settledS.toFixed(1)} s after promduty noticed (${f.fromEventS.toFixed(1)} s after the event; reloaded ${f.publishedS.toFixed(1)} s after noticing); meanwhile up to ${maxTwice} targets twice, ${maxUnscraped} unscraped`);
       figures.push(f);
     };
     const healthFlip = (address: string, healthy: boolean) => async () =>
