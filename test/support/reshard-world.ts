@@ -132,7 +132,7 @@ export async function runReshard(w: ReshardWorld, mode: ShardingMode, log: (line
         mode, step, maxTwice, maxUnscraped,
         settledS: (settledAt - noticed) / 1000,
         fromEventS: (settledAt - eventAt) / 1000,
-        publishedS: (new Date(lastReload.at).getTime() - noticed) / 1000,
+        publishedS: (new Date(lastReload?.at ?? NaN).getTime() - noticed) / 1000,
       };
       log(`${mode} ${step}: settled ${f.settledS.toFixed(1)} s after promduty noticed (${f.fromEventS.toFixed(1)} s after the event; reloaded ${f.publishedS.toFixed(1)} s after noticing); meanwhile up to ${maxTwice} targets twice, ${maxUnscraped} unscraped`);
       figures.push(f);

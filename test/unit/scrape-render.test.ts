@@ -69,7 +69,7 @@ describe('renderPrometheusConfig', () => {
     const third = { id: 3, address: '10.0.0.13:9090', healthy: true };
     for (const members of [[...instances, third], instances.map((i) => ({ ...i, healthy: i.id === 1 }))]) {
       const after = render({ ...pool, sharding: 'consistent' }, members);
-      assert.notEqual(sdUrl(after[1]!), sdUrl(out[1]!), `members ${members.filter((m) => m.healthy).map((m) => m.id)}`);
+      assert.notEqual(sdUrl(after[1]!), sdUrl(out[1]!), `members ${members.filter((m) => m.healthy).map((m) => m.id).join(',')}`);
     }
     assert.equal(sdUrl(render({ ...pool, sharding: 'consistent' })[1]!), sdUrl(out[1]!), 'same members, same URL: nothing to reload');
     assert.equal(jobNamed(a, 'node').relabel_configs!.some((r) => r.action === 'hashmod'), false);
