@@ -102,6 +102,8 @@ async function droppedNotifications(prom: RunningProcess): Promise<number> {
 /** Publishes one rule named `name` that fires at once and times its first card. */
 export async function timeFirstCard(w: FirstCardWorld, name: string): Promise<FirstCardFigure> {
   const droppedBefore = await droppedNotifications(w.prom);
+  const amPublishedAt = async () => (await w.a.t.app.db('publish_state').where({ target_kind: 'alertmanager' }).max('published_at as at').first())?.at?.getTime();
+  const amBefore = await amPublishedAt();
   const r = await w.a.t.api('POST', '/api/v1/alert-rules', { poolId: w.poolId, sendGroupId: w.sendGroupId, name, expr: 'vector(1) > 0', severity: 'critical' });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   const accepted = Date.now();
@@ -111,6 +113,8 @@ export async function timeFirstCard(w: FirstCardWorld, name: string): Promise<Fi
     .where({ target_kind: 'prometheus', file: 'rules.yml', reload_ok: true })
     .first('reloaded_at', 'content');
   assert.ok(reload?.content.includes(name), 'the card came from the published rule');
+  // A rule touches only its Prometheus: reloading Alertmanager would restart its aggregation groups.
+  assert.equal(await amPublishedAt(), amBefore, 'Alertmanager was not republished for a rule');
   return {
     acceptedS: (card.created_at - accepted) / 1000,
     reloadedS: (card.created_at - reload.reloaded_at.getTime()) / 1000,
