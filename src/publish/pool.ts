@@ -44,8 +44,10 @@ export async function publishPool(d: PoolPublishDeps, poolId: number): Promise<P
 
 /** After a reload, says (in the log) when an instance runs with flags that delay new rules' first alerts. */
 async function warnAboutFlags(d: PoolPublishDeps, evaluationInterval: string, results: PublishResult[]): Promise<void> {
-  for (const r of results.filter((x) => x.reloaded)) {
-    const flags = await d.lifecycle.flags(r.address);
-    for (const problem of flags ? prometheusFlagProblems(flags, evaluationInterval) : []) d.logger.warn({ address: r.address }, problem);
+  const reloaded = results.filter((x) => x.reloaded);
+  const flags = await Promise.all(reloaded.map((r) => d.lifecycle.flags(r.address)));
+  for (const [i, r] of reloaded.entries()) {
+    const f = flags[i];
+    for (const problem of f ? prometheusFlagProblems(f, evaluationInterval) : []) d.logger.warn({ address: r.address }, problem);
   }
 }
