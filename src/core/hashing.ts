@@ -18,6 +18,23 @@ export function rendezvousPick<N extends string>(key: string, nodes: readonly N[
   return best;
 }
 
+/**
+ * The `count` nodes with the highest weights for `key`, best first: rendezvous hashing with
+ * replicas. A node leaving moves only the keys it held (each to the next node in its list);
+ * one joining takes a key only where it outranks one of the chosen.
+ */
+export function rendezvousTop<N extends string>(key: string, nodes: readonly N[], count: number): N[] {
+  if (count === 1) {
+    const one = rendezvousPick(key, nodes);
+    return one === undefined ? [] : [one];
+  }
+  return nodes
+    .map((node) => ({ node, w: weight(node, key) }))
+    .sort((a, b) => (a.w === b.w ? (a.node < b.node ? -1 : 1) : a.w > b.w ? -1 : 1))
+    .slice(0, count)
+    .map((x) => x.node);
+}
+
 function weight(node: string, key: string): bigint {
   const h = createHash('sha1').update(node).update('\0').update(key).digest();
   return h.readBigUInt64BE(0);

@@ -16,10 +16,10 @@ export interface InstanceRuleFiles {
 export function renderPoolRuleFiles(
   instances: readonly PoolInstance[],
   rules: { alertRules: readonly AlertRuleSpec[]; recordRules: readonly RecordRuleSpec[] },
-  opts: RuleFileOptions = {},
+  opts: RuleFileOptions & { replicas?: number } = {},
 ): Map<string, InstanceRuleFiles> {
   const files = new Map<string, InstanceRuleFiles>();
-  for (const [address, share] of placeRules(instances, rules)) {
+  for (const [address, share] of placeRules(instances, rules, opts.replicas)) {
     files.set(address, { rules: renderAlertRules(share.alertRules, opts), records: renderRecordRules(share.recordRules, opts) });
   }
   return files;

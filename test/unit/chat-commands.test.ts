@@ -189,7 +189,7 @@ describe('commands through handleMessage', () => {
     const pool = { id: 1, name: 'main', instances: [instance] } as any;
     const { d } = fakeDeps();
     d.pools = { ...d.pools, list: async () => [pool], get: async () => pool, findByName: async () => pool };
-    d.poolConfigs = { instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
+    d.poolConfigs = { instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', configFile: 'prometheus.yml', rulesOnly: false, files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
     const pools = body(await handleMessage(said('ou_vic', '/pools'), d));
     assert.match(pools, /Last publish: 2026-05-10 02:00 ❌ p1:9090 keeps its last good files: promtool check config refused it/);
     const summary = body(await handleMessage(said('ou_vic', '/config 1'), d));

@@ -130,7 +130,7 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
       get: async (id) => ({ id, name: 'main', instances: [] }) as any,
       findByName: async () => null,
     },
-    poolConfigs: { instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', files: [] }) },
+    poolConfigs: { instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', configFile: 'prometheus.yml', rulesOnly: false, files: [] }) },
     events: {
       claim: async (id) => {
         if (id === 99) throw conflict('#99 is already claimed by ada');
