@@ -36,7 +36,7 @@ describe('pool topology: partial-data configurations are refused', () => {
     const sharded = await ok('POST', '/api/v1/pools', { name: 'sharded', instances: ['127.0.4.1:9090', '127.0.4.2:9090'] });
     await refused('POST', '/api/v1/alert-rules', alertRule(sharded.id), 'poolId', /scrapes only its shard.*1\/2 of its data/);
     await refused('POST', '/api/v1/record-rules', { poolId: sharded.id, record: 'job:up:sum', expr: 'sum(up)' }, 'poolId', /1\/2 of its data/);
-    assert.equal((await t.app.db('alert_rules').count({ n: '*' }))[0].n, 0);
+    assert.equal((await t.app.db('alert_rules').count({ n: '*' }))[0]!.n, 0);
 
     const single = await ok('POST', '/api/v1/pools', { name: 'single', instances: ['127.0.4.3:9090'] });
     await ok('POST', '/api/v1/alert-rules', alertRule(single.id));
@@ -57,7 +57,7 @@ describe('pool topology: partial-data configurations are refused', () => {
     );
     await refused('POST', '/api/v1/pools', { name: 'ev4', role: 'both', ruleEngine: 'vmalert', datasourceUrl: 'http://vm:8428' }, 'ruleEngine', /does not scrape/);
     await refused('POST', '/api/v1/pools', { name: 'ev5', ruleReplicas: 2 }, 'ruleReplicas', /only a pool with role "evaluate"/);
-    assert.equal((await t.app.db('scrape_pools').where('name', 'like', 'ev%').count({ n: '*' }))[0].n, 0);
+    assert.equal((await t.app.db('scrape_pools').where('name', 'like', 'ev%').count({ n: '*' }))[0]!.n, 0);
   });
 
   test('roles and what they hold: no jobs on evaluators, no rules on collectors', async () => {
