@@ -5,6 +5,8 @@ import yaml from 'js-yaml';
 const parse = (text: string): any => yaml.load(text);
 import { placeRules, type PoolInstance } from '../../src/rules/placement';
 import { renderPool, type PoolSnapshot } from '../../src/publish/render-pool';
+import { renderPoolRuleFiles } from '../../src/rules/pool-rule-files';
+import { renderAlertRules } from '../../src/rules/render-rules';
 import { poolTopologyView, rulePlacementView } from '../../src/publish/topology-view';
 import { topologyProblems, vmalertFlags, type TopologyFields } from '../../src/scrape/topology';
 import type { PoolSpec } from '../../src/scrape/model';
@@ -112,6 +114,14 @@ const ctx = { publicUrl: 'http://promduty', sdToken: 't' };
 const fileOf = (files: { path: string; content: string }[], path: string) => files.find((f) => f.path === path)?.content;
 
 describe('rendering by role and engine', () => {
+  test('a rule on two evaluators is emitted once, and each file is what rendering its share alone gives', () => {
+    const rules = Array.from({ length: 250 }, (_, i) => ({ ...rule(i + 1), expr: i % 2 ? 'sum(up)\n  < 12' : 'up == 0', annotations: { summary: `it's "${i}"\nnext` } }));
+    const nodes = ['a:1', 'b:1', 'c:1'].map((address) => ({ address, healthy: true }));
+    const files = renderPoolRuleFiles(nodes, { alertRules: rules, recordRules: [] }, { replicas: 2 });
+    for (const [address, share] of placeRules(nodes, { alertRules: rules, recordRules: [] }, 2))
+      assert.equal(files.get(address)!.rules, renderAlertRules(share.alertRules));
+  });
+
   test('a Prometheus evaluator: remote_read with read_recent and without the label filter, no scrape jobs, no shard label', () => {
     for (const out of renderPool(snapshot({ role: 'evaluate', ruleReplicas: 2 }), ctx)) {
       const doc = parse(fileOf(out.files, 'prometheus.yml')!);
