@@ -24,15 +24,22 @@ export function rendezvousPick<N extends string>(key: string, nodes: readonly N[
  * one joining takes a key only where it outranks one of the chosen.
  */
 export function rendezvousTop<N extends string>(key: string, nodes: readonly N[], count: number): N[] {
-  if (count === 1) {
-    const one = rendezvousPick(key, nodes);
-    return one === undefined ? [] : [one];
+  // Insertion into a list of at most `count`: no sort, no per-node objects (runs per rule).
+  const top: N[] = [];
+  const weights: bigint[] = [];
+  for (const node of nodes) {
+    const w = weight(node, key);
+    let i = top.length;
+    while (i > 0 && (w > weights[i - 1]! || (w === weights[i - 1]! && node < top[i - 1]!))) i--;
+    if (i >= count) continue;
+    top.splice(i, 0, node);
+    weights.splice(i, 0, w);
+    if (top.length > count) {
+      top.pop();
+      weights.pop();
+    }
   }
-  return nodes
-    .map((node) => ({ node, w: weight(node, key) }))
-    .sort((a, b) => (a.w === b.w ? (a.node < b.node ? -1 : 1) : a.w > b.w ? -1 : 1))
-    .slice(0, count)
-    .map((x) => x.node);
+  return top;
 }
 
 function weight(node: string, key: string): bigint {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import yaml from 'js-yaml';
 const parse = (text: string): any => yaml.load(text);
 import { placeRules, type PoolInstance } from '../../src/rules/placement';
+import { rendezvousPick, rendezvousTop } from '../../src/core/hashing';
 import { renderPool, type PoolSnapshot } from '../../src/publish/render-pool';
 import { renderPoolRuleFiles } from '../../src/rules/pool-rule-files';
 import { renderAlertRules } from '../../src/rules/render-rules';
@@ -58,6 +59,16 @@ describe('rule placement with ruleReplicas 2', () => {
       for (const r of share.alertRules) out.set(r.id, [...(out.get(r.id) ?? []), addr]);
     return out;
   };
+
+  test('the first of the top two is the one rendezvous pick: replicas 1 and 2 agree on the primary', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(address, { minLength: 1, maxLength: 8 }), fc.string(), (addrs, key) => {
+        const top = rendezvousTop(key, addrs, 2);
+        assert.equal(top[0], rendezvousPick(key, addrs));
+        assert.deepEqual(rendezvousTop(key, addrs, 1), [top[0]]);
+      }),
+    );
+  });
 
   test('each rule runs on two distinct evaluators (all of them when there are fewer)', () => {
     fc.assert(
