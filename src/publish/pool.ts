@@ -7,7 +7,6 @@ import type { ConfigCheck } from './config-check';
 import { publishFiles, type PublishResult } from './files';
 import type { JobService } from '../scrape/jobs';
 import { instanceDirName, renderPool } from './render-pool';
-import { PROMETHEUS_CONFIG_FILE } from '../scrape/render-prometheus';
 import { loadPoolSnapshot } from './pool-snapshot';
 import { prometheusFlagProblems } from '../instances/prometheus-flags';
 
@@ -34,7 +33,8 @@ export async function publishPool(d: PoolPublishDeps, poolId: number): Promise<P
       id: r.instanceId,
       address: r.address,
       dir: join(d.configDir, instanceDirName(snapshot.pool.name), instanceDirName(r.address)),
-      configFile: PROMETHEUS_CONFIG_FILE,
+      configFile: r.configFile,
+      rulesOnly: r.rulesOnly,
       files: r.files,
     })),
   );
