@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
+import { calendarBench } from './calendar';
 import { chatBench } from './chat';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
@@ -33,6 +34,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,
+  calendar: calendarBench,
   timing: timingBench,
 };
 

@@ -41,6 +41,14 @@ export class GiveUp extends Error {}
  */
 export const PATIENCE_MS = 60_000;
 
+/**
+ * How long a promduty process may take to start (tsx loading ~280 source files, then the
+ * migrations of a fresh database): about 5 s on a quiet box, past 60 s measured under load
+ * average ~18 (two tests failed there waiting for /readyz). A test that waits this long has
+ * a timeout of its own above it.
+ */
+export const START_PATIENCE_MS = 120_000;
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = PATIENCE_MS, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
