@@ -1,5 +1,5 @@
 import { escLine } from '../cards/card';
-import { describeError, sayText, t, type Locale, type MessageKey } from '../i18n';
+import { describeError, sayText, t, type Locale } from '../i18n';
 import type { ActionResult } from '../events/actions';
 import type { Actor } from '../db/audit';
 import { parseIds } from './parse';
@@ -48,7 +48,7 @@ export function eventIdsCommand(o: {
   name: 'claim' | 'unsilence';
   aliases: string[];
   /** What the reply is titled: `Claimed`. */
-  title: MessageKey;
+  title: 'reply.claimed' | 'reply.unsilenced';
   act: (d: ChatDeps, id: number, actor: Actor) => Promise<ActionResult>;
 }): Command {
   const usage = `cmd.${o.name}.usage` as const;

@@ -180,7 +180,7 @@ export class EventActions {
   /** The send group's Alertmanager cluster and its instances, healthy ones first. */
   private async clusterOf(trx: Knex.Transaction, e: EventRow): Promise<{ clusterId: number; addresses: string[] }> {
     const group = e.sendGroupId === null ? undefined : await trx('send_groups').where({ id: e.sendGroupId }).first('alertmanager_cluster_id');
-    if (!group) throw conflict(`#${e.id} has no send group, so promduty does not know its Alertmanager; silence it there`);
+    if (!group) throw userError('conflict', 'action.noSendGroup', { id: e.id });
     const clusterId: number = group.alertmanager_cluster_id;
     const addresses = await trx('alertmanager_instances').where({ cluster_id: clusterId }).orderBy([{ column: 'healthy', order: 'desc' }, 'id']).pluck('address');
     return { clusterId, addresses };

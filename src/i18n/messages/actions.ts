@@ -14,6 +14,10 @@ export const actionMessages = defineMessages({
   'action.alreadySilenced': { en: '#{id} is already silenced; unsilence it first', 'zh-CN': '#{id} 已被屏蔽；请先取消屏蔽' },
   'action.notSilenced': { en: '#{id} {alertname} is not silenced', 'zh-CN': '#{id} {alertname} 没有被屏蔽' },
   'action.alreadyClaimed': { en: '#{id} is already claimed by {name}', 'zh-CN': '#{id} 已被 {name} 认领' },
+  'action.noSendGroup': {
+    en: '#{id} has no send group, so promduty does not know its Alertmanager; silence it there',
+    'zh-CN': '#{id} 没有发送组，promduty 不知道它的 Alertmanager；请直接在 Alertmanager 中屏蔽',
+  },
   'action.title.claimed': { en: 'Alert claimed', 'zh-CN': '告警已认领' },
   'action.title.silenced': { en: 'Alert silenced', 'zh-CN': '告警已屏蔽' },
   'action.title.unsilenced': { en: 'Silence removed', 'zh-CN': '屏蔽已取消' },
