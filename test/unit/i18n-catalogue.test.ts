@@ -41,7 +41,7 @@ describe('message catalogue', () => {
 
   test('keys are area-prefixed and Chinese texts are not English left untranslated', () => {
     for (const [key, entry] of Object.entries(CATALOGUE) as Array<[string, Record<string, Text>]>) {
-      assert.match(key, /^[a-z][a-zA-Z0-9]*(\.[a-zA-Z0-9]+)+$/, key);
+      assert.match(key, /^[a-z][a-zA-Z0-9]*(\.[a-zA-Z0-9_]+)+$/, key);
       const zh = JSON.stringify(entry['zh-CN']);
       const en = JSON.stringify(entry.en);
       // Some texts are the same in both (a unit, a command); those hold no English words.
