@@ -6,7 +6,10 @@ export interface OncallGroupView {
   current: Person | null;
   next?: Person | null;
   nextHandoffAt?: Date | null;
+  /** The group's zone, which its times are shown in (else the card's). */
+  timezone?: string;
 }
+/** `timezone`: for groups without their own (settings.timezone). */
 export interface OncallCardInput { groups: OncallGroupView[]; timezone: string; locale: Locale }
 
 // Names, not mentions: asking who is on call should not ping them.
@@ -21,12 +24,14 @@ export function oncallCard(input: OncallCardInput): Card {
     const lines = [`**${escLine(g.name)}**`, t(L, 'oncall.now', { who: who(L, g.current) })];
     if (g.next || g.nextHandoffAt) {
       const next = who(L, g.next);
-      lines.push(g.nextHandoffAt ? t(L, 'oncall.nextFrom', { who: next, when: formatWhen(L, g.nextHandoffAt, input.timezone) }) : t(L, 'oncall.next', { who: next }));
+      const zone = g.timezone ?? input.timezone;
+      lines.push(g.nextHandoffAt ? t(L, 'oncall.nextFrom', { who: next, when: formatWhen(L, g.nextHandoffAt, zone) }) : t(L, 'oncall.next', { who: next }));
     }
     elements.push(md(lines.join('\n')));
   }
   if (!input.groups.length) elements.push(md(t(L, 'oncall.noGroups')));
-  elements.push(note(t(L, 'common.timesIn', { zone: escLine(input.timezone) })));
+  const zones = [...new Set(input.groups.map((g) => g.timezone ?? input.timezone))];
+  elements.push(note(zones.length > 1 ? t(L, 'shifts.eachZone') : t(L, 'common.timesIn', { zone: escLine(zones[0] ?? input.timezone) })));
   const only = input.groups.length === 1 ? input.groups[0] : undefined;
   return card(header('turquoise', only ? t(L, 'oncall.titleOf', { group: only.name }) : t(L, 'oncall.title')), elements);
 }

@@ -27,7 +27,7 @@ export const oncallCommand: Command = {
     const views = await Promise.all(
       groups.map(async (g) => {
         const now = await d.oncall.current(g.id);
-        return { name: g.name, current: personOf(now.oncall), next: personOf(now.next?.person), nextHandoffAt: now.next?.at ?? null };
+        return { name: g.name, current: personOf(now.oncall), next: personOf(now.next?.person), nextHandoffAt: now.next?.at ?? null, timezone: g.timezone };
       }),
     );
     return { card: oncallCard({ groups: views, timezone: d.timezone, locale: d.locale }) };
