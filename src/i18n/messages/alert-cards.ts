@@ -71,5 +71,10 @@ export const alertCardMessages = defineMessages({
   },
   'escalation.title': { en: 'Escalated: {alertname}', 'zh-CN': '告警升级：{alertname}' },
   'escalation.subtitle': { en: '#{id} · level {level} · {group}', 'zh-CN': '#{id} · 第 {level} 级 · {group}' },
+  'notice.resolvedAfter': { en: '✅ Resolved after {lasted}: #{id} {alertname}', 'zh-CN': '✅ 已恢复，持续 {lasted}：#{id} {alertname}' },
+  'notice.escalatedNobody': { en: 'nobody (no one at this level has a Feishu account)', 'zh-CN': '无人（这一级没有人绑定飞书账号）' },
+  'notice.escalated': { en: '{what} was not claimed: escalated to {people} (level {level}).', 'zh-CN': '{what} 无人认领：已升级给 {people}（第 {level} 级）。' },
+  'notice.lasted': { en: '✅ **{what}** · lasted {lasted}', 'zh-CN': '✅ **{what}** · 持续 {lasted}' },
+  'notice.resolvedTitle': { en: '{count} alerts resolved', 'zh-CN': '{count} 条告警已恢复' },
   'escalation.summary': { en: '[ESCALATED] {alertname}', 'zh-CN': '[升级] {alertname}' },
 });
