@@ -43,7 +43,7 @@ export function oncallServices(db: Knex, d: OncallDeps) {
     oncallSwapRequests: new SwapRequestService(db, cache, d.clock, d.swapRequestChanged),
     swapNotices: new SwapNoticeService(db, d.sender, d.logger, d.locale),
     shiftNotices: new ShiftNoticeService(db, d.clock, d.sender, d.logger, d.locale),
-    calendars: new CalendarFeedService(db, oncall, d.clock, d.calendarSecret, d.publicUrl),
+    calendars: new CalendarFeedService(db, oncall, d.clock, d.calendarSecret, d.publicUrl, d.locale),
     handoff: new HandoffService(db, d.redis, d.clock, oncall, d.sender, d.logger, d.locale),
   };
 }

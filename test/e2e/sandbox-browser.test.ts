@@ -147,7 +147,8 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await form.locator('input[type=date]').fill(day(2));
     await form.getByRole('button', { name: '转让给值班组', exact: true }).click();
     await toast('已转让给值班组');
-    await shot('7-offered', form);
+    // The form card became the offer (a pending request to the whole group).
+    await shot('7-offered', cardTitled(`换班申请：${DEMO.oncallGroup}`).last());
 
     // /stats in the send group's chat: the card's two charts, drawn from their VChart specs.
     await page.fill('#text', '/统计');
