@@ -117,8 +117,9 @@ export async function startPrometheus(configFile: string, port?: number): Promis
       `--web.listen-address=127.0.0.1:${p}`,
       '--web.enable-lifecycle',
       `--storage.tsdb.path=${data}`,
-      // Firing alerts are re-sent every minute by default; tests should not wait for that
-      // when the first send happened before the Alertmanager address was loaded.
+      // As README asks ("Prometheus flags promduty expects"): below the evaluation interval, so
+      // an alert whose first send fell in a reload's no-Alertmanager gap is re-sent at the next
+      // evaluation, not a minute later (first-card-world.ts times it with 5 s intervals).
       '--rules.alert.resend-delay=2s',
       '--log.level=warn',
     ],
