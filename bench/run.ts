@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
 import { chatBench } from './chat';
+import { i18nBench } from './i18n';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
@@ -34,6 +35,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   suggest: suggestBench,
   stats: statsBench,
   timing: timingBench,
+  i18n: i18nBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
