@@ -8,6 +8,7 @@ import os from 'node:os';
 import { alertsBench } from './alerts';
 import { calendarBench } from './calendar';
 import { chatBench } from './chat';
+import { i18nBench } from './i18n';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
@@ -36,6 +37,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   stats: statsBench,
   calendar: calendarBench,
   timing: timingBench,
+  i18n: i18nBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     mysqlUrl: process.env.DEMO_MYSQL_URL,
     redisUrl: process.env.REDIS_URL,
     logLevel: process.env.LOG_LEVEL,
+    locale: process.env.LOCALE,
   });
   console.log(banner(demo));
   let stopping = false;

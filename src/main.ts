@@ -101,7 +101,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const lifecycle = httpLifecycle();
   const cardSender = larkCardSender(lark, logger, metrics);
   const services = buildServices(db, publisher, new SdCache(redis), {
-    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone,
+    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone, locale: settings.locale,
     calendarSecret: settings.calendarSecret, publicUrl: settings.publicUrl, ...oncallJobs(queues),
   });
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);

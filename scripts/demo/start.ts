@@ -20,6 +20,8 @@ export interface DemoOptions {
   redisUrl?: string;
   logLevel?: string;
   timezone?: string;
+  /** The bot's language (LOCALE); unset, the settings' default (zh-CN for the sandbox). */
+  locale?: string;
   /** Drop the database, Redis keys and config files on stop too (tests); the demo keeps them to look at. */
   dropOnStop?: boolean;
 }
@@ -118,6 +120,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       LOG_LEVEL: opts.logLevel ?? 'warn',
       PUBLISH_DEBOUNCE_MS: '200',
       PROBE_INTERVAL_MS: '5000',
+      ...(opts.locale ? { LOCALE: opts.locale } : {}),
     });
     app = await startPromduty(settings, { role: 'all' });
     const url = app.url ?? `http://127.0.0.1:${port}`;

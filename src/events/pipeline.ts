@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n';
 import type { OncallService } from '../oncall/roster-service';
 import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
@@ -16,6 +17,7 @@ export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'>
   oncall: Pick<OncallService, 'oncallNow'>;
   settings: {
     timezone: string;
+    locale: Locale;
     alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
   };
 }
@@ -24,7 +26,7 @@ export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'>
 export function alertPipeline(d: PipelineDeps) {
   const { alerts } = d.settings;
   const destinations = new Destinations(d.db);
-  const cards = new EventCardService({ ...d, timezone: d.settings.timezone, escalationMinuteMs: alerts.escalationMinuteMs });
+  const cards = new EventCardService({ ...d, timezone: d.settings.timezone, locale: d.settings.locale, escalationMinuteMs: alerts.escalationMinuteMs });
   const deadLetters = new DeadLetterStore(d.db, d.clock);
   d.metrics.refreshOnScrape(async () => {
     const { open, total } = await deadLetters.counts();
@@ -40,7 +42,7 @@ export function alertPipeline(d: PipelineDeps) {
     processor,
     deadLetters,
     deadLetterReplay: new DeadLetterReplay({ deadLetters, processor, timezone: d.settings.timezone }),
-    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone }),
+    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone, locale: d.settings.locale }),
     delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),
