@@ -13,7 +13,7 @@
 const PURE = [
   '^src/cards/',
   '^src/[^/]+/render-[^/]+[.]ts$',
-  '^src/core/(errors|names|validate|yaml|hashing|sorted-record|text|feishu-limits|re2|clock)[.]ts$',
+  '^src/core/(errors|names|validate|yaml|hashing|sorted-record|text|feishu-limits|re2|clock|webhook-sign)[.]ts$',
   '^src/oncall/(roster|dates|shifts|zone|calendar|group-schema|shift-runs|vtimezone)[.]ts$',
   '^src/rules/(model|promql|promql-[^/]+|go-template|go-template-[^/]+|rule-fields|placement|pool-rule-files|alert-rule-schema|record-rule-schema)[.]ts$',
   '^src/scrape/(model|relabel|sharding|http-sd|scrape-config|job-schema|pool-schema)[.]ts$',

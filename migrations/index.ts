@@ -5,6 +5,7 @@ import * as m003 from './003_outbox_pending_indexes';
 import * as m004 from './004_alert_dead_letters';
 import * as m005 from './005_publish_refusals';
 import * as m008 from './008_oncall_life';
+import * as m009 from './009_remedy_actions';
 import * as m010 from './010_stats_and_query_log';
 
 export interface Migration {
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '004_alert_dead_letters': m004,
   '005_publish_refusals': m005,
   '008_oncall_life': m008,
+  '009_remedy_actions': m009,
   '010_stats_and_query_log': m010,
 };
