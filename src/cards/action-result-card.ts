@@ -31,7 +31,7 @@ export function actionResultCard(v: ActionResultView): Card {
   const facts = [
     `**${escLine(v.action)}** on #${v.eventId} ${escLine(clip(v.alertname, 80))}, run ${who}`,
     v.httpStatus !== null ? `HTTP **${v.httpStatus}**` : null,
-    v.durationMs !== null && v.state !== 'skipped' ? `took ${formatDuration(v.durationMs)}` : null,
+    v.durationMs !== null && v.state !== 'skipped' ? `took ${v.durationMs < 1000 ? `${v.durationMs} ms` : formatDuration(v.durationMs)}` : null,
     v.state !== 'skipped' ? `${v.attempts} attempt${v.attempts === 1 ? '' : 's'}` : null,
   ].filter((s): s is string => s !== null);
   const lines = [facts.join(' · ')];

@@ -45,13 +45,21 @@ const headers = z
     if (v && typeof v === 'object' && Object.keys(v).length > ACTION_LIMITS.headers) ctx.addIssue({ code: 'custom', message: `at most ${ACTION_LIMITS.headers} headers` });
   })
   .pipe(
-    z.record(
-      z.string().regex(HEADER_NAME, 'must be an HTTP header name').refine((k) => !RESERVED_HEADERS.test(k), 'is set by promduty'),
-      z
-        .string()
-        .max(ACTION_LIMITS.headerValue, `must be at most ${ACTION_LIMITS.headerValue} characters`)
-        .refine((v) => !/[\r\n\0]/.test(v), 'must not hold line breaks'),
-    ),
+    z
+      .record(
+        z.string(),
+        z
+          .string()
+          .max(ACTION_LIMITS.headerValue, `must be at most ${ACTION_LIMITS.headerValue} characters`)
+          .refine((v) => !/[\r\n\0]/.test(v), 'must not hold line breaks'),
+      )
+      // Key problems checked here rather than in the record's key schema, whose messages zod drops.
+      .superRefine((h, ctx) => {
+        for (const k of Object.keys(h)) {
+          if (!HEADER_NAME.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'must be an HTTP header name' });
+          else if (RESERVED_HEADERS.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'is set by promduty' });
+        }
+      }),
   );
 
 const id = z.number().int().positive();
