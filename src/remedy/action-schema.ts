@@ -9,7 +9,7 @@ import { REDACTED } from '../routing/send-group-schema';
  */
 export const ACTION_LIMITS = {
   url: 2048,
-  body: 65_536,
+  body: 16_384,
   headers: 32,
   headerValue: 4096,
   triggers: 50,
