@@ -12,6 +12,7 @@
  */
 const PURE = [
   '^src/cards/',
+  '^src/i18n/',
   '^src/[^/]+/render-[^/]+[.]ts$',
   '^src/core/(errors|names|validate|yaml|hashing|sorted-record|text|feishu-limits|re2|clock|webhook-sign)[.]ts$',
   '^src/oncall/(roster|dates|shifts|zone|calendar|group-schema|shift-runs|vtimezone)[.]ts$',

@@ -103,13 +103,13 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const lifecycle = httpLifecycle();
   const cardSender = larkCardSender(lark, logger, metrics);
   const services = buildServices(db, publisher, new SdCache(redis), {
-    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone,
+    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone, locale: settings.locale,
     calendarSecret: settings.calendarSecret, publicUrl: settings.publicUrl, ...oncallJobs(queues),
   });
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
   const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);
-  const remedy = remedyServices({ db, clock, logger, sender: cardSender, queues, retryMs: settings.actionRetryMs, minuteMs: settings.alerts.escalationMinuteMs });
+  const remedy = remedyServices({ db, clock, logger, sender: cardSender, queues, retryMs: settings.actionRetryMs, minuteMs: settings.alerts.escalationMinuteMs, locale: settings.locale });
   const alerts = alertPipeline({
     db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
     remedy: remedy.runner,

@@ -17,6 +17,7 @@ import type { ActionService } from '../remedy/actions';
 import type { RemedyRunner } from '../remedy/runner';
 import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './alert-event-source';
+import type { Locale, MessageKey } from '../i18n';
 
 /** A person @-mentioned in the message (`@_user_2` in the text). */
 export interface Mention {
@@ -65,6 +66,8 @@ export interface ChatDeps {
   logger: Pick<Logger, 'error' | 'warn'>;
   /** settings.timezone: for times not tied to an on-call group. */
   timezone: string;
+  /** settings.locale: the language of every reply and card. */
+  locale: Locale;
   publicUrl: string;
   users: Pick<UserService, 'findByOpenId' | 'list'>;
   oncall: Pick<OncallService, 'current' | 'roster' | 'shifts'>;
@@ -85,9 +88,13 @@ export interface ChatDeps {
 
 export interface Command {
   name: string;
-  /** `/silence <event|alertname=NAME> <duration>` */
-  usage: string;
-  description: string;
+  /** Chinese names the command answers to as well (`值班` for `oncall`); the first is /help's. */
+  aliases: readonly string[];
+  /** Chinese words of its arguments → the English ones `run` reads (`接下来` → `next`). */
+  words?: Readonly<Record<string, string>>;
+  /** `cmd.<name>.usage`: `/silence <event|alertname=NAME> <duration>` */
+  usage: Extract<MessageKey, `cmd.${string}.usage`>;
+  description: Extract<MessageKey, `cmd.${string}.description`>;
   minRole: Role;
   run(req: ChatRequest, deps: ChatDeps): Promise<Reply>;
 }

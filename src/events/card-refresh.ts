@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n';
 import type { Knex } from 'knex';
 import { alertCard } from '../cards/alert-card';
 import type { ActionButtonView } from '../cards/action-buttons';
@@ -22,6 +23,8 @@ export interface EventCardDeps {
   oncall: Pick<OncallService, 'oncallNow'>;
   /** settings.timezone */
   timezone: string;
+  /** settings.locale */
+  locale: Locale;
   /** What one escalation "minute" is (settings.alerts.escalationMinuteMs). */
   escalationMinuteMs: number;
   /** The remediation actions an event's card offers as buttons (src/remedy). */
@@ -54,12 +57,12 @@ export class EventCardService {
     if (digest) {
       const { lines, sendGroupName } = await loadEventLines(this.d.db, rows.map((r) => r.eventId));
       const alerts = rows.flatMap((r) => lines.get(r.eventId) ?? []);
-      return alerts.length ? digestCard({ sendGroupName, alerts, timezone, now, withButtons }) : null;
+      return alerts.length ? digestCard({ sendGroupName, alerts, timezone, now, withButtons, locale: this.d.locale }) : null;
     }
     const records = await loadEvents(this.d.db, [first.eventId]);
     const rec = records.get(first.eventId);
     if (!rec) return null;
-    const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now };
+    const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now, locale: this.d.locale };
     if (first.channel === 'escalation') {
       const escalatedAt = first.updatedAt ?? now;
       const unclaimedMinutes = Math.max(0, Math.floor((escalatedAt.getTime() - rec.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));

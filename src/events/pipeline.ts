@@ -1,4 +1,5 @@
 import type { ActionButtonView } from '../cards/action-buttons';
+import type { Locale } from '../i18n';
 import type { OncallService } from '../oncall/roster-service';
 import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
@@ -17,6 +18,7 @@ export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'>
   oncall: Pick<OncallService, 'oncallNow'>;
   settings: {
     timezone: string;
+    locale: Locale;
     alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
   };
   /** Remediation actions: planned when alerts fire, offered on their cards. */
@@ -30,6 +32,7 @@ export function alertPipeline(d: PipelineDeps) {
   const cards = new EventCardService({
     ...d,
     timezone: d.settings.timezone,
+    locale: d.settings.locale,
     escalationMinuteMs: alerts.escalationMinuteMs,
     ...(d.remedy && { actionButtons: (id: number) => d.remedy!.buttonsOf(id) }),
   });
@@ -48,7 +51,7 @@ export function alertPipeline(d: PipelineDeps) {
     processor,
     deadLetters,
     deadLetterReplay: new DeadLetterReplay({ deadLetters, processor, timezone: d.settings.timezone }),
-    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone }),
+    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone, locale: d.settings.locale }),
     delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),

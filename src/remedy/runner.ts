@@ -11,6 +11,7 @@ import { fromJson, toJson, type Db } from '../db/knex';
 import { rowsOfEvents } from '../events/outbox';
 import { feishuMessageId, isDigestCopy } from '../events/outbox-keys';
 import type { AlertTemplateData } from '../rules/go-template-eval';
+import type { Locale } from '../i18n';
 import type { ActionService } from './actions';
 import { callHttp, type CallResult } from './http-call';
 import { afterCall, autoRuns, FINAL_STATES, MAX_BACKOFF_MS, planRun, type FiredEvent, type RunState, type RunTrigger, type SkipReason } from './plan';
@@ -32,6 +33,8 @@ export interface RunnerDeps {
   retryMs: number;
   /** settings.alerts.escalationMinuteMs: what an action's "after N minutes" means (tests shorten it). */
   minuteMs: number;
+  /** settings.locale: the language of the result card. */
+  locale: Locale;
   /** Outbound calls (tests of the runner alone may hand in another). */
   call?: typeof callHttp;
 }
@@ -46,6 +49,7 @@ export type RunOutcome = { status: 'done' } | { status: 'wait'; afterMs: number 
 const STALE_MS = MAX_BACKOFF_MS + 60_000;
 const HOUR_MS = 3_600_000;
 
+/** Why a run was skipped, in the run's row and the audit log (the card says it in the bot's language). */
 const SKIPPED: Record<SkipReason, string> = {
   action_gone: 'the action was deleted',
   action_disabled: 'the action is disabled',
@@ -254,8 +258,9 @@ export class RemedyRunner {
       durationMs: run.duration_ms,
       answer: run.answer,
       error: run.error,
+      skipped: run.state === 'skipped' ? ((Object.keys(SKIPPED) as SkipReason[]).find((k) => SKIPPED[k] === run.error) ?? null) : null,
     };
-    const card = actionResultCard(view);
+    const card = actionResultCard(view, this.d.locale);
     const uuid = `remedy-run-${run.id}`;
     const row = (await rowsOfEvents(this.d.db, [event.id])).find((r) => r.channel === 'group' && r.receiveId === chatId);
     const replyTo = row && !isDigestCopy(row.messageId) ? feishuMessageId(row.messageId) : null;

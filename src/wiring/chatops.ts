@@ -23,7 +23,7 @@ export interface ChatOpsOptions {
   clock: Clock;
   logger: Logger;
   /** The services commands call (main.ts's service bag fits). */
-  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'publicUrl' | 'events'>;
+  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'locale' | 'publicUrl' | 'events'>;
 }
 
 export interface ChatOps {
@@ -40,6 +40,7 @@ export function chatOps(o: ChatOpsOptions): ChatOps {
     clock: o.clock,
     logger: o.logger,
     timezone: o.settings.timezone,
+    locale: o.settings.locale,
     publicUrl: o.settings.publicUrl,
     events: new EventActions({ db: o.db, clock: o.clock, silences: httpSilences(), afterChange: jobs.afterChange }),
   };

@@ -67,6 +67,8 @@ export function promdutyWorld(
           HOST: '127.0.0.1',
           // A worker serves no HTTP: its start is read from the log ('workers running', info).
           LOG_LEVEL: worker ? 'info' : 'warn',
+          // English unless a test asks for Chinese (the sandbox browser test does).
+          LOCALE: 'en',
           API_TOKEN: 'test-api-token',
           WEBHOOK_TOKEN,
           FEISHU_APP_ID: APP.appId,

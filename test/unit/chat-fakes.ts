@@ -1,3 +1,4 @@
+import * as i18n from '../../src/i18n';
 import { ManualClock } from '../../src/core/clock';
 import { conflict, forbidden, notFound } from '../../src/core/errors';
 import type { SwapRequest } from '../../src/oncall/swap-requests';
@@ -84,11 +85,21 @@ export interface Calls {
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
   const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], runs: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
-  const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
+  // What the real EventActions say, for an event whose alertname is HighCPU.
+  const result = (id: number, what: 'claimed' | 'silenced' | 'unsilenced'): ActionResult => {
+    const say =
+      what === 'claimed'
+        ? i18n.said('action.claimed', { id, alertname: 'HighCPU' })
+        : what === 'silenced'
+          ? i18n.said('action.silencedEvent', { id, alertname: 'HighCPU', span: '1h' })
+          : i18n.said('action.unsilenced', { id, alertname: 'HighCPU' });
+    return { eventId: id, message: i18n.sayText('en', say), say };
+  };
   const d: ChatDeps = {
     clock,
     logger: { error: (o: unknown) => void calls.errors.push(o), warn: () => undefined },
     timezone: 'UTC',
+    locale: 'en',
     publicUrl: 'https://promduty.example.com',
     users: {
       findByOpenId: async (openId) => USERS.find((u) => u.feishuOpenId === openId) ?? null,
@@ -143,19 +154,20 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
       claim: async (id) => {
         if (id === 99) throw conflict('#99 is already claimed by ada');
         calls.claims.push(id);
-        return result(id, 'Claimed');
+        return result(id, 'claimed');
       },
       silence: async (id, ms, _actor, scope = 'event') => {
         calls.silences.push({ id, ms, scope });
-        return result(id, 'Silenced');
+        return result(id, 'silenced');
       },
       silenceAlertname: async (name, ms) => {
         calls.byName.push({ name, ms });
-        return { eventId: 5, message: `Silenced every ${name}` };
+        const say = i18n.said('action.silencedName', { alertname: name, span: '1h' });
+        return { eventId: 5, message: i18n.sayText('en', say), say };
       },
       unsilence: async (id) => {
         calls.unsilences.push(id);
-        return result(id, 'Unsilenced');
+        return result(id, 'unsilenced');
       },
     },
     eventCards: {

@@ -30,32 +30,35 @@ const RESULTS: Record<string, ActionResultView> = {
   succeeded: RESULT,
   failed: { ...RESULT, trigger: 'button', requestedBy: 'Eve *admin*', state: 'failed', attempts: 3, httpStatus: 503, answer: 'upstream <at id=all></at> busy', error: 'HTTP 503' },
   'timed-out': { ...RESULT, state: 'failed', attempts: 3, httpStatus: null, answer: null, error: 'no answer within 10000 ms' },
-  skipped: { ...RESULT, state: 'skipped', attempts: 0, httpStatus: null, durationMs: null, answer: null, error: "the action's hourly limit of runs is reached" },
+  skipped: { ...RESULT, state: 'skipped', attempts: 0, httpStatus: null, durationMs: null, answer: null, error: "the action's hourly limit of runs is reached", skipped: 'rate_limited' },
 };
 
 describe('action cards', () => {
   for (const [name, view] of Object.entries(RESULTS)) {
     test(`result card, ${name}: golden, sendable`, () => {
-      const c = actionResultCard(view);
+      const c = actionResultCard(view, 'en');
       assertSendable(c);
       assertGoldenJson(`cards/action-result-${name}.json`, c);
+      assertGoldenJson(`cards/zh-CN/action-result-${name}.json`, actionResultCard(view, 'zh-CN'));
     });
   }
 
   test('what people type in an answer is shown, never acted on (mentions and markdown escaped)', () => {
-    const text = markdownOf(actionResultCard(RESULTS.failed!)).join('\n');
+    const text = markdownOf(actionResultCard(RESULTS.failed!, 'en')).join('\n');
     assert.ok(!text.includes('<at id=all>'), text);
     assert.ok(!text.includes('*admin*'), text);
   });
 
   test('the /actions list: golden, and empty', () => {
-    const c = actionsListCard([listItem(ACTION), listItem({ ...ACTION, name: 'off', enabled: false, triggers: [], description: null, url: 'http://10.0.0.5:8080/{{ .Labels.job }}' })]);
+    const items = [listItem(ACTION), listItem({ ...ACTION, name: 'off', enabled: false, triggers: [], description: null, url: 'http://10.0.0.5:8080/{{ .Labels.job }}' })];
+    const c = actionsListCard(items, 'en');
     assertSendable(c);
     assertGoldenJson('cards/actions-list.json', c);
+    assertGoldenJson('cards/zh-CN/actions-list.json', actionsListCard(items, 'zh-CN'));
     const text = markdownOf(c).join('\n');
     assert.ok(!text.includes('Bearer') && !text.includes('[redacted]') && !text.includes('json .Labels'), 'no secrets, no templates');
     assert.match(text, /POST http:\/\/10\.0\.0\.5:8080\n/);
-    assertGoldenJson('cards/actions-list-empty.json', actionsListCard([]));
+    assertGoldenJson('cards/actions-list-empty.json', actionsListCard([], 'en'));
   });
 
   test('an alert card with action buttons: each confirms first and calls back {a: remedy, e, x}', () => {
@@ -86,7 +89,7 @@ describe('/actions and the Run button', () => {
 
   test('/actions run: editors only; the alert id with or without #', async () => {
     const { d, calls } = fakeDeps();
-    assert.match(body(await handleMessage(said('ou_vic', '/actions run restart-nginx 42'), d)), /Running an action needs the editor role; you are viewer/);
+    assert.match(body(await handleMessage(said('ou_vic', '/actions run restart-nginx 42'), d)), /\/actions run needs the editor role; you are viewer/);
     assert.deepEqual(calls.runs, []);
     assert.equal(title(await handleMessage(said('ou_eve', '/actions run restart-nginx #42'), d)), 'Action started');
     assert.deepEqual(calls.runs, [{ actionId: 3, eventId: 42, by: 'eve', trigger: 'command' }]);
@@ -94,9 +97,9 @@ describe('/actions and the Run button', () => {
 
   test('/actions run: an unknown action, a bad alert id or extra words are refused with the usage', async () => {
     const { d, calls } = fakeDeps();
-    assert.match(body(await handleMessage(said('ou_eve', '/actions run nope 42'), d)), /action nope not found/);
+    assert.match(body(await handleMessage(said('ou_eve', '/actions run nope 42'), d)), /there is no action \\"nope\\"; \/actions lists them/);
     assert.match(body(await handleMessage(said('ou_eve', '/actions run restart-nginx web-1'), d)), /is not an alert id/);
-    assert.match(body(await handleMessage(said('ou_eve', '/actions go'), d)), /Usage: \/actions/);
+    assert.match(body(await handleMessage(said('ou_eve', '/actions go'), d)), /Type it like this: \/actions/);
     assert.deepEqual(calls.runs, []);
   });
 
@@ -108,8 +111,21 @@ describe('/actions and the Run button', () => {
     assert.deepEqual(calls.runs, []);
     const ran = await handleCardAction(click('ou_eve', { a: 'remedy', e: 42, x: 3 }), d);
     assert.deepEqual(ran.toast, { type: 'success', content: "Running restart-nginx; the result follows in the alert's thread" });
+    const zh = await handleCardAction(click('ou_eve', { a: 'remedy', e: 42, x: 3 }), { ...d, locale: 'zh-CN' });
+    assert.equal(zh.toast.content, '正在运行 restart-nginx，结果会回复在该告警的话题里');
+    calls.runs.pop();
     assert.deepEqual(calls.runs, [{ actionId: 3, eventId: 42, by: 'eve', trigger: 'button' }]);
     const gone = await handleCardAction(click('ou_eve', { a: 'remedy', e: 404, x: 3 }), d);
-    assert.deepEqual(gone.toast, { type: 'error', content: 'alert 404 not found' });
+    assert.deepEqual(gone.toast, { type: 'error', content: 'There is no alert "404".' });
+  });
+});
+
+describe('/动作 (Chinese)', () => {
+  test('the alias and its word run the same command, answered in Chinese', async () => {
+    const { d, calls } = fakeDeps();
+    const r = await handleMessage(said('ou_eve', '/动作 运行 restart-nginx 42'), { ...d, locale: 'zh-CN' });
+    assert.equal(title(r), '动作已开始');
+    assert.deepEqual(calls.runs, [{ actionId: 3, eventId: 42, by: 'eve', trigger: 'command' }]);
+    assert.equal(title(await handleMessage(said('ou_vic', '/动作'), { ...d, locale: 'zh-CN' })), '自愈动作');
   });
 });

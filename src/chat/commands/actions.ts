@@ -1,5 +1,6 @@
 import { actionsListCard, type ActionListItem } from '../../cards/actions-list-card';
-import { notFound } from '../../core/errors';
+import { escLine } from '../../cards/card';
+import { t, userError } from '../../i18n';
 import type { ActionView } from '../../remedy/actions';
 import { requireRole, textReply, usageError } from '../replies';
 import { actorOf, type Command } from '../types';
@@ -13,10 +14,11 @@ export const listItem = (a: ActionView): ActionListItem => ({
   enabled: a.enabled,
   method: a.method,
   origin: originOf(a.url),
-  attachments: a.triggers.map((t) => {
-    const on = t.ruleId !== undefined ? `rule #${t.ruleId}` : `send group #${t.sendGroupId}`;
-    return t.mode === 'auto' ? `auto on ${on}${t.afterMinutes ? ` after ${t.afterMinutes}m still firing` : ''}` : `button on ${on}`;
-  }),
+  attachments: a.triggers.map((x) => ({
+    mode: x.mode,
+    on: x.ruleId !== undefined ? { ruleId: x.ruleId } : { sendGroupId: x.sendGroupId! },
+    ...(x.afterMinutes && { afterMinutes: x.afterMinutes }),
+  })),
 });
 
 /**
@@ -26,19 +28,21 @@ export const listItem = (a: ActionView): ActionListItem => ({
  */
 export const actionsCommand: Command = {
   name: 'actions',
-  usage: '/actions [run <name> <alert id>]',
-  description: 'Remediation actions: what each calls and where it is attached; run one on an alert (editors).',
+  aliases: ['动作'],
+  words: { 运行: 'run' },
+  usage: 'cmd.actions.usage',
+  description: 'cmd.actions.description',
   minRole: 'viewer',
   run: async (req, d) => {
-    if (!req.args.length) return { card: actionsListCard((await d.actions.list()).map(listItem)) };
+    if (!req.args.length) return { card: actionsListCard((await d.actions.list()).map(listItem), d.locale) };
     const [sub, name, alert, ...rest] = req.args;
-    if (sub !== 'run' || !name || !alert || rest.length) throw usageError('list the actions with /actions, or run one: /actions run <name> <alert id>');
-    requireRole(req.user, 'editor', 'Running an action');
+    if (sub !== 'run' || !name || !alert || rest.length) throw usageError('remedy.usage');
+    requireRole(req.user, 'editor', '/actions run');
     const eventId = /^#?(\d{1,10})$/.exec(alert)?.[1];
-    if (!eventId) throw usageError(`"${alert}" is not an alert id (the number after # on its card)`);
+    if (!eventId) throw usageError('remedy.notAnAlertId', { value: alert });
     const action = await d.actions.findByName(name);
-    if (!action) throw notFound('action', name);
+    if (!action) throw userError('not_found', 'remedy.noSuchAction', { name });
     const r = await d.remedy.request(action.id, Number(eventId), actorOf(req.user), 'command');
-    return textReply('Action started', `**${r.action}** is running on alert #${eventId}; the result follows in the alert's thread.`, 'turquoise');
+    return textReply(t(d.locale, 'remedy.started.title'), t(d.locale, 'remedy.started.body', { name: escLine(r.action), id: eventId }), 'turquoise');
   },
 };
