@@ -15,7 +15,7 @@ export function userError<K extends MessageKey>(code: ErrorCode, key: K, ...para
 
 /** A catalogue message as data (for results that travel, like an action's outcome). */
 export function said<K extends MessageKey>(key: K, ...params: ParamsArg<K>): Say {
-  return { key, params: (params[0] ?? {}) as Record<string, string | number> };
+  return { key, params: params[0] ?? {} };
 }
 
 /** A Say in `locale`; an unknown key (never from `said`) falls back to the key itself. */
