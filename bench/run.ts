@@ -14,6 +14,7 @@ import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
 import { suggestBench } from './suggest';
 import { timingBench } from './timing';
+import { remedyBench } from './remedy';
 import { statsBench } from './stats-report';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
@@ -38,6 +39,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   calendar: calendarBench,
   timing: timingBench,
   i18n: i18nBench,
+  remedy: remedyBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

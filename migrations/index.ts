@@ -6,6 +6,7 @@ import * as m004 from './004_alert_dead_letters';
 import * as m005 from './005_publish_refusals';
 import * as m006 from './006_pool_topology';
 import * as m008 from './008_oncall_life';
+import * as m009 from './009_remedy_actions';
 import * as m010 from './010_stats_and_query_log';
 
 export interface Migration {
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '005_publish_refusals': m005,
   '006_pool_topology': m006,
   '008_oncall_life': m008,
+  '009_remedy_actions': m009,
   '010_stats_and_query_log': m010,
 };

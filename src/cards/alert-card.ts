@@ -1,4 +1,5 @@
 import { SILENCE_DURATIONS } from './actions';
+import { actionButtons, type ActionButtonView } from './action-buttons';
 import { card, escLine, fitCount, header, hr, md, row, type Card, type Element } from './card';
 import { clip } from '../core/text';
 import { t } from '../i18n';
@@ -11,6 +12,8 @@ export interface AlertCardInput extends FactsInput {
   withButtons: boolean;
   /** The event in promduty, linked from the card. */
   eventUrl?: string | null;
+  /** Remediation actions offered as buttons (editors run them, after a confirmation). */
+  actions?: readonly ActionButtonView[];
 }
 
 // Enough labels to identify any real series; the byte budget may cut further.
@@ -28,7 +31,7 @@ export function alertCard(input: AlertCardInput): Card {
   );
   const summary = `[${t(L, `alert.state.${stateLabel(e, now)}`)}] ${e.alertname}${e.target ? ` · ${e.target}` : ''}`;
   const facts = alertFacts(input);
-  const controls = input.withButtons ? alertControls(e, now, { silence: SILENCE_DURATIONS, alertname: true, locale: L }) : [];
+  const controls = input.withButtons ? [...alertControls(e, now, { silence: SILENCE_DURATIONS, alertname: true, locale: L }), ...actionButtons(e.id, input.actions ?? [], L)] : [];
   const tail: Element[] = [alertLinks(e, { eventUrl: input.eventUrl, withButtons: input.withButtons, timezone: input.timezone, locale: L })];
   if (controls.length) tail.push(hr(), row(controls));
 

@@ -77,6 +77,8 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
         const r = await acceptSuggestion(d, user, action);
         return toast('success', t(L, r.created ? 'toast.recordRuleCreated' : 'toast.recordedAlready', { record: r.record }), r.card);
       }
+      case 'remedy':
+        return await runAction(d, user, action);
       default:
         return await eventAction(d, user, action, cb.messageId);
     }
@@ -86,7 +88,7 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
   }
 }
 
-type EventCardAction = Extract<CardAction, { e: number }>;
+type EventCardAction = Exclude<Extract<CardAction, { e: number }>, { a: 'remedy' }>;
 
 async function eventAction(d: ChatDeps, user: User, action: EventCardAction, messageId: string | null): Promise<CardAnswer> {
   const actor = actorOf(user);
@@ -107,6 +109,12 @@ async function eventAction(d: ChatDeps, user: User, action: EventCardAction, mes
   // on the /alerts list re-renders the list.
   const card = (messageId ? await d.eventCards.forMessage(messageId) : null) ?? (await alertsListReply(d));
   return { toast: answer, card };
+}
+
+/** A remediation action's button, clicked after Feishu's confirmation: one run per click (the callback's event id is taken once). */
+async function runAction(d: ChatDeps, user: User, action: Extract<CardAction, { a: 'remedy' }>): Promise<CardAnswer> {
+  const r = await d.remedy.request(action.x, action.e, actorOf(user), 'button');
+  return toast('success', t(d.locale, 'remedy.toast.running', { name: r.action }));
 }
 
 async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unknown): Promise<CardAnswer> {

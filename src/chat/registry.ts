@@ -1,3 +1,4 @@
+import { actionsCommand } from './commands/actions';
 import { alertsCommand } from './commands/alerts';
 import { claimCommand } from './commands/claim';
 import { configCommand } from './commands/config';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   poolsCommand,
   configCommand,
   statsCommand,
+  actionsCommand,
 ];
 
 /** A command by its English name or a Chinese alias. */

@@ -13,6 +13,8 @@ import type { PoolConfigService } from '../publish/pool-config';
 import type { PoolService } from '../scrape/pools';
 import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
+import type { ActionService } from '../remedy/actions';
+import type { RemedyRunner } from '../remedy/runner';
 import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './alert-event-source';
 import type { Locale, MessageKey } from '../i18n';
@@ -80,6 +82,8 @@ export interface ChatDeps {
   eventCards: EventCards;
   stats: Pick<StatsService, 'report' | 'groups'>;
   queryLog: Pick<QueryLogService, 'suggest' | 'accept'>;
+  actions: Pick<ActionService, 'list' | 'findByName'>;
+  remedy: Pick<RemedyRunner, 'request'>;
 }
 
 export interface Command {

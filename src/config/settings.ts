@@ -49,6 +49,7 @@ const schema = z.object({
   PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(1000),
   PROBE_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
   ESCALATION_MINUTE_MS: z.coerce.number().int().min(1).default(60_000),
+  ACTION_RETRY_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
   ALERT_DEDUP_WINDOW_MS: z.coerce.number().int().min(0).default(60_000),
   ALERT_DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(50).default(5),
 });
@@ -131,6 +132,8 @@ export interface Settings {
     /** More new cards than this pending for one chat are folded into digest cards. */
     digestThreshold: number;
   };
+  /** Remediation actions (src/remedy): the first wait before a failed call is tried again, doubling. */
+  actionRetryMs: number;
 }
 
 export class SettingsError extends Error {
@@ -204,6 +207,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       dedupWindowMs: e.ALERT_DEDUP_WINDOW_MS,
       digestThreshold: e.ALERT_DIGEST_THRESHOLD,
     },
+    actionRetryMs: e.ACTION_RETRY_MS,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Locale } from '../i18n';
 import type { Knex } from 'knex';
 import { alertCard } from '../cards/alert-card';
+import type { ActionButtonView } from '../cards/action-buttons';
 import type { AlertEventView } from '../cards/alert-parts';
 import type { Card, Person } from '../cards/card';
 import { digestCard } from '../cards/digest-card';
@@ -26,6 +27,8 @@ export interface EventCardDeps {
   locale: Locale;
   /** What one escalation "minute" is (settings.alerts.escalationMinuteMs). */
   escalationMinuteMs: number;
+  /** The remediation actions an event's card offers as buttons (src/remedy). */
+  actionButtons?: (eventId: number) => Promise<ActionButtonView[]>;
 }
 
 export interface RefreshResult {
@@ -65,7 +68,8 @@ export class EventCardService {
       const unclaimedMinutes = Math.max(0, Math.floor((escalatedAt.getTime() - rec.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));
       return escalationCard({ ...facts, level: Math.max(1, rec.view.escalationLevel), unclaimedMinutes, eventUrl: null });
     }
-    return alertCard({ ...facts, withButtons, eventUrl: null });
+    const actions = withButtons && this.d.actionButtons ? await this.d.actionButtons(rec.view.id) : [];
+    return alertCard({ ...facts, withButtons, eventUrl: null, actions });
   }
 
   /** The current card of a message promduty sent for an event; null when it is none of ours. */

@@ -1,3 +1,4 @@
+import type { ActionButtonView } from '../cards/action-buttons';
 import type { Locale } from '../i18n';
 import type { OncallService } from '../oncall/roster-service';
 import { DeadLetterNotice } from './dead-letter-notice';
@@ -20,13 +21,21 @@ export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'>
     locale: Locale;
     alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
   };
+  /** Remediation actions: planned when alerts fire, offered on their cards. */
+  remedy?: { onFired(eventIds: number[]): Promise<void>; buttonsOf(eventId: number): Promise<ActionButtonView[]> };
 }
 
 /** The alert pipeline's services, wired once (main.ts) and shared by the HTTP app and the workers. */
 export function alertPipeline(d: PipelineDeps) {
   const { alerts } = d.settings;
   const destinations = new Destinations(d.db);
-  const cards = new EventCardService({ ...d, timezone: d.settings.timezone, locale: d.settings.locale, escalationMinuteMs: alerts.escalationMinuteMs });
+  const cards = new EventCardService({
+    ...d,
+    timezone: d.settings.timezone,
+    locale: d.settings.locale,
+    escalationMinuteMs: alerts.escalationMinuteMs,
+    ...(d.remedy && { actionButtons: (id: number) => d.remedy!.buttonsOf(id) }),
+  });
   const deadLetters = new DeadLetterStore(d.db, d.clock);
   d.metrics.refreshOnScrape(async () => {
     const { open, total } = await deadLetters.counts();

@@ -48,6 +48,8 @@ import type { StatsService } from '../stats/service';
 import { byteLimit } from './read-json';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
+import type { ActionService } from '../remedy/actions';
+import { actionRoutes } from './routes/actions';
 
 export interface HttpDeps extends HealthDeps {
   /** The built-in Feishu's page and endpoints; null when a real Feishu app is configured. */
@@ -79,6 +81,7 @@ export interface HttpDeps extends HealthDeps {
   clusterConfigs: ClusterConfigService;
   stats: StatsService;
   queryLog: QueryLogService;
+  actions: ActionService;
 }
 
 /**
@@ -141,6 +144,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   deadLetterRoutes(admin, d.deadLetters);
   statsRoutes(admin, d.stats);
   ruleSuggestionRoutes(admin, d.queryLog);
+  actionRoutes(admin, d.actions);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

@@ -29,6 +29,7 @@ import type { RecipientRateLimit } from '../feishu/rate-limit';
 import type { Metrics } from '../core/metrics';
 import type { ChatDeps } from '../chat/types';
 import type { StatsDigest } from '../stats/digest';
+import type { RemedyRunner } from '../remedy/runner';
 
 /**
  * The services and clients main.ts wired, handed to every processor; each processor declares
@@ -73,4 +74,6 @@ export interface WorkerContext {
   chat: ChatDeps;
   /** The weekly stats digest (src/stats/digest.ts). */
   statsDigest: StatsDigest;
+  /** Runs of remediation actions (src/remedy/runner.ts). */
+  remedy: RemedyRunner;
 }

@@ -2,6 +2,7 @@ import * as i18n from '../../src/i18n';
 import { ManualClock } from '../../src/core/clock';
 import { conflict, forbidden, notFound } from '../../src/core/errors';
 import type { SwapRequest } from '../../src/oncall/swap-requests';
+import type { ActionView } from '../../src/remedy/actions';
 import type { ActionResult } from '../../src/events/actions';
 import type { AlertRule } from '../../src/rules/alert-rules';
 import type { ChatDeps, InboundMessage } from '../../src/chat/types';
@@ -25,6 +26,12 @@ export const RULE: AlertRule = {
   severity: 'warning', labels: { team: 'infra' }, annotations: { summary: 'CPU high' }, grafanaUrl: null, enabled: true,
 };
 
+export const ACTION: ActionView = {
+  id: 3, name: 'restart-nginx', description: 'systemctl restart nginx through AWX', enabled: true, method: 'POST',
+  url: 'https://awx.example.com/api/v2/job_templates/12/launch/', headers: { Authorization: '[redacted]' }, body: '{"limit": {{ json .Labels.instance }}}',
+  secret: null, timeoutMs: 10000, maxRunsPerHour: 10, retries: 2, triggers: [{ ruleId: 12, mode: 'button' }, { sendGroupId: 4, mode: 'auto', afterMinutes: 5 }],
+  createdAt: new Date('2026-05-01T00:00:00Z'), updatedAt: new Date('2026-05-01T00:00:00Z'),
+};
 const GROUP = { id: 7, name: 'infra', members: [1, 2], shiftDays: 1, startDate: '2026-01-01', handoffTime: '10:00', timezone: 'UTC', noticeLeadMinutes: 720, feishuChatId: null };
 
 /** Swap requests: `create` records its input; decisions record `[decision, id, userId]`. */
@@ -72,10 +79,11 @@ export interface Calls {
   errors: unknown[];
   stats: StatsQuery[];
   accepted: Array<{ poolId: number; hash: string; index: number; by: string }>;
+  runs: Array<{ actionId: number; eventId: number; by: string; trigger: string }>;
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [] };
+  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], runs: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   // What the real EventActions say, for an event whose alertname is HighCPU.
   const result = (id: number, what: 'claimed' | 'silenced' | 'unsilenced'): ActionResult => {
@@ -202,6 +210,17 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.accepted.push({ poolId, hash, index, by: actor.name });
         const rule = { id: 31, poolId, record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))', labels: {}, enabled: true };
         return { rule, created: true, suggestion: { record: rule.record, expr: rule.expr, rewritten: 'job:http_requests:rate5m' } };
+      },
+    },
+    actions: {
+      list: async () => [ACTION],
+      findByName: async (name) => (name === ACTION.name ? ACTION : null),
+    },
+    remedy: {
+      request: async (actionId, eventId, actor, trigger) => {
+        if (eventId === 404) throw notFound('alert', eventId);
+        calls.runs.push({ actionId, eventId, by: actor.name, trigger });
+        return { runId: 1, action: ACTION.name };
       },
     },
     ...over,

@@ -26,6 +26,7 @@ const SAMPLES: Record<string, { user: string; args: string }> = {
   pools: { user: 'ou_vic', args: '' },
   config: { user: 'ou_vic', args: '1' },
   stats: { user: 'ou_vic', args: 'infra-alerts 7' },
+  actions: { user: 'ou_vic', args: '' },
 };
 
 /** Chinese sub-command words and the English ones they stand for. */

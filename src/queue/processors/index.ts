@@ -19,6 +19,7 @@ import { swapRequestNoticeProcessor } from './swap-request-notice';
 import { shiftNoticesProcessor } from './shift-notices';
 import { swapRequestExpiryProcessor } from './swap-request-expiry';
 import { statsDigestProcessor } from './stats-digest';
+import { remedyRunProcessor } from './remedy-run';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -41,4 +42,5 @@ export const processors: Processor<WorkerContext>[] = [
   shiftNoticesProcessor,
   swapRequestExpiryProcessor,
   statsDigestProcessor,
+  remedyRunProcessor,
 ];
