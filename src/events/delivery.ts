@@ -8,7 +8,7 @@ import { digestLineBytes, planDelivery, targetsOf, type Recipients } from './del
 import type { Destinations } from './destinations';
 import { firstStep } from './escalation-steps';
 import type { AlertJobs, ReplyJob } from './jobs';
-import { APP_PER_SECOND } from '../core/feishu-limits';
+import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 import { backlogOf, groupsWithPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
 import { webhookReceiveId } from './outbox-keys';
 
@@ -33,8 +33,15 @@ const QUEUED_MAX = APP_PER_SECOND / 4;
 const RECHECK_MS = 100;
 /** Events planned per run; more wait for the next run, which is queued at once. */
 const BATCH = 1000;
-/** After a round that folded (a storm), the group's next round waits this long to fold more. */
-const STORM_ROUND_MS = 500;
+/**
+ * After a round that folded (a storm), the group's next round waits this long to fold more:
+ * the time a recipient needs between two messages (Feishu: 5 a second each), so a steady
+ * stream is on a card within about one such gap. More waiting bought no fewer messages where
+ * it counts: the app's 50 a second is held by the QUEUED_MAX check, which puts rounds off (and
+ * makes them fold more) whenever the app's queue is full. At 500 ms the wait alone was most
+ * of webhook → card p99 at 100 alerts/s (issue 15).
+ */
+const STORM_ROUND_MS = 1000 / PER_RECIPIENT_PER_SECOND;
 /** A group that posted this recently is in a stream of alerts: its rounds fold. */
 const RECENT_MS = 1000;
 /**
