@@ -11,6 +11,7 @@ import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
 import { suggestBench } from './suggest';
+import { timingBench } from './timing';
 import { statsBench } from './stats-report';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
@@ -32,6 +33,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,
+  timing: timingBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

@@ -72,7 +72,7 @@ export interface ChatDeps {
   alertRules: Pick<AlertRuleService, 'search' | 'get' | 'update' | 'setEnabled'>;
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;
-  poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
+  poolConfigs: Pick<PoolConfigService, 'instanceFiles' | 'rulePlacement'>;
   events: Pick<EventActions, 'claim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
   eventCards: EventCards;
   stats: Pick<StatsService, 'report' | 'groups'>;
