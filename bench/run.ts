@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: runs every benchmark on this machine with real MariaDB and Redis and
  * writes the figures, with their goals, to BENCHMARKS.md. `npm run bench -- scrape rules`
- * runs only those suites (the file then keeps the other suites' last figures out).
+ * runs only those parts: the rows of the other parts are kept from the file as they were
+ * (each row names its part and the day it was measured), and so is everything below the table
+ * (sections starting with `## `, e.g. the fault scenarios' table from `npm run faults`).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
 import { calendarBench } from './calendar';
@@ -46,35 +48,52 @@ const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const figures: Figure[] = [];
+  const unknown = wanted.filter((w) => !(w in suites));
+  if (unknown.length) throw new Error(`no such bench part: ${unknown.join(', ')} (there are: ${Object.keys(suites).join(', ')})`);
+  const figures: Array<Figure & { part: string }> = [];
   for (const [name, run] of Object.entries(suites)) {
     if (wanted.length && !wanted.includes(name)) continue;
     process.stderr.write(`bench: ${name}…\n`);
     const got = await run();
     for (const f of got) process.stderr.write(`  ${f.name}: ${fmt(f.value)} ${f.unit}\n`);
-    figures.push(...got);
+    figures.push(...got.map((f) => ({ ...f, part: name })));
   }
-  figures.sort((a, b) => a.issue - b.issue);
-  const rows = figures.map((f) => {
+  const today = new Date().toISOString().slice(0, 10);
+  const fresh = figures.map((f) => {
     const ok = meets(f);
     const goal = f.goal ? `${f.goal.op === '<=' ? '≤' : '≥'} ${f.goal.value}` : '';
-    return `| #${f.issue} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${goal} | ${ok === null ? '' : ok ? 'yes' : '**no**'} |`;
+    return { issue: f.issue, row: `| #${f.issue} | ${f.part} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${goal} | ${ok === null ? '' : ok ? 'yes' : '**no**'} | ${today} |` };
   });
+  const before = existsSync('BENCHMARKS.md') ? readBenchmarks(readFileSync('BENCHMARKS.md', 'utf8')) : { rows: [], tail: '' };
+  const kept = before.rows.filter((r) => !wanted.length || !wanted.includes(r.part)).filter((r) => r.part in suites);
+  const rows = [...fresh, ...kept].sort((a, b) => a.issue - b.issue).map((r) => r.row);
   const md = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}),`,
-    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, real MariaDB and Redis on loopback. Medians unless the name says otherwise.`,
+    `Written by \`npm run bench\`: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version},`,
+    'real MariaDB and Redis on loopback. Medians unless the name says otherwise; each row says the day it was measured.',
     '',
-    '| issue | what | measured | goal | met |',
-    '| --- | --- | --- | --- | --- |',
+    '| issue | part | what | measured | goal | met | measured on |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    before.tail,
   ].join('\n');
-  writeFileSync('BENCHMARKS.md', md);
+  writeFileSync('BENCHMARKS.md', md.trimEnd() + '\n');
   process.stderr.write('bench: wrote BENCHMARKS.md\n');
   // Clients (Redis, pools) may keep the loop alive; the figures are written.
   process.exit(0);
+}
+
+/** The rows of an earlier BENCHMARKS.md (those with a part column) and the sections below its table. */
+function readBenchmarks(text: string): { rows: Array<{ issue: number; part: string; row: string }>; tail: string } {
+  const lines = text.split('\n');
+  const rows = lines
+    .map((row) => ({ row, cells: row.split('|').map((c) => c.trim()) }))
+    .filter(({ cells }) => cells.length === 9 && /^#\d+$/.test(cells[1] ?? ''))
+    .map(({ row, cells }) => ({ issue: Number(cells[1]!.slice(1)), part: cells[2]!, row }));
+  const tailAt = lines.findIndex((l) => l.startsWith('## '));
+  return { rows, tail: tailAt < 0 ? '' : lines.slice(tailAt).join('\n') };
 }
 
 main().catch((e: unknown) => {
