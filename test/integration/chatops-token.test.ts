@@ -57,6 +57,6 @@ describe('ChatOps with a verification token only (plain callbacks)', () => {
     assert.equal((await forger.click('ou_eve', 'om_x', 'oc_token_room', action)).status, 401);
     const answer = await ok.click('ou_eve', 'om_x', 'oc_token_room', action);
     assert.equal(answer.status, 200);
-    assert.deepEqual(answer.body.toast, { type: 'error', content: 'alert event 424242 not found' });
+    assert.deepEqual(answer.body.toast, { type: 'error', content: 'There is no alert event "424242".' });
   });
 });
