@@ -37,7 +37,7 @@ export interface ToolPaths {
 const DEFAULT_TOOLS: ToolPaths = { promtool: 'promtool', amtool: 'amtool', timeoutMs: 60_000 };
 
 type Verdict = { code: number; output: string };
-type Run = Verdict | { missing: true } | { timedOut: true };
+type Run = Verdict | { missing: true } | { timedOut: true } | { broke: string };
 
 export function toolConfigCheck(logger: Logger, tools: Partial<ToolPaths> = {}): ConfigCheck {
   const t = { ...DEFAULT_TOOLS, ...tools };
@@ -56,7 +56,11 @@ export function toolConfigCheck(logger: Logger, tools: Partial<ToolPaths> = {}):
         const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
         if (e.code === 'ENOENT') return resolve({ missing: true });
         if (e.killed) return resolve({ timedOut: true });
-        resolve({ code: typeof e.code === 'number' ? e.code : 1, output });
+        // Only an exit status is a verdict. A tool that could not start (EAGAIN, ENOMEM on a
+        // loaded host) or died of a signal said nothing about the files; counting that as a
+        // refusal kept the instance on its old files until the next change.
+        if (typeof e.code !== 'number') return resolve({ broke: String(e.code ?? (e as { signal?: string }).signal ?? e.message) });
+        resolve({ code: e.code, output });
       });
     });
 
@@ -69,6 +73,10 @@ export function toolConfigCheck(logger: Logger, tools: Partial<ToolPaths> = {}):
     }
     if ('timedOut' in r) {
       logger.warn({ cmd, timeoutMs: t.timeoutMs }, `${cmd} did not answer in time: these files go out unchecked`);
+      return null;
+    }
+    if ('broke' in r) {
+      logger.warn({ cmd, reason: r.broke }, `${cmd} failed without a verdict (${r.broke}): these files go out unchecked`);
       return null;
     }
     return r;

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -108,5 +108,18 @@ describe('publishing checks rendered files with promtool / amtool first', { time
     assert.deepEqual(warnings().filter((w) => w.includes('not installed')), [
       '/nonexistent/promtool is not installed: published configs are not checked before they replace the running ones (install it, see README)',
     ]);
+  });
+
+  test('a promtool that dies without a verdict (a signal, a failed start on a loaded host) is no refusal: the files go out', async () => {
+    const [id] = await database.db('prometheus_instances').insert({ pool_id: poolId, address: `127.0.0.3:${await freePort()}` });
+    const crashing = join(dir, 'crashing-promtool');
+    await writeFile(crashing, '#!/bin/sh\nkill -9 $$\n');
+    await chmod(crashing, 0o755);
+    const { logger, warnings } = recordingLogger();
+    const content = rules('fine');
+    const [r] = await publishFiles(deps(toolConfigCheck(logger, { promtool: crashing })), [prometheus(id!, [file('prometheus.yml', PROMETHEUS_YML), file('rules.yml', content)])]);
+    assert.equal(r!.refused, undefined);
+    assert.equal(await onDisk(id!, 'rules.yml'), content);
+    assert.deepEqual(warnings().filter((w) => w.includes('without a verdict')), [`${crashing} failed without a verdict (SIGKILL): these files go out unchecked`]);
   });
 });
