@@ -6,6 +6,7 @@ import * as m004 from './004_alert_dead_letters';
 import * as m005 from './005_publish_refusals';
 import * as m008 from './008_oncall_life';
 import * as m010 from './010_stats_and_query_log';
+import * as m011 from './011_paging';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '005_publish_refusals': m005,
   '008_oncall_life': m008,
   '010_stats_and_query_log': m010,
+  '011_paging': m011,
 };
