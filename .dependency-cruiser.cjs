@@ -21,6 +21,7 @@ const PURE = [
   '^src/events/(delivery-plan|outbox-keys|transition|webhook)[.]ts$',
   '^src/stats/(figures|local-days)[.]ts$',
   '^src/querylog/(parse|rank)[.]ts$',
+  '^src/paging/(model|plan|quiet-hours|buzz-errors|intents)[.]ts$',
 ];
 
 /** Packages and Node modules that do I/O, or are one of the infrastructure clients. */
@@ -31,7 +32,7 @@ const IO = [
 ];
 
 /** The domain: what promduty manages and decides. Reaches transports only through core/ports.ts. */
-const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog)/';
+const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog|paging)/';
 const WIRING = '^src/(main[.]ts$|wiring/)';
 
 module.exports = {

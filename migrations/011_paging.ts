@@ -12,7 +12,24 @@ import type { Knex } from 'knex';
  * - feishu_buzzes: one row per buzz asked of Feishu (or planned), with its outcome: the record
  *   of who was woken how, and the key that keeps one buzz per message, person and purpose.
  */
+const TIMELINE_KINDS = ['buzzed', 'buzz_failed', 'reminded'];
+
+/** The timeline's kinds as the table has them now (other migrations, 007, add theirs too). */
+async function timelineKinds(knex: Knex): Promise<string[]> {
+  const [rows] = (await knex.raw(
+    "SELECT COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'event_timeline' AND COLUMN_NAME = 'kind'",
+  )) as [{ t: string }[]];
+  return [...(rows[0]?.t ?? '').matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'"));
+}
+
+async function setTimelineKinds(knex: Knex, kinds: string[]): Promise<void> {
+  await knex.raw(`ALTER TABLE event_timeline MODIFY kind ENUM(${kinds.map(() => '?').join(', ')}) NOT NULL`, kinds);
+}
+
 export async function up(knex: Knex): Promise<void> {
+  // Who was buzzed how, reminded, or could not be buzzed, in the alert's timeline.
+  const kinds = await timelineKinds(knex);
+  await setTimelineKinds(knex, [...kinds, ...TIMELINE_KINDS.filter((k) => !kinds.includes(k))]);
   await knex.schema.alterTable('send_groups', (t) => {
     t.json('paging').nullable();
     t.integer('escalation_reminder_minutes').unsigned().notNullable().defaultTo(5);
@@ -61,6 +78,8 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex('event_timeline').whereIn('kind', TIMELINE_KINDS).delete();
+  await setTimelineKinds(knex, (await timelineKinds(knex)).filter((k) => !TIMELINE_KINDS.includes(k)));
   await knex.schema.dropTableIfExists('feishu_buzzes');
   await knex.schema.dropTableIfExists('user_notify_settings');
   await knex.schema.alterTable('escalation_levels', (t) => t.dropColumn('channel'));

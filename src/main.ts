@@ -30,9 +30,11 @@ import { chatOps } from './wiring/chatops';
 import { buildServices, type Services } from './wiring/services';
 import { startFeishuWs } from './feishu/ws';
 import { alertPipeline } from './events';
-import { larkCardSender, webhookBotSender } from './feishu/send';
+import { larkBuzzer, larkCardSender, webhookBotSender } from './feishu/send';
 import { RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
+import { bullPagingJobs } from './queue/paging-jobs';
+import { pagingRoom } from './paging/room';
 import { oncallJobs } from './queue/oncall-jobs';
 import { statsMetricsRefresh } from './stats/metrics';
 
@@ -107,8 +109,10 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
   const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);
+  const paging = pagingRoom({ db, clock, logger, metrics, buzzer: larkBuzzer(lark, logger, metrics), jobs: bullPagingJobs(queues) });
   const alerts = alertPipeline({
     db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
+    paging: paging.paging,
   });
   const eventCards = alerts.cards;
   metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
@@ -148,7 +152,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       prefix: settings.redisPrefix,
       processors,
       ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
-        metrics, alerts, recipientLimit: new RecipientRateLimit(redis) },
+        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis) },
       tuning: alertQueueTuning,
       lockMs: settings.jobLockMs,
       logger,

@@ -6,7 +6,8 @@ import type { OncallPerson } from '../oncall/store';
 import type { AlertDestination } from '../routing/alert-destination';
 import { digestLineBytes, planDelivery, targetsOf, type Recipients } from './delivery-plan';
 import type { Destinations } from './destinations';
-import { firstStep } from './escalation-steps';
+import { firstStep, scheduleStep } from './escalation-steps';
+import type { Paging } from '../paging/paging';
 import type { AlertJobs, ReplyJob } from './jobs';
 import { APP_PER_SECOND } from '../core/feishu-limits';
 import { backlogOf, groupsWithPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
@@ -25,6 +26,8 @@ export interface DeliveryDeps {
   escalationMinuteMs: number;
   /** Events per digest card (every one is listed by id). */
   digestSize?: number;
+  /** Buzzes on the private cards (the send group's paging per severity). */
+  paging: Pick<Paging, 'planAlertCards'>;
 }
 
 /** Messages queued app-wide (a quarter second of Feishu's 50/s) beyond which rounds wait. */
@@ -153,8 +156,11 @@ export class DeliveryService {
       digestSize: this.d.digestSize ?? DIGEST_SIZE,
       digestBytes: DIGEST_BYTES,
     });
+    const severity = new Map<number, string | null>(events.map((e: any) => [e.id, e.severity ?? null]));
     await this.d.db.transaction(async (trx) => {
       await writePending(trx, plan.rows, now);
+      const privately = plan.messages.filter((m) => m.channel === 'private').map((m) => ({ uuid: m.uuid, openId: m.receiveId, eventIds: m.eventIds }));
+      await this.d.paging.planAlertCards(trx, dest.paging, privately, (id) => severity.get(id) ?? null);
       await trx('alert_events')
         .whereNull('last_notified_at')
         .whereIn(['id', 'updated_at'], events.map((e: any) => [e.id, e.updated_at]))
@@ -168,7 +174,7 @@ export class DeliveryService {
       await this.d.jobs.patch(await messagesOfEvents(trx, plan.refresh));
       for (const e of events.filter((x: any) => plan.escalate.includes(x.id))) {
         const step = firstStep({ eventId: e.id, escalationId: e.escalation_id, sendGroupId, firstSeenAt: e.first_seen_at }, dest, this.d.escalationMinuteMs);
-        if (step) await this.d.jobs.escalate(step, Math.max(0, step.dueAt - now.getTime()));
+        if (step) await scheduleStep(this.d.jobs, step, now.getTime(), this.d.escalationMinuteMs);
       }
     }, RC);
     if (plan.messages.some((m) => m.digest)) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlertDestination } from '../routing/alert-destination';
-import type { EscalationLevelSnapshot, EscalationStep } from './jobs';
+import type { AlertJobs, EscalationLevelSnapshot, EscalationStep } from './jobs';
 
 /**
  * Escalation timers, Grafana OnCall style: the send group's chain is copied into the timer
@@ -10,7 +10,7 @@ import type { EscalationLevelSnapshot, EscalationStep } from './jobs';
  */
 export function snapshotLevels(dest: AlertDestination): EscalationLevelSnapshot[] {
   if (!dest.escalation.enabled) return [];
-  return dest.escalation.levels.map((l) => ({ level: l.level, afterMinutes: l.afterMinutes, users: l.users.map((u) => ({ ...u })) }));
+  return dest.escalation.levels.map((l) => ({ level: l.level, afterMinutes: l.afterMinutes, channel: l.channel, users: l.users.map((u) => ({ ...u })) }));
 }
 
 export function firstStep(
@@ -20,7 +20,15 @@ export function firstStep(
 ): EscalationStep | null {
   const levels = snapshotLevels(dest);
   if (!ev.escalationId || !levels.length) return null;
-  return { eventId: ev.eventId, escalationId: ev.escalationId, sendGroupId: ev.sendGroupId, level: 1, levels, dueAt: ev.firstSeenAt.getTime() + levels[0]!.afterMinutes * minuteMs };
+  return {
+    eventId: ev.eventId,
+    escalationId: ev.escalationId,
+    sendGroupId: ev.sendGroupId,
+    level: 1,
+    levels,
+    dueAt: ev.firstSeenAt.getTime() + levels[0]!.afterMinutes * minuteMs,
+    reminderMinutes: dest.escalation.reminderMinutes,
+  };
 }
 
 export function nextStep(step: EscalationStep, minuteMs: number): EscalationStep | null {
@@ -31,9 +39,33 @@ export function nextStep(step: EscalationStep, minuteMs: number): EscalationStep
   return { ...step, level: step.level + 1, dueAt: origin + next.afterMinutes * minuteMs };
 }
 
+/**
+ * When the owners of an event are reminded that `step`'s level is near: `reminderMinutes`
+ * before it, but never before half the level's wait has passed (a level one minute after the
+ * previous one is not announced the moment that one ran). Null: no reminder.
+ */
+export function reminderAt(step: EscalationStep, minuteMs: number): number | null {
+  const lead = (step.reminderMinutes ?? 0) * minuteMs;
+  if (lead <= 0) return null;
+  const prev = step.levels[step.level - 2]?.afterMinutes ?? 0;
+  const current = step.levels[step.level - 1]?.afterMinutes ?? 0;
+  const wait = (current - prev) * minuteMs;
+  return step.dueAt - Math.min(lead, Math.floor(wait / 2));
+}
+
+/** Schedules a level's timer and, before it, its reminder. */
+export async function scheduleStep(jobs: Pick<AlertJobs, 'escalate' | 'remind'>, step: EscalationStep, nowMs: number, minuteMs: number): Promise<void> {
+  await jobs.escalate(step, Math.max(0, step.dueAt - nowMs));
+  const remindAt = reminderAt(step, minuteMs);
+  if (remindAt !== null && remindAt > nowMs) await jobs.remind(step, remindAt - nowMs);
+}
+
+export const reminderJobId = (s: Pick<EscalationStep, 'eventId' | 'escalationId' | 'level'>): string => `remind-${s.eventId}-${s.escalationId}-${s.level}`;
+
 /** One timer per event, escalation and level: scheduling it twice schedules it once. */
 export const escalationJobId = (s: Pick<EscalationStep, 'eventId' | 'escalationId' | 'level'>): string => `esc-${s.eventId}-${s.escalationId}-${s.level}`;
 
 const h8 = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
 export const escalationCardUuid = (s: EscalationStep, openId: string): string => `ev${s.eventId}-x${s.level}-${s.escalationId.slice(0, 8)}-${h8(openId)}`;
 export const escalationNoticeUuid = (s: EscalationStep): string => `ev${s.eventId}-xn${s.level}-${s.escalationId.slice(0, 8)}`;
+export const reminderUuid = (s: EscalationStep, messageId: string): string => `ev${s.eventId}-rm${s.level}-${s.escalationId.slice(0, 8)}-${h8(messageId)}`;

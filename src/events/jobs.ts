@@ -1,3 +1,4 @@
+import type { PageChannel } from '../paging/model';
 import type { PendingSend } from './outbox-keys';
 import type { AlertBatch } from './webhook';
 
@@ -25,6 +26,8 @@ export interface AlertJobs {
   reply(replies: ReplyJob[]): Promise<void>;
   /** Runs one escalation level after `delayMs`. */
   escalate(step: EscalationStep, delayMs: number): Promise<void>;
+  /** Reminds the owners of an event that `step`'s level is near, after `delayMs`. */
+  remind(step: EscalationStep, delayMs: number): Promise<void>;
   /** Announces the dead letters not announced yet in the default send group's chat, one card for a burst (dead-letter-notice.ts). */
   announceDeadLetters(): Promise<void>;
 }
@@ -40,6 +43,8 @@ export interface EscalationLevelSnapshot {
   level: number;
   afterMinutes: number;
   users: EscalationUser[];
+  /** How the level reaches its users (timers queued before paging existed have none: chat). */
+  channel?: PageChannel;
 }
 
 /** A timer's data: which level of which escalation of which event, with the whole chain. */
@@ -53,6 +58,8 @@ export interface EscalationStep {
   levels: EscalationLevelSnapshot[];
   /** When the level is due (epoch ms, the injected clock). */
   dueAt: number;
+  /** Minutes before the level that its current owners are reminded (0 or absent: no reminder). */
+  reminderMinutes?: number;
 }
 
 /** Messages in a send group's chat that are not an event's card. `uuid` is the Feishu key. */

@@ -1,3 +1,4 @@
+import type { Paging } from '../paging/paging';
 import type { OncallService } from '../oncall/roster-service';
 import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
@@ -9,10 +10,12 @@ import { EventCardService } from './card-refresh';
 import { AlertIngest } from './ingest';
 import { NoticeService } from './notices';
 import { AlertProcessor } from './processing';
+import { ReminderService } from './reminders';
 import { OutboxSender, type SenderDeps } from './sender';
 
 /** The pipeline takes what its outbox sender takes, minus the parts it builds itself. */
-export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'> {
+export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations' | 'paging'> {
+  paging: Pick<Paging, 'sent' | 'planAlertCards' | 'planEscalationCards'>;
   oncall: Pick<OncallService, 'oncallNow'>;
   settings: {
     timezone: string;
@@ -45,6 +48,7 @@ export function alertPipeline(d: PipelineDeps) {
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),
     escalation: new EscalationService({ ...d, minuteMs: alerts.escalationMinuteMs }),
+    reminders: new ReminderService({ ...d, minuteMs: alerts.escalationMinuteMs }),
   };
 }
 
