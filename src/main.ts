@@ -34,7 +34,7 @@ import { larkBuzzer, larkCardSender, webhookBotSender } from './feishu/send';
 import { RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
 import { bullPagingJobs } from './queue/paging-jobs';
-import { pagingRoom } from './paging/room';
+import { pagingRoom, type PagingRoom } from './paging/room';
 import { oncallJobs } from './queue/oncall-jobs';
 import { statsMetricsRefresh } from './stats/metrics';
 
@@ -59,6 +59,8 @@ export interface Promduty {
   services: Services;
   /** The built-in Feishu (FEISHU_SANDBOX), when it stands in for a Feishu app. */
   sandbox: FeishuSandbox | null;
+  /** Paging: notification settings, buzzes, and `paging.pageResponder` for group actions. */
+  paging: PagingRoom;
   stop(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       redisDurability: { check: checkRedisDurability, required: settings.redisDurability.required },
       sd: new SdService(db, services.hosts, services.sdCache),
       poolConfigs,
+      notifySettings: paging.settings,
       feishu: chatops.receiver,
       alertIngest: alerts.ingest,
       deadLetters: alerts.deadLetterReplay,
@@ -185,7 +188,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       logger.info('stopped');
     })());
 
-  return { settings, logger, db, redis, url, services, sandbox, stop };
+  return { settings, logger, db, redis, url, services, sandbox, paging, stop };
 }
 
 async function cli(argv: string[]): Promise<void> {

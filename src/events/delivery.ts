@@ -160,7 +160,7 @@ export class DeliveryService {
     await this.d.db.transaction(async (trx) => {
       await writePending(trx, plan.rows, now);
       const privately = plan.messages.filter((m) => m.channel === 'private').map((m) => ({ uuid: m.uuid, openId: m.receiveId, eventIds: m.eventIds }));
-      await this.d.paging.planAlertCards(trx, dest.paging, privately, (id) => severity.get(id) ?? null);
+      await this.d.paging.planAlertCards(trx, `sg${sendGroupId}`, dest.paging, privately, (id) => severity.get(id) ?? null);
       await trx('alert_events')
         .whereNull('last_notified_at')
         .whereIn(['id', 'updated_at'], events.map((e: any) => [e.id, e.updated_at]))

@@ -64,7 +64,7 @@ export class EscalationService {
         .map((openId) => ({ eventId: e.id, channel: 'escalation' as const, receiveId: openId, messageId: pendingMessageId(step.sendGroupId, escalationCardUuid(step, openId)) }));
       await writePending(trx, rows, now);
       const cards = levelUsers.flatMap((u) => (u.openId ? [{ uuid: escalationCardUuid(step, u.openId), openId: u.openId, eventIds: [e.id as number] }] : []));
-      await this.d.paging.planEscalationCards(trx, step.levels[step.level - 1]?.channel ?? 'chat', cards, () => e.severity ?? null);
+      await this.d.paging.planEscalationCards(trx, `sg${step.sendGroupId}:l${step.level}`, step.levels[step.level - 1]?.channel ?? 'chat', cards, () => e.severity ?? null);
       await trx('event_timeline').insert({
         event_id: e.id,
         kind: 'escalated',

@@ -45,10 +45,13 @@ import { queryLogRoutes, ruleSuggestionRoutes } from './routes/query-log';
 import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
 import { byteLimit } from './read-json';
+import type { NotifySettingsService } from '../paging/notify-settings';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
 
 export interface HttpDeps extends HealthDeps {
+  /** Per-user notification rules (src/paging/notify-settings.ts). */
+  notifySettings: Pick<NotifySettingsService, 'get' | 'set'>;
   /** The built-in Feishu's page and endpoints; null when a real Feishu app is configured. */
   sandbox?: SandboxDeps | null;
   /** Feishu event and card callbacks (src/feishu/receiver.ts). */
@@ -130,7 +133,7 @@ export function createHttpApp(d: HttpDeps): Koa {
 
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'), wellFormedBody);
-  userRoutes(admin, d.users);
+  userRoutes(admin, d.users, d.notifySettings);
   treeRoutes(admin, d.tree, d.hosts);
   scrapeRoutes(admin, d.pools, d.jobs);
   routingRoutes(admin, d.clusters, d.sendGroups);

@@ -7,6 +7,9 @@ import { NO_SETTINGS, type PageChannel, type SendGroupPaging } from './model';
 import type { NotifySettingsService } from './notify-settings';
 import { planBuzz } from './plan';
 
+/** One buzz per person, purpose and scope (send group and level, or alert group) within this. */
+export const COOLDOWN_MS = 10 * 60_000;
+
 export interface PagingDeps {
   db: Knex;
   clock: Clock;
@@ -22,14 +25,18 @@ export interface PagingDeps {
 export class Paging {
   constructor(private readonly d: PagingDeps) {}
 
-  /** In the transaction that plans the private cards of a send group's alerts. */
-  async planAlertCards(trx: Db, paging: SendGroupPaging, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
-    await this.plan(trx, 'alert', paging, messages, severityOf);
+  /**
+   * In the transaction that plans the private cards of a send group's alerts. `scope` names
+   * what a storm shares (the send group, or the alert group): one buzz per person and scope
+   * per COOLDOWN_MS.
+   */
+  async planAlertCards(trx: Db, scope: string, paging: SendGroupPaging, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
+    await this.plan(trx, 'alert', scope, paging, messages, severityOf);
   }
 
-  /** In the transaction that records an escalation level: its cards, paged by the level's channel. */
-  async planEscalationCards(trx: Db, channel: PageChannel, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
-    await this.plan(trx, 'escalation', channel, messages, severityOf);
+  /** In the transaction that records an escalation level: its cards, paged by the level's channel; `scope` includes the level. */
+  async planEscalationCards(trx: Db, scope: string, channel: PageChannel, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
+    await this.plan(trx, 'escalation', scope, channel, messages, severityOf);
   }
 
   /** A message promduty planned went out; the buzzes riding on it are queued. */
@@ -54,19 +61,34 @@ export class Paging {
     return true;
   }
 
-  private async plan(trx: Db, purpose: 'alert' | 'escalation', policy: SendGroupPaging | PageChannel, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
+  /**
+   * A storm must not buzz a person once per alert: 200 alerts escalated at once are 200 cards
+   * (or a few digests) but one buzz. The people's user rows are locked for the check, so
+   * escalations running side by side see each other's buzzes.
+   */
+  private async plan(trx: Db, purpose: 'alert' | 'escalation', scope: string, policy: SendGroupPaging | PageChannel, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
     if (!messages.length || policy === 'chat' || (typeof policy === 'object' && !Object.values(policy).some((c) => c !== 'chat'))) return;
-    const people = await this.people(trx, messages.map((m) => m.openId));
-    const planned = buzzesFor({ purpose, messages, severityOf, policy, people, nowMs: this.d.clock.now().getTime() });
+    const people = await this.people(trx, messages.map((m) => m.openId), true);
+    const now = this.d.clock.now();
+    const recent = new Set<string>(
+      await trx('feishu_buzzes')
+        .whereIn('open_id', [...new Set(messages.map((m) => m.openId))])
+        .where({ purpose, group_key: scope })
+        .where('created_at', '>', new Date(now.getTime() - COOLDOWN_MS))
+        .pluck('open_id'),
+    );
+    const planned = buzzesFor({ purpose, messages: messages.filter((m) => !recent.has(m.openId)), severityOf, policy, people, nowMs: now.getTime() });
+    const once = [...new Map(planned.map((b) => [b.openId, b])).values()];
     await this.d.buzzes.plan(
       trx,
-      planned.map((b) => ({ ...b, messageId: null, groupKey: null })),
+      once.map((b) => ({ ...b, messageId: null, groupKey: scope })),
     );
   }
 
   /** The promduty users behind these open_ids, with their notification settings. */
-  private async people(db: Db, openIds: string[]): Promise<Map<string, PagedPerson>> {
-    const rows: { id: number; feishu_open_id: string }[] = await db('users').whereIn('feishu_open_id', [...new Set(openIds)]).select('id', 'feishu_open_id');
+  private async people(db: Db, openIds: string[], lock = false): Promise<Map<string, PagedPerson>> {
+    const q = db('users').whereIn('feishu_open_id', [...new Set(openIds)]).orderBy('id').select('id', 'feishu_open_id');
+    const rows: { id: number; feishu_open_id: string }[] = await (lock ? q.forUpdate() : q);
     const settings = await this.d.settings.forUsers(rows.map((r) => r.id), db);
     return new Map(rows.map((r) => [r.feishu_open_id, { openId: r.feishu_open_id, userId: r.id, settings: settings.get(r.id) ?? NO_SETTINGS }]));
   }
