@@ -7,7 +7,7 @@ import { fromJson, toJson } from '../db/knex';
 import { reminderUuid } from './escalation-steps';
 import type { EscalationStep } from './jobs';
 import { rowsOfEvents } from './outbox';
-import { feishuMessageId, type OutboxRow } from './outbox-keys';
+import { feishuMessageId, isPending, type OutboxRow } from './outbox-keys';
 
 export interface ReminderDeps {
   db: Knex;
@@ -47,6 +47,8 @@ export class ReminderService {
     const active = e && e.status === 'firing' && e.claimed_by === null && !silenced && e.escalation_id === step.escalationId && e.escalation_level === step.level - 1;
     if (!active) return 'stale';
     const targets = this.owners(step, await rowsOfEvents(this.d.db, [step.eventId]));
+    // The owner's card is still on its way: remind under it in a moment (the job's retry), not in the group.
+    if (targets === null) throw new Error(`reminder for event ${step.eventId} level ${step.level}: the owners' cards are not sent yet`);
     const level = step.levels[step.level - 1];
     const origin = step.dueAt - (level?.afterMinutes ?? 0) * this.d.minuteMs;
     const text = reminderText({
@@ -67,10 +69,14 @@ export class ReminderService {
     return 'reminded';
   }
 
-  /** The sent cards of the current owners: private copies (level 1) or the previous level's escalation cards. */
-  private owners(step: EscalationStep, rows: OutboxRow[]): string[] {
+  /**
+   * The sent cards of the current owners: private copies (level 1) or the previous level's
+   * escalation cards; the group card when there are none; null while one is still pending.
+   */
+  private owners(step: EscalationStep, rows: OutboxRow[]): string[] | null {
     const previous = new Set((step.levels[step.level - 2]?.users ?? []).flatMap((u) => (u.openId ? [u.openId] : [])));
     const mine = rows.filter((r) => (step.level === 1 ? r.channel === 'private' : r.channel === 'escalation' && previous.has(r.receiveId)));
+    if (mine.some((r) => isPending(r.messageId))) return null;
     const held = (list: OutboxRow[]) => [...new Set(list.flatMap((r) => feishuMessageId(r.messageId) ?? []))];
     const own = held(mine);
     return own.length ? own : held(rows.filter((r) => r.channel === 'group'));
