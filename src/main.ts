@@ -118,7 +118,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   });
   const eventCards = alerts.cards;
   metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
-  const chatops = chatOps({ settings, db, redis, queues, alertJobs, clock, logger, services: { ...services, poolConfigs, eventCards } });
+  const chatops = chatOps({ settings, db, redis, queues, alertJobs, clock, logger, services: { ...services, poolConfigs, eventCards, notify: paging.settings } });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;

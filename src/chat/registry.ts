@@ -12,12 +12,14 @@ import { statsCommand } from './commands/stats';
 import { swapCommand } from './commands/swap';
 import { unsilenceCommand } from './commands/unsilence';
 import { whoamiCommand } from './commands/whoami';
+import { notifyCommand } from './commands/notify';
 import type { Command } from './types';
 
 /** Every chat command, in the order /help lists them. */
 export const COMMANDS: readonly Command[] = [
   helpCommand(() => COMMANDS),
   whoamiCommand,
+  notifyCommand,
   oncallCommand,
   rosterCommand,
   swapCommand,

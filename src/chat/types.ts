@@ -13,6 +13,7 @@ import type { PoolConfigService } from '../publish/pool-config';
 import type { PoolService } from '../scrape/pools';
 import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
+import type { NotifySettingsService } from '../paging/notify-settings';
 import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './alert-event-source';
 
@@ -77,6 +78,8 @@ export interface ChatDeps {
   eventCards: EventCards;
   stats: Pick<StatsService, 'report' | 'groups'>;
   queryLog: Pick<QueryLogService, 'suggest' | 'accept'>;
+  /** Per-user notification rules (`/notify`). */
+  notify: Pick<NotifySettingsService, 'get' | 'set'>;
 }
 
 export interface Command {

@@ -1,3 +1,4 @@
+import { NO_SETTINGS, notifySettingsSchema, type NotifySettings } from '../../src/paging/model';
 import { ManualClock } from '../../src/core/clock';
 import { conflict, forbidden, notFound } from '../../src/core/errors';
 import type { SwapRequest } from '../../src/oncall/swap-requests';
@@ -76,6 +77,7 @@ export interface Calls {
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
   const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
+  const notifyStore = new Map<number, NotifySettings>();
   const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
   const d: ChatDeps = {
     clock,
@@ -160,6 +162,15 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.stats.push(q);
         const figures = computeStats(statsWindow(clock.now(), q.days, 'UTC'), [], [], { zoneOf: () => 'UTC' });
         return { sendGroup: q.sendGroupId === null ? null : { id: q.sendGroupId, name: 'infra-alerts' }, flapEpisodes: 3, figures };
+      },
+    },
+    notify: {
+      get: async (userId) => notifyStore.get(userId) ?? NO_SETTINGS,
+      set: async (userId, input, _actor, by) => {
+        if (by && by.id !== userId && by.role !== 'admin') throw forbidden("changing another person's notification rules takes the admin role");
+        const s = notifySettingsSchema.parse(input);
+        notifyStore.set(userId, s);
+        return s;
       },
     },
     queryLog: {
