@@ -36,6 +36,7 @@ export async function up(knex: Knex): Promise<void> {
     t.datetime('created_at', { precision: 3 }).notNullable().defaultTo(knex.raw('CURRENT_TIMESTAMP(3)'));
     t.datetime('updated_at', { precision: 3 }).notNullable().defaultTo(knex.raw('CURRENT_TIMESTAMP(3)'));
     t.index(['group_key_hash']);
+    t.index(['lead_event_id']);
     t.index(['status', 'send_group_id']);
   });
   await knex.schema.alterTable('alert_events', (t) => {

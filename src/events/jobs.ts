@@ -66,4 +66,4 @@ export type ReplyJob =
   | { kind: 'group-resolved'; uuid: string; groupId: number }
   | { kind: 'group-escalated'; uuid: string; groupId: number; level: number; users: EscalationUser[] }
   /** What a person did to a group (acknowledged, took over, noted…), one line in its thread. */
-  | { kind: 'group-action'; uuid: string; groupId: number; text: string };
+  | { kind: 'group-action'; uuid: string; groupId: number; text: string; to?: string };

@@ -63,6 +63,7 @@ export class NoticeService {
     if (!content) return { status: 'gone' };
     try {
       if (where.replyTo) await this.d.sender.reply(where.replyTo, content, job.uuid);
+      else if ('card' in content && job.kind === 'group-action' && job.to) await this.d.sender.sendToUser(job.to, content.card, job.uuid);
       else if ('card' in content) await this.d.sender.sendToChat(where.chatId, content.card, job.uuid);
       else return { status: 'gone' };
       this.d.metrics.alertNotifications.inc({ channel: 'group', kind: job.kind, outcome: 'sent' });
@@ -84,6 +85,7 @@ export class NoticeService {
   }
 
   private async where(job: ReplyJob): Promise<Where> {
+    if (job.kind === 'group-action' && job.to) return { chatId: job.to, replyTo: null, pending: false };
     const eventId = await this.eventOf(job);
     if (eventId === null) return { chatId: null, replyTo: null, pending: false };
     const groupId = (await this.d.db('alert_events').where({ id: eventId }).first('send_group_id'))?.send_group_id;
