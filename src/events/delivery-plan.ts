@@ -157,7 +157,7 @@ function unitsOf(events: PlanEvent[]): Unit[] {
 }
 
 /** A group's card lists differing labels, not rows: about this much of a digest's budget. */
-const GROUP_LINE_BYTES = 400;
+const GROUP_LINE_BYTES = 550;
 
 /**
  * Alert groups are the unit: each group gets one card per recipient (its lead event's outbox
