@@ -87,7 +87,7 @@ export function differingLabels(alerts: readonly { labels: Record<string, string
  * `instance: 12 values` otherwise, the value itself when there is one.
  */
 export function summariseLabel(name: string, alerts: readonly { labels: Record<string, string> }[]): string {
-  const values = [...new Set(alerts.flatMap((a) => (a.labels[name] === undefined ? [] : [a.labels[name]!])))];
+  const values = [...new Set(alerts.flatMap((a) => (a.labels[name] === undefined ? [] : [a.labels[name]])))];
   if (values.length === 1) return `${name}: ${values[0]}`;
   if (values.length > 1 && values.every((v) => /^-?\d{1,15}$/.test(v))) {
     const nums = values.map(Number);

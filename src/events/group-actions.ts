@@ -162,7 +162,7 @@ export class GroupActions {
     const clean = text.trim();
     if (!clean) throw invalidField('note', 'must not be empty');
     if (clean.length > 1000) throw invalidField('note', 'must be at most 1000 characters');
-    return this.act(groupId, actor, 'note', async () => ({ text: T.note(actor.name, clean), detail: { text: clean } }));
+    return this.act(groupId, actor, 'note', () => Promise.resolve({ text: T.note(actor.name, clean), detail: { text: clean } }));
   }
 
   /**
