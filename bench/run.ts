@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
 import { chatBench } from './chat';
+import { groupsBench } from './groups';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
@@ -29,6 +30,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   roster,
   alerts: alertsBench,
   chat: () => chatBench(),
+  groups: groupsBench,
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,

@@ -118,7 +118,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   });
   const eventCards = alerts.cards;
   metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
-  const chatops = chatOps({ settings, db, redis, queues, alertJobs, clock, logger, services: { ...services, poolConfigs, eventCards, notify: paging.settings } });
+  const chatops = chatOps({ settings, db, redis, queues, alertJobs, destinations: alerts.destinations, clock, logger, services: { ...services, poolConfigs, eventCards, notify: paging.settings } });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
@@ -132,6 +132,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       feishu: chatops.receiver,
       alertIngest: alerts.ingest,
       deadLetters: alerts.deadLetterReplay,
+      alertGroups: alerts.alertGroups,
       clusterConfigs: new ClusterConfigService(db, settings),
       sandbox: sandbox && { feishu: sandbox, directory: promdutyDirectory(services), allowRemote: settings.feishu.sandbox?.allowRemote ?? false },
     });

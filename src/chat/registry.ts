@@ -1,4 +1,6 @@
+import { ackCommand, unackCommand } from './commands/ack';
 import { alertsCommand } from './commands/alerts';
+import { groupCommand } from './commands/group';
 import { claimCommand } from './commands/claim';
 import { configCommand } from './commands/config';
 import { helpCommand } from './commands/help';
@@ -24,6 +26,9 @@ export const COMMANDS: readonly Command[] = [
   rosterCommand,
   swapCommand,
   alertsCommand,
+  groupCommand,
+  ackCommand,
+  unackCommand,
   claimCommand,
   silenceCommand,
   unsilenceCommand,

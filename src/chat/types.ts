@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Actor } from '../db/audit';
 import type { EventActions } from '../events/actions';
+import type { GroupActions } from '../events/group-actions';
 import type { OncallGroupService } from '../oncall/groups';
 import type { OncallService } from '../oncall/roster-service';
 import type { SwapRequestService } from '../oncall/swap-requests';
@@ -74,7 +75,8 @@ export interface ChatDeps {
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;
   poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
-  events: Pick<EventActions, 'claim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
+  events: Pick<EventActions, 'claim' | 'unclaim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
+  groups: Pick<GroupActions, 'acknowledge' | 'unacknowledge' | 'takeOver' | 'resolve' | 'escalateNow' | 'note' | 'addResponder' | 'silence'>;
   eventCards: EventCards;
   stats: Pick<StatsService, 'report' | 'groups'>;
   queryLog: Pick<QueryLogService, 'suggest' | 'accept'>;

@@ -8,7 +8,7 @@ import { equalityMatchers, type Silences } from '../alertmanager/silences';
 
 /** What the group is told after an action, and which events' cards must be re-rendered. */
 export interface EventChange {
-  kind: 'claimed' | 'silenced' | 'unsilenced';
+  kind: 'claimed' | 'unclaimed' | 'silenced' | 'unsilenced';
   /** Every event whose cards show the change. */
   eventIds: number[];
   sendGroupId: number | null;
@@ -91,6 +91,22 @@ export class EventActions {
       key: `claim-${timelineId}`,
     });
     return { eventId: event.id, message: `Claimed #${event.id} ${event.alertname}` };
+  }
+
+  /** Un-acknowledges one alert (it was claimed); the claimer or anyone with the role may. */
+  async unclaim(eventId: number, actor: Actor): Promise<ActionResult> {
+    const { event, timelineId } = await this.d.db.transaction(async (trx) => {
+      const e = await this.lock(trx, eventId);
+      if (e.claimedBy === null) throw conflict(`#${e.id} ${e.alertname} is not acknowledged`);
+      const now = this.d.clock.now();
+      await trx('alert_events').where({ id: e.id }).update({ claimed_by: null, claimed_at: null, updated_at: now });
+      const id = await this.timeline(trx, e.id, 'claimed', actor, { undone: true });
+      await writeAudit(trx, actor, { action: 'unclaim', entity: 'alert_event', entityId: e.id, before: { claimedBy: e.claimedBy } });
+      return { event: e, timelineId: id };
+    });
+    const text = `${actor.name} removed the acknowledgement of #${event.id} ${event.alertname}`;
+    await this.d.afterChange({ kind: 'unclaimed', eventIds: [event.id], sendGroupId: event.sendGroupId, text, key: `unclaim-${timelineId}` });
+    return { eventId: event.id, message: `Unacknowledged #${event.id} ${event.alertname}` };
   }
 
   /**

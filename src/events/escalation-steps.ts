@@ -14,7 +14,7 @@ export function snapshotLevels(dest: AlertDestination): EscalationLevelSnapshot[
 }
 
 export function firstStep(
-  ev: { eventId: number; escalationId: string | null; sendGroupId: number; firstSeenAt: Date },
+  ev: { eventId: number; groupId?: number; escalationId: string | null; sendGroupId: number; firstSeenAt: Date },
   dest: AlertDestination,
   minuteMs: number,
 ): EscalationStep | null {
@@ -22,6 +22,7 @@ export function firstStep(
   if (!ev.escalationId || !levels.length) return null;
   return {
     eventId: ev.eventId,
+    ...(ev.groupId ? { groupId: ev.groupId } : {}),
     escalationId: ev.escalationId,
     sendGroupId: ev.sendGroupId,
     level: 1,
@@ -60,12 +61,18 @@ export async function scheduleStep(jobs: Pick<AlertJobs, 'escalate' | 'remind'>,
   if (remindAt !== null && remindAt > nowMs) await jobs.remind(step, remindAt - nowMs);
 }
 
-export const reminderJobId = (s: Pick<EscalationStep, 'eventId' | 'escalationId' | 'level'>): string => `remind-${s.eventId}-${s.escalationId}-${s.level}`;
+export const reminderJobId = (s: Pick<EscalationStep, 'eventId' | 'groupId' | 'escalationId' | 'level'>): string =>
+  s.groupId ? `remindg-${s.groupId}-${s.escalationId}-${s.level}` : `remind-${s.eventId}-${s.escalationId}-${s.level}`;
 
 /** One timer per event, escalation and level: scheduling it twice schedules it once. */
-export const escalationJobId = (s: Pick<EscalationStep, 'eventId' | 'escalationId' | 'level'>): string => `esc-${s.eventId}-${s.escalationId}-${s.level}`;
+export const escalationJobId = (s: Pick<EscalationStep, 'eventId' | 'groupId' | 'escalationId' | 'level'>): string =>
+  s.groupId ? `escg-${s.groupId}-${s.escalationId}-${s.level}` : `esc-${s.eventId}-${s.escalationId}-${s.level}`;
 
 const h8 = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
 export const escalationCardUuid = (s: EscalationStep, openId: string): string => `ev${s.eventId}-x${s.level}-${s.escalationId.slice(0, 8)}-${h8(openId)}`;
 export const escalationNoticeUuid = (s: EscalationStep): string => `ev${s.eventId}-xn${s.level}-${s.escalationId.slice(0, 8)}`;
 export const reminderUuid = (s: EscalationStep, messageId: string): string => `ev${s.eventId}-rm${s.level}-${s.escalationId.slice(0, 8)}-${h8(messageId)}`;
+/** A group's escalation card to one person, and its one notice in the group chat, per level. */
+export const groupEscalationCardUuid = (groupId: number, s: Pick<EscalationStep, 'level' | 'escalationId'>, openId: string): string =>
+  `gp${groupId}-x${s.level}-${s.escalationId.slice(0, 8)}-${h8(openId)}`;
+export const groupEscalationNoticeUuid = (groupId: number, s: Pick<EscalationStep, 'level' | 'escalationId'>): string => `gp${groupId}-xn${s.level}-${s.escalationId.slice(0, 8)}`;

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import { toJson, type Db } from '../db/knex';
+import { GroupEscalation } from './group-escalation';
 import { escalationCardUuid, escalationNoticeUuid, nextStep, scheduleStep } from './escalation-steps';
 import type { Paging } from '../paging/paging';
 import type { AlertJobs, EscalationStep } from './jobs';
@@ -42,9 +43,14 @@ export async function cancelEscalation(db: Db, eventId: number): Promise<boolean
  * again after a crash finds its level recorded and queues those again (each is idempotent).
  */
 export class EscalationService {
-  constructor(private readonly d: EscalationDeps) {}
+  private readonly groups: GroupEscalation;
+
+  constructor(private readonly d: EscalationDeps) {
+    this.groups = new GroupEscalation(d);
+  }
 
   async fire(step: EscalationStep): Promise<EscalationOutcome> {
+    if (step.groupId) return this.groups.fire({ ...step, groupId: step.groupId });
     const now = this.d.clock.now();
     const levelUsers = step.levels[step.level - 1]?.users ?? [];
     const outcome = await this.d.db.transaction(async (trx): Promise<EscalationOutcome> => {

@@ -49,7 +49,10 @@ export interface EscalationLevelSnapshot {
 
 /** A timer's data: which level of which escalation of which event, with the whole chain. */
 export interface EscalationStep {
+  /** For a group: its lead event (whose outbox rows carry the group's cards). */
   eventId: number;
+  /** The alert group escalating (steps queued before groups existed have none). */
+  groupId?: number;
   escalationId: string;
   /** The event's send group as stored: it namespaces the escalation's messages. */
   sendGroupId: number;
@@ -66,4 +69,8 @@ export interface EscalationStep {
 export type ReplyJob =
   | { kind: 'resolved'; uuid: string; eventId: number }
   | { kind: 'resolved-summary'; uuid: string; eventIds: number[] }
-  | { kind: 'escalated'; uuid: string; eventId: number; level: number; users: EscalationUser[] };
+  | { kind: 'escalated'; uuid: string; eventId: number; level: number; users: EscalationUser[] }
+  | { kind: 'group-resolved'; uuid: string; groupId: number }
+  | { kind: 'group-escalated'; uuid: string; groupId: number; level: number; users: EscalationUser[] }
+  /** What a person did to a group (acknowledged, took over, noted…), one line in its thread. */
+  | { kind: 'group-action'; uuid: string; groupId: number; text: string; to?: string };

@@ -4,6 +4,7 @@ import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
 import { DeadLetterStore } from './dead-letters';
 import { DeliveryService } from './delivery';
+import { AlertGroupQueries } from './group-api';
 import { Destinations } from './destinations';
 import { EscalationService } from './escalation';
 import { EventCardService } from './card-refresh';
@@ -42,6 +43,7 @@ export function alertPipeline(d: PipelineDeps) {
     ingest: new AlertIngest(d),
     processor,
     deadLetters,
+    alertGroups: new AlertGroupQueries(d.db),
     deadLetterReplay: new DeadLetterReplay({ deadLetters, processor, timezone: d.settings.timezone }),
     deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone }),
     delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),

@@ -43,8 +43,11 @@ export class ReminderService {
   async remind(step: EscalationStep): Promise<ReminderOutcome> {
     const now = this.d.clock.now();
     const e = await this.d.db('alert_events').where({ id: step.eventId }).first();
-    const silenced = e?.silenced_until && (e.silenced_until as Date).getTime() > now.getTime();
-    const active = e && e.status === 'firing' && e.claimed_by === null && !silenced && e.escalation_id === step.escalationId && e.escalation_level === step.level - 1;
+    // A group's escalation (wt/inc-groups) lives on its group row; an alert's on the event.
+    const holder = step.groupId ? await this.d.db('alert_groups').where({ id: step.groupId }).first() : e;
+    const silenced = holder?.silenced_until && (holder.silenced_until as Date).getTime() > now.getTime();
+    const unacknowledged = step.groupId ? holder?.acknowledged_by === null : holder?.claimed_by === null;
+    const active = e && holder && holder.status === 'firing' && unacknowledged && !silenced && holder.escalation_id === step.escalationId && holder.escalation_level === step.level - 1;
     if (!active) return 'stale';
     const targets = this.owners(step, await rowsOfEvents(this.d.db, [step.eventId]));
     // The owner's card is still on its way: remind under it in a moment (the job's retry), not in the group.

@@ -40,6 +40,8 @@ import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
 import type { DeadLetterReplay } from '../events/dead-letter-replay';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { alertGroupRoutes } from './routes/alert-groups';
+import type { AlertGroupQueries } from '../events/group-api';
 import { statsRoutes } from './routes/stats';
 import { queryLogRoutes, ruleSuggestionRoutes } from './routes/query-log';
 import type { QueryLogService } from '../querylog/service';
@@ -62,6 +64,8 @@ export interface HttpDeps extends HealthDeps {
   alertIngest: Pick<AlertIngest, 'accept'>;
   /** Notifications accepted but not stored (src/events/dead-letter-replay.ts). */
   deadLetters: DeadLetterReplay;
+  /** Alert groups with their events (src/events/group-api.ts). */
+  alertGroups: AlertGroupQueries;
   users: UserService;
   tree: TreeService;
   hosts: HostService;
@@ -140,6 +144,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   ruleRoutes(admin, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
+  alertGroupRoutes(admin, d.alertGroups);
   statsRoutes(admin, d.stats);
   ruleSuggestionRoutes(admin, d.queryLog);
 

@@ -6,7 +6,10 @@ import type { ChatDeps } from '../chat/types';
 import type { Settings } from '../config/settings';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { randomBytes } from 'node:crypto';
 import { EventActions } from '../events/actions';
+import type { Destinations } from '../events/destinations';
+import { GroupActions } from '../events/group-actions';
 import type { AlertJobs } from '../events/jobs';
 import { createFeishuDispatcher } from '../feishu/dispatcher';
 import type { FeishuReceiver } from '../feishu/receiver';
@@ -19,11 +22,13 @@ export interface ChatOpsOptions {
   redis: Redis;
   queues: Queues;
   /** The alert pipeline's jobs main.ts built (event changes re-render cards through its patch jobs). */
-  alertJobs: Pick<AlertJobs, 'patch'>;
+  alertJobs: Pick<AlertJobs, 'patch' | 'send' | 'reply' | 'escalate'>;
+  /** The alert pipeline's routing cache (group escalation reads the send group's levels). */
+  destinations: Pick<Destinations, 'forGroup'>;
   clock: Clock;
   logger: Logger;
   /** The services commands call (main.ts's service bag fits). */
-  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'publicUrl' | 'events'>;
+  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'publicUrl' | 'events' | 'groups'>;
 }
 
 export interface ChatOps {
@@ -35,13 +40,15 @@ export interface ChatOps {
 /** Wires ChatOps: event actions, chat deps, the Feishu dispatcher and receiver; commands and notices run as jobs. */
 export function chatOps(o: ChatOpsOptions): ChatOps {
   const jobs = queueChatJobs(o.queues, o.db, o.alertJobs);
+  const silences = httpSilences();
   const chat: ChatDeps = {
     ...o.services,
     clock: o.clock,
     logger: o.logger,
     timezone: o.settings.timezone,
     publicUrl: o.settings.publicUrl,
-    events: new EventActions({ db: o.db, clock: o.clock, silences: httpSilences(), afterChange: jobs.afterChange }),
+    events: new EventActions({ db: o.db, clock: o.clock, silences, afterChange: jobs.afterChange }),
+    groups: new GroupActions({ db: o.db, clock: o.clock, silences, destinations: o.destinations, jobs: o.alertJobs, newEscalationId: () => randomBytes(8).toString('hex') }),
   };
   const secrets = { encryptKey: o.settings.feishu.encryptKey, verificationToken: o.settings.feishu.verificationToken };
   const dispatcher = createFeishuDispatcher(secrets, { redis: o.redis, logger: o.logger, chat, enqueueMessage: jobs.enqueueMessage });

@@ -72,10 +72,32 @@ export interface Calls {
   errors: unknown[];
   stats: StatsQuery[];
   accepted: Array<{ poolId: number; hash: string; index: number; by: string }>;
+  /** Group actions as [action, group id, argument]. */
+  groups: Array<[string, number, unknown]>;
+  unclaims: number[];
+}
+
+/** Group actions record what they were asked; group 99 is already acknowledged. */
+function groupFakes(calls: Calls): ChatDeps['groups'] {
+  const done = (what: string, id: number, arg: unknown = null) => {
+    if (id === 99 && what === 'acknowledge') throw conflict('group #99 is already acknowledged by ada');
+    calls.groups.push([what, id, arg]);
+    return Promise.resolve({ groupId: id, message: `${what} group #${id}` });
+  };
+  return {
+    acknowledge: (id) => done('acknowledge', id),
+    unacknowledge: (id) => done('unacknowledge', id),
+    takeOver: (id) => done('takeOver', id),
+    resolve: (id) => done('resolve', id),
+    escalateNow: (id) => done('escalateNow', id),
+    note: (id, text) => done('note', id, text),
+    addResponder: (id, openId) => done('addResponder', id, openId),
+    silence: (id, ms, reason) => done('silence', id, { ms, reason }),
+  };
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [] };
+  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], groups: [], unclaims: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   const notifyStore = new Map<number, NotifySettings>();
   const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
@@ -151,10 +173,16 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.unsilences.push(id);
         return result(id, 'Unsilenced');
       },
+      unclaim: async (id) => {
+        calls.unclaims.push(id);
+        return result(id, 'Unacknowledged');
+      },
     },
+    groups: groupFakes(calls),
     eventCards: {
       active: async () => ({ events: [], total: 0 }),
       forMessage: async (messageId) => (messageId === 'om_event' ? textCard({ title: 'event card', markdown: 'x' }) : null),
+      groupCardOf: async (id) => (id === 404 ? null : textCard({ title: `group card ${id}`, markdown: 'x' })),
     },
     stats: {
       groups: async () => [{ id: 4, name: 'infra-alerts', enabled: true, feishuChatId: 'oc_room', timeZone: null }],

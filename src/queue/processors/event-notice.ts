@@ -6,7 +6,7 @@ import { EVENT_NOTICE } from '../chat-jobs';
 import type { WorkerContext } from '../context';
 import type { Processor } from '../processor';
 
-const TITLE = { claimed: 'Alert claimed', silenced: 'Alert silenced', unsilenced: 'Silence removed' } as const;
+const TITLE = { claimed: 'Alert claimed', unclaimed: 'Alert unacknowledged', silenced: 'Alert silenced', unsilenced: 'Silence removed' } as const;
 
 /**
  * Tells the send group's chat who claimed, silenced or unsilenced: as a reply under the
