@@ -12,16 +12,19 @@
  */
 const PURE = [
   '^src/cards/',
+  '^src/i18n/',
   '^src/[^/]+/render-[^/]+[.]ts$',
-  '^src/core/(errors|names|validate|yaml|hashing|sorted-record|text|feishu-limits|re2|clock)[.]ts$',
-  '^src/oncall/(roster|dates|shifts|zone|calendar|group-schema|shift-runs|vtimezone)[.]ts$',
+  '^src/core/(errors|names|validate|yaml|hashing|sorted-record|text|feishu-limits|re2|clock|webhook-sign)[.]ts$',
+  '^src/oncall/(roster|dates|shifts|zone|calendar|group-schema|shift-runs|vtimezone|ical-fold)[.]ts$',
   '^src/rules/(model|promql|promql-[^/]+|go-template|go-template-[^/]+|rule-fields|placement|pool-rule-files|alert-rule-schema|record-rule-schema)[.]ts$',
-  '^src/scrape/(model|relabel|sharding|http-sd|scrape-config|job-schema|pool-schema)[.]ts$',
+  '^src/scrape/(model|relabel|sharding|http-sd|scrape-config|job-schema|pool-schema|topology)[.]ts$',
+  '^src/publish/topology-view[.]ts$',
   '^src/routing/(model|validate|cluster-schema|send-group-schema)[.]ts$',
   '^src/events/(delivery-plan|outbox-keys|transition|webhook)[.]ts$',
   '^src/stats/(figures|local-days)[.]ts$',
   '^src/querylog/(parse|rank)[.]ts$',
   '^src/paging/(model|plan|quiet-hours|buzz-errors|intents)[.]ts$',
+  '^src/remedy/(plan|action-schema)[.]ts$',
 ];
 
 /** Packages and Node modules that do I/O, or are one of the infrastructure clients. */
@@ -32,7 +35,7 @@ const IO = [
 ];
 
 /** The domain: what promduty manages and decides. Reaches transports only through core/ports.ts. */
-const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog|paging)/';
+const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog|paging|remedy)/';
 const WIRING = '^src/(main[.]ts$|wiring/)';
 
 module.exports = {

@@ -31,6 +31,12 @@ function build(): string[] {
   return ['--max-old-space-size=512', `${BUILD}/src/main.js`];
 }
 
+/**
+ * `BENCH_CPU_PROF=<dir>`: every promduty process but the API-only ones (the load's queue
+ * fillers) runs with --cpu-prof and is stopped gracefully, so V8 writes its profile there.
+ */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+
 export async function benchWorld(): Promise<BenchWorld> {
   const feishu = await FeishuServer.start(APP);
   const world = promdutyWorld(feishu.url, build());
@@ -39,13 +45,14 @@ export async function benchWorld(): Promise<BenchWorld> {
     feishu,
     world,
     processes,
-    start: async (env, nodeArgs) => {
-      const p = await world.start(env, nodeArgs);
+    start: async (env, nodeArgs = []) => {
+      const profile = PROFILE_DIR && env?.ROLE !== 'api' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+      const p = await world.start(env, [...profile, ...nodeArgs]);
       processes.push(p);
       return p;
     },
     close: async () => {
-      await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      await Promise.all(processes.map((p) => p.stop(PROFILE_DIR ? 'SIGTERM' : 'SIGKILL')));
       await feishu.close();
       await world.drop();
     },

@@ -17,6 +17,11 @@ import { benchWorld, bodyMaker, seedGroups, webhookLoad, webhookPoster } from '.
 import { median, quantile, type Figure } from './stats';
 
 const ISSUE = 6;
+/**
+ * Issue 15 raised two of issue 6's goals (Feishu's 50 messages a second is the wall, so fewer,
+ * fuller messages): those figures are issue 15's now, under the same names.
+ */
+const ISSUE_15 = { processing: { perWebhook: 5, alertsPerSecond: 5000 }, latencyP99Ms: 500 };
 const rss = (name: string, mb: number): Figure => ({ issue: ISSUE, name: `RSS of promduty: ${name} (peak)`, value: mb, unit: 'MiB', goal: { op: '<=', value: 300 } });
 const count = async (q: Knex.QueryBuilder): Promise<number> => Number((await q.count({ n: '*' }).first())?.n);
 
@@ -72,11 +77,20 @@ export async function processingBench(total = 20_000, perWebhook = 5, groups = 2
       100,
     );
     const tNotified = performance.now();
-    const note = `${total} alerts, ${perWebhook} per notification, ${groups} send groups (chat + on-call person each): ${w.feishu.messages().length} messages`;
+    const cpuPerAlert = (worker.cpuSeconds() / total) * 1e6;
+    const note = `${total} alerts, ${perWebhook} per notification, ${groups} send groups (chat + on-call person each): ${w.feishu.messages().length} messages, ${cpuPerAlert.toFixed(0)} µs of promduty CPU per alert (start-up included)`;
     const name = `processing ${perWebhook}-alert notifications`;
+    const raised = perWebhook === ISSUE_15.processing.perWebhook;
     return [
       { issue: ISSUE, name: `${name}: stored`, value: total / ((tStored - t0) / 1000), unit: 'alerts/s', goal: { op: '>=', value: 3000 }, note },
-      { issue: ISSUE, name: `${name}: stored and notified`, value: total / ((tNotified - t0) / 1000), unit: 'alerts/s', goal: { op: '>=', value: 3000 }, note },
+      {
+        issue: raised ? 15 : ISSUE,
+        name: `${name}: stored and notified`,
+        value: total / ((tNotified - t0) / 1000),
+        unit: 'alerts/s',
+        goal: { op: '>=', value: raised ? ISSUE_15.processing.alertsPerSecond : 3000 },
+        note,
+      },
       rss(name, worker.peakRssMb()),
     ];
   } finally {
@@ -121,7 +135,7 @@ export async function latencyBench(rate = 100, seconds = 30, groups = 10): Promi
     const note = `${total} alerts over ${seconds} s, ${groups} send groups, ${w.feishu.messages().length} messages`;
     return [
       { issue: ISSUE, name: `webhook → card latency at ${rate} alerts/s, p50`, value: median(samples), unit: 'ms', note },
-      { issue: ISSUE, name: `webhook → card latency at ${rate} alerts/s, p99`, value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: 1000 }, note },
+      { issue: 15, name: `webhook → card latency at ${rate} alerts/s, p99`, value: quantile(samples, 0.99), unit: 'ms', goal: { op: '<=', value: ISSUE_15.latencyP99Ms }, note },
       rss('steady alerts', p.peakRssMb()),
     ];
   } finally {

@@ -6,12 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
+import { calendarBench } from './calendar';
 import { chatBench } from './chat';
 import { groupsBench } from './groups';
+import { i18nBench } from './i18n';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
 import { suggestBench } from './suggest';
+import { timingBench } from './timing';
+import { remedyBench } from './remedy';
 import { statsBench } from './stats-report';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
@@ -34,6 +38,10 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,
+  calendar: calendarBench,
+  timing: timingBench,
+  i18n: i18nBench,
+  remedy: remedyBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

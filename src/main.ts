@@ -28,6 +28,8 @@ import { SdService } from './scrape/sd-service';
 import { ClusterConfigService } from './publish/cluster-snapshot';
 import { chatOps } from './wiring/chatops';
 import { buildServices, type Services } from './wiring/services';
+import { remedyServices } from './wiring/remedy';
+import { remedyQueueTuning } from './queue/remedy-jobs';
 import { startFeishuWs } from './feishu/ws';
 import { alertPipeline } from './events';
 import { larkBuzzer, larkCardSender, webhookBotSender } from './feishu/send';
@@ -105,20 +107,24 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const lifecycle = httpLifecycle();
   const cardSender = larkCardSender(lark, logger, metrics);
   const services = buildServices(db, publisher, new SdCache(redis), {
-    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone,
+    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone, locale: settings.locale,
     calendarSecret: settings.calendarSecret, publicUrl: settings.publicUrl, ...oncallJobs(queues),
   });
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
   const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);
   const paging = pagingRoom({ db, clock, logger, metrics, buzzer: larkBuzzer(lark, logger, metrics), jobs: bullPagingJobs(queues) });
+  const remedy = remedyServices({ db, clock, logger, sender: cardSender, queues, retryMs: settings.actionRetryMs, minuteMs: settings.alerts.escalationMinuteMs, locale: settings.locale });
   const alerts = alertPipeline({
     db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
-    paging: paging.paging,
+    paging: paging.paging, remedy: remedy.runner,
   });
   const eventCards = alerts.cards;
   metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
-  const chatops = chatOps({ settings, db, redis, queues, alertJobs, destinations: alerts.destinations, clock, logger, services: { ...services, poolConfigs, eventCards, notify: paging.settings } });
+  const chatops = chatOps({
+    settings, db, redis, queues, alertJobs, destinations: alerts.destinations, clock, logger,
+    services: { ...services, poolConfigs, eventCards, notify: paging.settings, actions: remedy.actions, remedy: remedy.runner },
+  });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
@@ -133,6 +139,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       alertIngest: alerts.ingest,
       deadLetters: alerts.deadLetterReplay,
       alertGroups: alerts.alertGroups,
+      actions: remedy.actions,
       clusterConfigs: new ClusterConfigService(db, settings),
       sandbox: sandbox && { feishu: sandbox, directory: promdutyDirectory(services), allowRemote: settings.feishu.sandbox?.allowRemote ?? false },
     });
@@ -156,8 +163,8 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       prefix: settings.redisPrefix,
       processors,
       ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
-        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis) },
-      tuning: alertQueueTuning,
+        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner },
+      tuning: { ...alertQueueTuning, remedy: remedyQueueTuning },
       lockMs: settings.jobLockMs,
       logger,
       metrics,

@@ -28,6 +28,12 @@ export const REQUIREMENTS = [
     pkg: 'fonts-noto-color-emoji',
     why: "without it Chromium draws the cards' emoji as empty boxes in screenshots",
   },
+  {
+    name: 'wqy-microhei.ttc',
+    file: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+    pkg: 'fonts-wqy-microhei',
+    why: 'without it Chromium draws the Chinese cards (LOCALE=zh-CN) as empty boxes in screenshots',
+  },
   { name: 'curl', pkg: 'curl', why: 'scripts/pull-config.sh' },
   { name: 'python3', pkg: 'python3', why: 'scripts/pull-config.sh' },
   { name: 'mariadbd', pkg: 'mariadb-server', dirs: ['/usr/sbin', '/usr/local/sbin'], why: 'the shared MariaDB, and private ones for fault tests' },

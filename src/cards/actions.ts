@@ -45,6 +45,8 @@ export const cardActionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('roster'), g: id, m: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
   // /rules suggest: pool, the logged query's hash prefix, which of its suggestions.
   z.object({ a: z.literal('rule_suggest'), p: id, q: z.string().regex(/^[0-9a-f]{16}$/, 'must be a query hash'), k: index }),
+  // A remediation action's button on an alert card: event, action.
+  z.object({ a: z.literal('remedy'), e: id, x: id }),
 ]);
 export type CardAction = z.output<typeof cardActionSchema>;
 export type CardActionName = CardAction['a'];

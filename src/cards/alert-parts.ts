@@ -1,6 +1,7 @@
 import type { SilenceDuration } from './actions';
 import { button, esc, escLine, fields, md, mdLink, mention, nameOf, option, row, textTag, type Element, type Markdown, type Person, type SelectStatic, type TagColor, type Template, type TextTag } from './card';
-import { clip, formatDuration, formatTime } from '../core/text';
+import { clip, formatDuration } from '../core/text';
+import { formatWhen, t, type Locale } from '../i18n';
 
 /**
  * Pieces shared by every card that shows alert events (alert, escalation, digest, alerts
@@ -61,13 +62,13 @@ export function stateLabel(e: EventRowView, now: Date): 'RESOLVED' | 'SILENCED' 
   return isSilenced(e, now) ? 'SILENCED' : 'FIRING';
 }
 
-export function stateTags(e: AlertEventView, now: Date): TextTag[] {
+export function stateTags(e: AlertEventView, now: Date, L: Locale): TextTag[] {
   const state = stateLabel(e, now);
   const tags = [
-    textTag(state, state === 'RESOLVED' ? 'green' : state === 'SILENCED' ? 'neutral' : 'red'),
-    textTag(clip(e.severity || 'unknown', 20), severityStyle(e.severity).color),
+    textTag(t(L, `alert.state.${state}`), state === 'RESOLVED' ? 'green' : state === 'SILENCED' ? 'neutral' : 'red'),
+    textTag(clip(e.severity || t(L, 'alert.unknownSeverity'), 20), severityStyle(e.severity).color),
   ];
-  if (e.claimedBy && e.status === 'firing') tags.push(textTag('CLAIMED', 'turquoise'));
+  if (e.claimedBy && e.status === 'firing') tags.push(textTag(t(L, 'alert.claimedTag'), 'turquoise'));
   return tags;
 }
 
@@ -84,52 +85,53 @@ export interface FactsInput {
   oncall?: Person | null;
   timezone: string;
   now: Date;
+  locale: Locale;
 }
 
 /** Summary, description and value; the grid of facts; who is on it. */
-export function alertFacts({ event: e, sendGroupName, oncall, timezone, now }: FactsInput): Element[] {
+export function alertFacts({ event: e, sendGroupName, oncall, timezone, now, locale: L }: FactsInput): Element[] {
   const out: Element[] = [];
   const story = [
     e.summary ? `**${escLine(clip(e.summary, 300))}**` : '',
     e.description ? esc(clip(e.description, 1500)) : '',
-    e.value ? `**Value:** ${escLine(clip(e.value, 100))}` : '',
+    e.value ? t(L, 'alert.value', { value: escLine(clip(e.value, 100)) }) : '',
   ].filter(Boolean);
   if (story.length) out.push(md(story.join('\n')));
 
-  const time = (d: Date) => formatTime(d, timezone);
+  const time = (d: Date) => formatWhen(L, d, timezone);
   const end = e.status === 'resolved' && e.resolvedAt ? e.resolvedAt : now;
   const pairs: Array<[string, string]> = [
-    ['Severity', escLine(e.severity || 'unknown')],
-    ['Target', e.target ? escLine(clip(e.target, 200)) : '—'],
+    [t(L, 'alert.severity'), escLine(e.severity || t(L, 'alert.unknownSeverity'))],
+    [t(L, 'alert.target'), e.target ? escLine(clip(e.target, 200)) : '—'],
   ];
-  if (e.treePath) pairs.push(['Service tree', escLine(clip(e.treePath, 200))]);
-  pairs.push(['Send group', escLine(sendGroupName)]);
-  pairs.push(['First fired', time(e.firstSeenAt)]);
-  pairs.push(e.status === 'resolved' && e.resolvedAt ? ['Resolved', time(e.resolvedAt)] : ['Last seen', time(e.lastSeenAt)]);
-  pairs.push([e.status === 'resolved' ? 'Lasted' : 'Firing for', formatDuration(end.getTime() - e.firstSeenAt.getTime())]);
-  pairs.push(['Notifications', String(e.count)]);
+  if (e.treePath) pairs.push([t(L, 'alert.serviceTree'), escLine(clip(e.treePath, 200))]);
+  pairs.push([t(L, 'alert.sendGroup'), escLine(sendGroupName)]);
+  pairs.push([t(L, 'alert.firstFired'), time(e.firstSeenAt)]);
+  pairs.push(e.status === 'resolved' && e.resolvedAt ? [t(L, 'alert.resolved'), time(e.resolvedAt)] : [t(L, 'alert.lastSeen'), time(e.lastSeenAt)]);
+  pairs.push([t(L, e.status === 'resolved' ? 'alert.lasted' : 'alert.firingFor'), formatDuration(end.getTime() - e.firstSeenAt.getTime())]);
+  pairs.push([t(L, 'alert.notifications'), String(e.count)]);
   out.push(...fields(pairs));
 
   // Only a firing alert is worth a notification; a resolved card names the person quietly.
-  const onCall = !oncall ? 'nobody on call' : e.status === 'firing' ? mention(oncall) : nameOf(oncall);
-  const people = [`**On call:** ${onCall}`];
+  const onCall = !oncall ? t(L, 'alert.nobodyOnCall') : e.status === 'firing' ? mention(oncall) : nameOf(oncall);
+  const people = [t(L, 'alert.onCall', { who: onCall })];
   if (e.claimedBy) {
-    people.push(`**Claimed by:** ${escLine(e.claimedBy.name)}${e.claimedAt ? ` at ${time(e.claimedAt)}` : ''}`);
+    const name = escLine(e.claimedBy.name);
+    people.push(e.claimedAt ? t(L, 'alert.claimedByAt', { name, when: time(e.claimedAt) }) : t(L, 'alert.claimedBy', { name }));
   }
-  if (isSilenced(e, now) && e.silencedUntil) people.push(`**Silenced until:** ${time(e.silencedUntil)}`);
-  if (e.escalationLevel > 0) people.push(`**Escalated:** level ${e.escalationLevel}`);
+  if (isSilenced(e, now) && e.silencedUntil) people.push(t(L, 'alert.silencedUntil', { when: time(e.silencedUntil) }));
+  if (e.escalationLevel > 0) people.push(t(L, 'alert.escalated', { level: e.escalationLevel }));
   out.push(md(people.join('\n')));
   return out;
 }
 
 /** Graph links, and where buttons cannot work (custom webhook bots) the way to act instead. */
-export function alertLinks(e: AlertEventView, opts: { eventUrl?: string | null; withButtons: boolean; timezone: string }): Markdown {
-  const links = [mdLink('Prometheus graph', e.generatorUrl), mdLink('Grafana', e.grafanaUrl), mdLink(`Event #${e.id}`, opts.eventUrl)];
+export function alertLinks(e: AlertEventView, opts: { eventUrl?: string | null; withButtons: boolean; timezone: string; locale: Locale }): Markdown {
+  const L = opts.locale;
+  const links = [mdLink(t(L, 'alert.prometheusGraph'), e.generatorUrl), mdLink('Grafana', e.grafanaUrl), mdLink(t(L, 'alert.eventLink', { id: e.id }), opts.eventUrl)];
   const lines = [links.filter(Boolean).join(' · ')].filter(Boolean);
-  if (!opts.withButtons && e.status === 'firing') {
-    lines.push(`Claim or silence: send \`/claim ${e.id}\` or \`/silence ${e.id} 1h\` to the promduty bot.`);
-  }
-  lines.push(`Times in ${escLine(opts.timezone)}`);
+  if (!opts.withButtons && e.status === 'firing') lines.push(t(L, 'alert.howToAct', { id: e.id }));
+  lines.push(t(L, 'common.timesIn', { zone: escLine(opts.timezone) }));
   return md(lines.join('\n'), 'notation');
 }
 
@@ -138,44 +140,46 @@ export interface ControlOptions {
   silence: readonly SilenceDuration[];
   /** Offer the select that silences every alert of this alertname (the duration is its option). */
   alertname: boolean;
+  locale: Locale;
 }
 
 /** Buttons for a firing event: Claim unless claimed; Unsilence when silenced, else Silence. */
 export function alertControls(e: AlertEventView | EventRowView, now: Date, opts: ControlOptions): Element[] {
   if (e.status !== 'firing') return [];
+  const L = opts.locale;
   const out: Element[] = [];
-  if (!e.claimedBy) out.push(button('Claim', { a: 'claim', e: e.id }, { type: 'primary' }));
+  if (!e.claimedBy) out.push(button(t(L, 'alert.claim'), { a: 'claim', e: e.id }, { type: 'primary' }));
   if (isSilenced(e, now)) {
-    out.push(button('Unsilence', { a: 'unsilence', e: e.id }));
+    out.push(button(t(L, 'alert.unsilence'), { a: 'unsilence', e: e.id }));
     return out;
   }
-  for (const d of opts.silence) out.push(button(`Silence ${d}`, { a: 'silence', e: e.id, d }));
-  if (opts.alertname) out.push(alertnameSelect(e, opts.silence));
+  for (const d of opts.silence) out.push(button(t(L, 'alert.silenceFor', { duration: d }), { a: 'silence', e: e.id, d }));
+  if (opts.alertname) out.push(alertnameSelect(e, opts.silence, L));
   return out;
 }
 
-function alertnameSelect(e: EventRowView, durations: readonly SilenceDuration[]): SelectStatic {
+function alertnameSelect(e: EventRowView, durations: readonly SilenceDuration[], L: Locale): SelectStatic {
   return {
     tag: 'select_static',
-    placeholder: { tag: 'plain_text', content: clip(`Silence all ${e.alertname}…`, 60) },
-    options: durations.map((d) => option(`for ${d}`, d)),
+    placeholder: { tag: 'plain_text', content: clip(t(L, 'alert.silenceAll', { alertname: e.alertname }), 60) },
+    options: durations.map((d) => option(t(L, 'alert.forDuration', { duration: d }), d)),
     // No `d` here: the chosen option arrives as `action.option` (see parseCardAction).
     behaviors: [{ type: 'callback', value: { a: 'silence_alertname', e: e.id } }],
   };
 }
 
 /** One markdown line per event: icon, id, name, target, state, who has it. */
-export function eventLine(e: EventRowView, timezone: string, now: Date): string {
+export function eventLine(e: EventRowView, timezone: string, now: Date, L: Locale): string {
   const icon = e.status === 'resolved' ? '✅' : severityStyle(e.severity).icon;
   const parts = [`${icon} **#${e.id} ${escLine(clip(e.alertname, 80))}**`];
   if (e.target) parts.push(escLine(clip(e.target, 80)));
-  parts.push(escLine(clip(e.severity || 'unknown', 20)));
+  parts.push(escLine(clip(e.severity || t(L, 'alert.unknownSeverity'), 20)));
   if (e.status === 'resolved') {
-    parts.push(e.resolvedAt ? `resolved ${formatTime(e.resolvedAt, timezone, 'MM-DD HH:mm')}` : 'resolved');
+    parts.push(e.resolvedAt ? t(L, 'alert.row.resolvedAt', { when: formatWhen(L, e.resolvedAt, timezone) }) : t(L, 'alert.row.resolved'));
   } else {
-    parts.push(`firing ${formatDuration(now.getTime() - e.firstSeenAt.getTime())}`);
-    if (e.claimedBy) parts.push(`claimed by ${escLine(clip(e.claimedBy.name, 40))}`);
-    if (isSilenced(e, now) && e.silencedUntil) parts.push(`🔕 until ${formatTime(e.silencedUntil, timezone, 'MM-DD HH:mm')}`);
+    parts.push(t(L, 'alert.row.firing', { duration: formatDuration(now.getTime() - e.firstSeenAt.getTime()) }));
+    if (e.claimedBy) parts.push(t(L, 'alert.row.claimedBy', { name: escLine(clip(e.claimedBy.name, 40)) }));
+    if (isSilenced(e, now) && e.silencedUntil) parts.push(t(L, 'alert.row.silencedUntil', { when: formatWhen(L, e.silencedUntil, timezone) }));
   }
   return parts.join(' · ');
 }
@@ -187,7 +191,7 @@ export function eventLine(e: EventRowView, timezone: string, now: Date): string 
  */
 export function eventList<E extends EventRowView>(
   events: readonly E[],
-  opts: { timezone: string; now: Date; controls: (e: E) => Element[]; maxWithControls: number },
+  opts: { timezone: string; now: Date; locale: Locale; controls: (e: E) => Element[]; maxWithControls: number },
 ): Element[] {
   const out: Element[] = [];
   let pending: string[] = [];
@@ -197,7 +201,7 @@ export function eventList<E extends EventRowView>(
   };
   let withControls = 0;
   for (const e of events) {
-    const line = eventLine(e, opts.timezone, opts.now);
+    const line = eventLine(e, opts.timezone, opts.now, opts.locale);
     const controls = withControls < opts.maxWithControls ? opts.controls(e) : [];
     if (!controls.length) {
       pending.push(line);

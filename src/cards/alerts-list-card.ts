@@ -1,4 +1,5 @@
 import { card, fitCount, header, note, type Card, type Template } from './card';
+import { t, type Locale } from '../i18n';
 import { alertControls, byUrgency, eventList, severityStyle, type AlertEventView } from './alert-parts';
 
 export interface AlertsListCardInput {
@@ -8,6 +9,7 @@ export interface AlertsListCardInput {
   /** All matching events, when the caller passed only a page of them. */
   total?: number;
   title?: string;
+  locale: Locale;
 }
 
 // An event with its buttons costs up to eleven elements; Feishu allows 200 per card.
@@ -19,13 +21,14 @@ export function alertsListCard(input: AlertsListCardInput): Card {
   const total = Math.max(input.total ?? 0, events.length);
   const firing = events.find((e) => e.status === 'firing');
   const template: Template = firing ? severityStyle(firing.severity).template : 'green';
-  const head = header(template, `${input.title ?? 'Active alerts'} (${total})`);
-  if (!events.length) return card(head, [note('Nothing is firing.')]);
-  const controls = (e: AlertEventView) => alertControls(e, input.now, { silence: ['1h'], alertname: false });
+  const L = input.locale;
+  const head = header(template, input.title ? `${input.title} (${total})` : t(L, 'alerts.title', { count: total }));
+  if (!events.length) return card(head, [note(t(L, 'alerts.nothing'))]);
+  const controls = (e: AlertEventView) => alertControls(e, input.now, { silence: ['1h'], alertname: false, locale: L });
   const build = (n: number): Card => {
-    const rows = eventList(events.slice(0, n), { timezone: input.timezone, now: input.now, controls, maxWithControls: EVENTS_WITH_BUTTONS });
+    const rows = eventList(events.slice(0, n), { timezone: input.timezone, now: input.now, locale: L, controls, maxWithControls: EVENTS_WITH_BUTTONS });
     const more = total - n;
-    const tail = more > 0 ? [note(`… and ${more} more not shown; act on any of them with \`/claim ID\` or \`/silence ID 1h\`.`)] : [];
+    const tail = more > 0 ? [note(t(L, 'alerts.more', { count: more }))] : [];
     return card(head, [...rows, ...tail]);
   };
   return fitCount(events.length, build);

@@ -1,4 +1,5 @@
 import { card, escLine, header, md, mdLink, note, type Card } from './card';
+import { t, type Locale } from '../i18n';
 
 export interface CalendarLinkInput {
   kind: 'group' | 'user';
@@ -7,20 +8,16 @@ export interface CalendarLinkInput {
   url: string;
   /** The link was just made anew: the old one no longer works. */
   rotated?: boolean;
+  locale: Locale;
 }
 
 /** The private answer to `/oncall calendar`: the feed's secret URL and how to subscribe to it. */
 export function calendarLinkCard(input: CalendarLinkInput): Card {
-  const what = input.kind === 'group' ? `everyone's shifts in **${escLine(input.subject)}**` : 'your shifts in every on-call group';
-  const lines = [
-    `Subscribe to this address in your calendar app to see ${what}, swaps included:`,
-    mdLink(input.url, input.url) ?? escLine(input.url),
-    'Google Calendar: Other calendars → From URL · Outlook: Add calendar → Subscribe from web · Apple Calendar: File → New Calendar Subscription.',
-  ];
-  if (input.rotated) lines.unshift('**New link made:** the previous one no longer works; update your subscription.');
-  const rotate = input.kind === 'group' ? `/oncall calendar ${input.subject} rotate (admins)` : '/oncall calendar rotate';
-  return card(header('turquoise', input.kind === 'group' ? `Calendar: ${input.subject}` : 'Your on-call calendar'), [
-    md(lines.join('\n\n')),
-    note(`Keep the link to yourself: whoever has it sees the shifts. ${escLine(rotate)} makes a new one and stops the old.`),
-  ]);
+  const L = input.locale;
+  const what = input.kind === 'group' ? t(L, 'calendar.groupWhat', { group: escLine(input.subject) }) : t(L, 'calendar.userWhat');
+  const lines = [t(L, 'calendar.subscribe', { what }), mdLink(input.url, input.url) ?? escLine(input.url), t(L, 'calendar.apps')];
+  if (input.rotated) lines.unshift(t(L, 'calendar.rotated'));
+  const rotate = input.kind === 'group' ? t(L, 'calendar.rotateGroup', { group: input.subject }) : t(L, 'calendar.rotateUser');
+  const title = input.kind === 'group' ? t(L, 'calendar.titleGroup', { group: input.subject }) : t(L, 'calendar.titleUser');
+  return card(header('turquoise', title), [md(lines.join('\n\n')), note(t(L, 'calendar.keepSecret', { rotate: escLine(rotate) }))]);
 }

@@ -1,5 +1,6 @@
 import { card, esc, escLine, header, md, note, type Card } from './card';
-import { clip, formatTime } from '../core/text';
+import { clip } from '../core/text';
+import { formatWhen, t, type Locale } from '../i18n';
 
 /** One dead letter as the announcement shows it. */
 export interface DeadLetterRow {
@@ -19,6 +20,7 @@ export interface DeadLetterCardInput {
   /** How many this card announces (more than `letters` when it is a burst). */
   total: number;
   timezone: string;
+  locale: Locale;
 }
 
 const API = '/api/v1/alerts/dead-letters';
@@ -29,26 +31,17 @@ const API = '/api/v1/alerts/dead-letters';
  * look and how to replay; the error is the database's message, clipped.
  */
 export function deadLetterCard(input: DeadLetterCardInput): Card {
-  const { letters, total, timezone } = input;
-  const title = total === 1 ? 'An alert notification could not be stored' : `${total} alert notifications could not be stored`;
+  const { letters, total, timezone, locale: L } = input;
+  const title = total === 1 ? t(L, 'deadLetter.titleOne') : t(L, 'deadLetter.titleMany', { count: total });
   const rows = letters.map((l) => {
-    const names = l.alertnames.length ? l.alertnames.join(', ') : 'no alertname';
-    const what = `**#${l.id}** ${escLine(clip(names, 100))} · ${l.alerts} alert${l.alerts === 1 ? '' : 's'} · receiver ${escLine(clip(l.receiver, 60))}`;
-    return `- ${what} · received ${formatTime(l.receivedAt, timezone, 'MM-DD HH:mm:ss')}\n  ${escLine(clip(l.error, 240))}`;
+    const names = l.alertnames.length ? l.alertnames.join(', ') : t(L, 'deadLetter.noAlertname');
+    const what = `**#${l.id}** ${escLine(clip(names, 100))} · ${t(L, 'deadLetter.alerts', { count: l.alerts })} · ${t(L, 'deadLetter.receiver', { name: escLine(clip(l.receiver, 60)) })}`;
+    return `- ${what} · ${t(L, 'deadLetter.received', { when: formatWhen(L, l.receivedAt, timezone) })}\n  ${escLine(clip(l.error, 240))}`;
   });
-  if (total > letters.length) rows.push(`- … and ${total - letters.length} more`);
+  if (total > letters.length) rows.push(`- ${t(L, 'deadLetter.more', { count: total - letters.length })}`);
   return card(
-    header('red', title, 'dead letters'),
-    [
-      md('Alertmanager was told these notifications arrived, but promduty could not store them, so no alert card shows them. Each is kept whole as a dead letter: nothing is lost.'),
-      md(rows.join('\n')),
-      note(
-        esc(
-          `What to do: list them with GET ${API} (admin token) and read each error; fix its cause, then replay one with ` +
-            `POST ${API}/<id>/retry. DELETE ${API}/<id> drops one you do not need.`,
-        ),
-      ),
-    ],
+    header('red', title, t(L, 'deadLetter.subtitle')),
+    [md(t(L, 'deadLetter.intro')), md(rows.join('\n')), note(esc(t(L, 'deadLetter.whatToDo', { api: API })))],
     title,
   );
 }

@@ -1,4 +1,5 @@
 import { button, card, escLine, fitCount, header, note, type Card, type Element, type Template } from './card';
+import { t, type Locale } from '../i18n';
 import { byUrgency, eventList, severityStyle, type EventRowView } from './alert-parts';
 
 export interface DigestCardInput {
@@ -8,6 +9,7 @@ export interface DigestCardInput {
   now: Date;
   /** false for custom webhook bots: no Claim buttons, commands instead. */
   withButtons: boolean;
+  locale: Locale;
 }
 
 // Rows with a Claim button cost five elements each; Feishu allows 200 per card.
@@ -22,21 +24,18 @@ export function digestCard(input: DigestCardInput): Card {
   const firing = alerts.filter((a) => a.status === 'firing');
   const worst = firing[0];
   const template: Template = worst ? severityStyle(worst.severity).template : 'green';
-  const title = `${firing.length} firing, ${alerts.length - firing.length} resolved`;
-  const head = header(template, title, `Alert digest · ${input.sendGroupName}`);
-  const intro = note(`${alerts.length} alerts arrived together in **${escLine(input.sendGroupName)}** and were folded into this card.`);
-  const howTo = note(
-    input.withButtons
-      ? 'Claim any alert with `/claim ID`, silence it with `/silence ID 1h`; `/alerts` lists them all with buttons.'
-      : 'Buttons need the promduty app bot: send `/claim ID` or `/silence ID 1h` to it; `/alerts` lists them all.',
-  );
+  const L = input.locale;
+  const title = t(L, 'digest.title', { firing: firing.length, resolved: alerts.length - firing.length });
+  const head = header(template, title, t(L, 'digest.subtitle', { group: input.sendGroupName }));
+  const intro = note(t(L, 'digest.intro', { count: alerts.length, group: escLine(input.sendGroupName) }));
+  const howTo = note(t(L, input.withButtons ? 'digest.howTo' : 'digest.howToNoButtons'));
   const controls = (a: EventRowView): Element[] =>
-    input.withButtons && a.status === 'firing' && !a.claimedBy ? [button('Claim', { a: 'claim', e: a.id }, { type: 'primary' })] : [];
+    input.withButtons && a.status === 'firing' && !a.claimedBy ? [button(t(L, 'alert.claim'), { a: 'claim', e: a.id }, { type: 'primary' })] : [];
   const build = (n: number): Card => {
     const more = alerts.length - n;
-    const rows = eventList(alerts.slice(0, n), { timezone: input.timezone, now: input.now, controls, maxWithControls: ROWS_WITH_BUTTONS });
-    const tail = more > 0 ? [note(`… and ${more} more: /alerts`)] : [];
-    return card(head, [intro, ...rows, ...tail, howTo], `[DIGEST] ${title} · ${input.sendGroupName}`);
+    const rows = eventList(alerts.slice(0, n), { timezone: input.timezone, now: input.now, locale: L, controls, maxWithControls: ROWS_WITH_BUTTONS });
+    const tail = more > 0 ? [note(t(L, 'digest.more', { count: more }))] : [];
+    return card(head, [intro, ...rows, ...tail, howTo], t(L, 'digest.summary', { title, group: input.sendGroupName }));
   };
   return fitCount(alerts.length, build);
 }

@@ -1,5 +1,5 @@
 import { card, escLine, header, md, mention, nameOf, note, type Card, type Person } from './card';
-import { formatTime } from '../core/text';
+import { formatWhen, t, type Locale } from '../i18n';
 
 export interface HandoffCardInput {
   groupName: string;
@@ -9,22 +9,24 @@ export interface HandoffCardInput {
   next?: Person | null;
   nextHandoffAt?: Date | null;
   timezone: string;
+  locale: Locale;
 }
 
 const samePerson = (a: Person, b: Person): boolean => (a.openId && b.openId ? a.openId === b.openId : a.name === b.name);
 
 /** Posted in the group chat at handoff time; mentions the incoming and the outgoing person. */
 export function handoffCard(input: HandoffCardInput): Card {
+  const L = input.locale;
   const continues = input.previous ? samePerson(input.previous, input.current) : false;
-  const lines = [`**On call now:** ${mention(input.current)}${continues ? ' (continues)' : ''}`];
-  if (input.previous && !continues) lines.push(`**Handed over by:** ${mention(input.previous)}`);
+  const lines = [`${t(L, 'handoff.now', { who: mention(input.current) })}${continues ? t(L, 'handoff.continues') : ''}`];
+  if (input.previous && !continues) lines.push(t(L, 'handoff.by', { who: mention(input.previous) }));
   if (input.next || input.nextHandoffAt) {
-    const when = input.nextHandoffAt ? ` from ${formatTime(input.nextHandoffAt, input.timezone, 'YYYY-MM-DD HH:mm')}` : '';
-    lines.push(`**Next:** ${input.next ? nameOf(input.next) : 'nobody'}${when}`);
+    const who = input.next ? nameOf(input.next) : t(L, 'common.nobody');
+    lines.push(input.nextHandoffAt ? t(L, 'handoff.nextFrom', { who, when: formatWhen(L, input.nextHandoffAt, input.timezone) }) : t(L, 'handoff.next', { who }));
   }
   return card(
-    header('turquoise', `On-call handoff: ${input.groupName}`),
-    [md(lines.join('\n')), note(`Times in ${escLine(input.timezone)}`)],
-    `${input.current.name} is on call for ${input.groupName}`,
+    header('turquoise', t(L, 'handoff.title', { group: input.groupName })),
+    [md(lines.join('\n')), note(t(L, 'common.timesIn', { zone: escLine(input.timezone) }))],
+    t(L, 'handoff.summary', { name: input.current.name, group: input.groupName }),
   );
 }

@@ -1,31 +1,37 @@
 import { card, escLine, header, hr, md, nameOf, note, type Card, type Element, type Person } from './card';
-import { formatTime } from '../core/text';
+import { formatWhen, t, type Locale } from '../i18n';
 
 export interface OncallGroupView {
   name: string;
   current: Person | null;
   next?: Person | null;
   nextHandoffAt?: Date | null;
+  /** The group's zone, which its times are shown in (else the card's). */
+  timezone?: string;
 }
-export interface OncallCardInput { groups: OncallGroupView[]; timezone: string }
+/** `timezone`: for groups without their own (settings.timezone). */
+export interface OncallCardInput { groups: OncallGroupView[]; timezone: string; locale: Locale }
 
 // Names, not mentions: asking who is on call should not ping them.
-const who = (p: Person | null | undefined): string => (p ? nameOf(p) : 'nobody');
+const who = (L: Locale, p: Person | null | undefined): string => (p ? nameOf(p) : t(L, 'common.nobody'));
 
 /** `/oncall`: who is on call now in each group, who is next and from when. */
 export function oncallCard(input: OncallCardInput): Card {
+  const L = input.locale;
   const elements: Element[] = [];
   for (const [i, g] of input.groups.entries()) {
     if (i > 0) elements.push(hr());
-    const lines = [`**${escLine(g.name)}**`, `On call now: ${who(g.current)}`];
+    const lines = [`**${escLine(g.name)}**`, t(L, 'oncall.now', { who: who(L, g.current) })];
     if (g.next || g.nextHandoffAt) {
-      const when = g.nextHandoffAt ? ` from ${formatTime(g.nextHandoffAt, input.timezone, 'YYYY-MM-DD HH:mm')}` : '';
-      lines.push(`Next: ${who(g.next)}${when}`);
+      const next = who(L, g.next);
+      const zone = g.timezone ?? input.timezone;
+      lines.push(g.nextHandoffAt ? t(L, 'oncall.nextFrom', { who: next, when: formatWhen(L, g.nextHandoffAt, zone) }) : t(L, 'oncall.next', { who: next }));
     }
     elements.push(md(lines.join('\n')));
   }
-  if (!input.groups.length) elements.push(md('No on-call groups match.'));
-  elements.push(note(`Times in ${escLine(input.timezone)}`));
+  if (!input.groups.length) elements.push(md(t(L, 'oncall.noGroups')));
+  const zones = [...new Set(input.groups.map((g) => g.timezone ?? input.timezone))];
+  elements.push(note(zones.length > 1 ? t(L, 'shifts.eachZone') : t(L, 'common.timesIn', { zone: escLine(zones[0] ?? input.timezone) })));
   const only = input.groups.length === 1 ? input.groups[0] : undefined;
-  return card(header('turquoise', only ? `On call: ${only.name}` : 'On call now'), elements);
+  return card(header('turquoise', only ? t(L, 'oncall.titleOf', { group: only.name }) : t(L, 'oncall.title')), elements);
 }

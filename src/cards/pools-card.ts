@@ -1,5 +1,6 @@
 import { card, escLine, fitCount, header, md, note, type Card } from './card';
-import { clip, formatTime } from '../core/text';
+import { clip } from '../core/text';
+import { formatWhen, t, type Locale } from '../i18n';
 
 export interface PoolInstanceView {
   /** host:port */
@@ -15,19 +16,19 @@ export interface PoolView {
   rules?: number | null;
   lastPublish?: { at: Date; ok: boolean; error?: string | null } | null;
 }
-export interface PoolsCardInput { pools: PoolView[]; timezone: string }
+export interface PoolsCardInput { pools: PoolView[]; timezone: string; locale: Locale }
 
 const health = (h: boolean | null) => (h === null ? '⚪' : h ? '🟢' : '🔴');
 
-function poolBlock(p: PoolView, timezone: string): string {
-  const counts = [p.targets != null ? `${p.targets} targets` : '', p.rules != null ? `${p.rules} rules` : ''].filter(Boolean);
+function poolBlock(p: PoolView, timezone: string, L: Locale): string {
+  const counts = [p.targets != null ? t(L, 'pools.targets', { count: p.targets }) : '', p.rules != null ? t(L, 'pools.rules', { count: p.rules }) : ''].filter(Boolean);
   const lines = [`**${escLine(p.name)}** (#${p.id})${counts.length ? ` · ${counts.join(' · ')}` : ''}`];
-  lines.push(p.instances.length ? p.instances.map((i) => `${health(i.healthy)} ${escLine(i.address)}`).join('  ') : 'no instances');
+  lines.push(p.instances.length ? p.instances.map((i) => `${health(i.healthy)} ${escLine(i.address)}`).join('  ') : t(L, 'pools.noInstances'));
   const pub = p.lastPublish;
-  if (!pub) lines.push('Last publish: never');
+  if (!pub) lines.push(t(L, 'pools.neverPublished'));
   else {
-    const at = formatTime(pub.at, timezone, 'YYYY-MM-DD HH:mm');
-    lines.push(pub.ok ? `Last publish: ${at} ✅` : `Last publish: ${at} ❌ ${escLine(clip(pub.error ?? 'failed', 300))}`);
+    const when = formatWhen(L, pub.at, timezone);
+    lines.push(pub.ok ? t(L, 'pools.published', { when }) : t(L, 'pools.publishFailed', { when, error: escLine(clip(pub.error ?? t(L, 'pools.failed'), 300)) }));
   }
   return lines.join('\n');
 }
@@ -35,13 +36,14 @@ function poolBlock(p: PoolView, timezone: string): string {
 /** `/pools`: every scrape pool with its instances' health and the last config publish. */
 export function poolsCard(input: PoolsCardInput): Card {
   const unhealthy = input.pools.some((p) => p.instances.some((i) => i.healthy === false) || p.lastPublish?.ok === false);
-  const head = header(unhealthy ? 'orange' : 'blue', `Scrape pools (${input.pools.length})`);
-  if (!input.pools.length) return card(head, [md('No scrape pools yet.')]);
+  const L = input.locale;
+  const head = header(unhealthy ? 'orange' : 'blue', t(L, 'pools.title', { count: input.pools.length }));
+  if (!input.pools.length) return card(head, [md(t(L, 'pools.none'))]);
   return fitCount(input.pools.length, (n) => {
     const more = input.pools.length - n;
-    const blocks = input.pools.slice(0, n).map((p) => md(poolBlock(p, input.timezone)));
-    const tail = [note(`🟢 healthy · 🔴 down · ⚪ not checked yet · times in ${escLine(input.timezone)}`)];
-    if (more > 0) tail.unshift(note(`… and ${more} more pools: see the API`));
+    const blocks = input.pools.slice(0, n).map((p) => md(poolBlock(p, input.timezone, L)));
+    const tail = [note(t(L, 'pools.legend', { zone: escLine(input.timezone) }))];
+    if (more > 0) tail.unshift(note(t(L, 'pools.more', { count: more })));
     return card(head, [...blocks, ...tail]);
   });
 }

@@ -1,6 +1,7 @@
 import { invalidField } from '../core/errors';
 import { button, card, escLine, header, md, note, row, type Card, type ColumnSet, type Element } from './card';
 import { clip } from '../core/text';
+import { t, weekdayName, type Locale } from '../i18n';
 
 export interface RosterDay {
   /** YYYY-MM-DD */
@@ -18,10 +19,12 @@ export interface RosterCardInput {
   /** YYYY-MM-DD in the group's time zone; highlighted when inside the month. */
   today?: string | null;
   timezone?: string;
+  locale: Locale;
 }
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+// A Monday..Sunday week (2024-01-01 was a Monday): the calendar's column heads.
+const WEEK = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06', '2024-01-07'];
+const monthName = (L: Locale, m: number): string => t(L, `month.${m}` as 'month.1');
 
 // Seven columns that stay seven on phones too: a calendar that reflows is no calendar.
 const week = (cells: string[]): ColumnSet => ({
@@ -75,6 +78,7 @@ function runsOf(days: RosterDay[]): { line: string; swapped: boolean }[] {
 export function rosterCard(input: RosterCardInput): Card {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(input.month);
   if (!m) throw invalidField('month', 'must be YYYY-MM');
+  const L = input.locale;
   const year = Number(m[1]);
   const month = Number(m[2]);
   const inMonth = input.days.filter((d) => d.day.startsWith(input.month)).sort((a, b) => a.day.localeCompare(b.day));
@@ -95,22 +99,23 @@ export function rosterCard(input: RosterCardInput): Card {
   }
   for (let d = 1; cells.length % 7; d++) cells.push(`<font color='grey'>${d}</font>`);
 
-  const elements: Element[] = [week(WEEKDAYS.map((w) => `**${w}**`))];
+  const elements: Element[] = [week(WEEK.map((d) => `**${weekdayName(L, d)}**`))];
   for (let i = 0; i < cells.length; i += 7) elements.push(week(cells.slice(i, i + 7)));
   const runs = runsOf(inMonth);
   const listed = runs.length <= MAX_LISTED_SHIFTS ? runs : runs.filter((r) => r.swapped);
-  if (listed.length) elements.push(md(`${listed.length < runs.length ? '**Swaps**\n' : ''}${listed.map((r) => r.line).join('\n')}`));
+  if (listed.length) elements.push(md(`${listed.length < runs.length ? `${t(L, 'roster.swaps')}\n` : ''}${listed.map((r) => r.line).join('\n')}`));
   if (input.groupId !== undefined) {
     const prev = month === 1 ? [year - 1, 12] : [year, month - 1];
     const next = month === 12 ? [year + 1, 1] : [year, month + 1];
     elements.push(
       row([
-        button(`◀ ${MONTHS[prev[1]! - 1]}`, { a: 'roster', g: input.groupId, m: monthKey(prev[0]!, prev[1]!) }),
-        button(`${MONTHS[next[1]! - 1]} ▶`, { a: 'roster', g: input.groupId, m: monthKey(next[0]!, next[1]!) }),
+        button(`◀ ${monthName(L, prev[1]!)}`, { a: 'roster', g: input.groupId, m: monthKey(prev[0]!, prev[1]!) }),
+        button(`${monthName(L, next[1]!)} ▶`, { a: 'roster', g: input.groupId, m: monthKey(next[0]!, next[1]!) }),
       ]),
     );
   }
-  const zone = input.timezone ? ` · days in ${escLine(input.timezone)}` : '';
-  elements.push(note(`⇄ swapped shift · <text_tag color='blue'>n</text_tag> today · — nobody scheduled${zone}`));
-  return card(header('indigo', `Roster: ${input.groupName}`, `${MONTHS[month - 1]} ${year}`), elements);
+  const zone = input.timezone ? t(L, 'roster.daysIn', { zone: escLine(input.timezone) }) : '';
+  elements.push(note(`${t(L, 'roster.legend')}${zone}`));
+  const subtitle = t(L, 'roster.monthYear', { month: monthName(L, month), year });
+  return card(header('indigo', t(L, 'roster.title', { group: input.groupName }), subtitle), elements);
 }

@@ -2,6 +2,7 @@ import { formatKeyValueLines, type RuleFormField } from './actions';
 import { card, esc, escLine, fields, header, md, note, option, text, textTag, type Card, type Element, type Input, type SelectStatic } from './card';
 import { clip } from '../core/text';
 import { severityStyle } from './alert-parts';
+import { t, type Locale } from '../i18n';
 
 export interface RuleView {
   id: number;
@@ -15,6 +16,17 @@ export interface RuleView {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   enabled: boolean;
+  /** Where the rule runs and whether it sees all its data (issue 14); absent: not shown. */
+  placement?: RulePlacementLine | null;
+}
+
+export interface RulePlacementLine {
+  engine: string;
+  replicas: number;
+  evaluators: string[];
+  complete: boolean;
+  /** One line: where the data comes from. */
+  source: string;
 }
 
 export interface RuleCardInput {
@@ -25,6 +37,7 @@ export interface RuleCardInput {
   draft?: Partial<Record<RuleFormField, string>> | null;
   /** Why the last submit was refused (PromQL error, bad label line, …). */
   error?: { message: string; details?: string[] } | null;
+  locale: Locale;
 }
 
 // Feishu's input holds at most 1000 characters.
@@ -53,7 +66,7 @@ const select = (name: RuleFormField, placeholder: string, options: Array<[string
 });
 
 /** `/rule <id>`: the rule, and for editors a form that submits `{a:'rule_save', r:id}`. */
-export function ruleCard({ rule, editable, draft, error }: RuleCardInput): Card {
+export function ruleCard({ rule, editable, draft, error, locale: L }: RuleCardInput): Card {
   const values: Record<RuleFormField, string> = {
     expr: draft?.expr ?? rule.expr,
     for: draft?.for ?? rule.for,
@@ -65,40 +78,41 @@ export function ruleCard({ rule, editable, draft, error }: RuleCardInput): Card 
   const elements: Element[] = [];
   if (error) {
     const details = (error.details ?? []).slice(0, 10).map((d) => `- ${escLine(clip(d, 300))}`);
-    elements.push(md([`<font color='red'>**Not saved:** ${escLine(clip(error.message, 500))}</font>`, ...details].join('\n')));
+    elements.push(md([t(L, 'rule.notSaved', { error: escLine(clip(error.message, 500)) }), ...details].join('\n')));
   }
-  elements.push(md(`**Expression**\n${esc(clip(rule.expr, 2000))}`));
+  elements.push(md(`${t(L, 'rule.expression')}\n${esc(clip(rule.expr, 2000))}`));
   const pairs: Array<[string, string]> = [
-    ['For', escLine(rule.for)],
-    ['Severity', escLine(rule.severity)],
-    ['Pool', rule.poolName ? escLine(rule.poolName) : '—'],
-    ['Send group', rule.sendGroupName ? escLine(rule.sendGroupName) : '—'],
+    [t(L, 'rule.for'), escLine(rule.for)],
+    [t(L, 'rule.severity'), escLine(rule.severity)],
+    [t(L, 'rule.pool'), rule.poolName ? escLine(rule.poolName) : '—'],
+    [t(L, 'alert.sendGroup'), rule.sendGroupName ? escLine(rule.sendGroupName) : '—'],
   ];
-  if (rule.treePath) pairs.push(['Service tree', escLine(rule.treePath)]);
+  if (rule.treePath) pairs.push([t(L, 'alert.serviceTree'), escLine(rule.treePath)]);
+  if (rule.placement) pairs.push(...placementPairs(L, rule.placement));
   elements.push(...fields(pairs));
 
   const tooLong = (['expr', 'labels', 'annotations'] as const).filter((f) => values[f].length > INPUT_MAX);
   if (!editable || tooLong.length) {
     const kv = (r: Record<string, string>) => Object.keys(r).sort().map((k) => `${escLine(k)}: ${escLine(clip(r[k] ?? '', 300))}`);
-    elements.push(md(['**Labels**', ...kv(rule.labels), '**Annotations**', ...kv(rule.annotations)].join('\n'), 'notation'));
+    elements.push(md([t(L, 'rule.labels'), ...kv(rule.labels), t(L, 'rule.annotations'), ...kv(rule.annotations)].join('\n'), 'notation'));
   }
   if (editable && tooLong.length) {
-    elements.push(note(`Too long to edit in a card (${tooLong.join(', ')} over ${INPUT_MAX} characters): use the API.`));
+    elements.push(note(t(L, 'rule.tooLong', { fields: tooLong.join(', '), max: INPUT_MAX })));
   } else if (editable) {
     const severities = SEVERITIES.includes(values.severity) ? SEVERITIES : [...SEVERITIES, values.severity];
     elements.push({
       tag: 'form',
       name: 'rule_form',
       elements: [
-        input('expr', 'Expression (PromQL)', values.expr, 3),
-        input('for', 'For (e.g. 5m)', values.for),
-        select('severity', 'Severity', severities.map((s) => [s, s]), values.severity),
-        input('labels', 'Labels, one key=value per line', values.labels, 3),
-        input('annotations', 'Annotations, one key=value per line (\\n for a line break)', values.annotations, 4),
-        select('enabled', 'State', [['Enabled', 'true'], ['Disabled', 'false']], values.enabled),
+        input('expr', t(L, 'rule.form.expr'), values.expr, 3),
+        input('for', t(L, 'rule.form.for'), values.for),
+        select('severity', t(L, 'rule.severity'), severities.map((s) => [s, s]), values.severity),
+        input('labels', t(L, 'rule.form.labels'), values.labels, 3),
+        input('annotations', t(L, 'rule.form.annotations'), values.annotations, 4),
+        select('enabled', t(L, 'rule.form.state'), [[t(L, 'rule.form.enabled'), 'true'], [t(L, 'rule.form.disabled'), 'false']], values.enabled),
         {
           tag: 'button',
-          text: text('Save and publish'),
+          text: text(t(L, 'rule.form.save')),
           type: 'primary',
           name: 'rule_save',
           form_action_type: 'submit',
@@ -107,7 +121,16 @@ export function ruleCard({ rule, editable, draft, error }: RuleCardInput): Card 
       ],
     });
   }
-  const tags = [textTag(rule.enabled ? 'ENABLED' : 'DISABLED', rule.enabled ? 'green' : 'neutral'), textTag(clip(rule.severity, 20), severityStyle(rule.severity).color)];
+  const tags = [textTag(t(L, rule.enabled ? 'rule.tag.enabled' : 'rule.tag.disabled'), rule.enabled ? 'green' : 'neutral'), textTag(clip(rule.severity, 20), severityStyle(rule.severity).color)];
   const subtitle = [rule.poolName, rule.sendGroupName].filter(Boolean).join(' · ');
-  return card(header(error ? 'red' : rule.enabled ? 'blue' : 'grey', `Rule #${rule.id}: ${rule.alertname}`, subtitle, tags), elements);
+  return card(header(error ? 'red' : rule.enabled ? 'blue' : 'grey', t(L, 'rule.title', { id: rule.id, alertname: rule.alertname }), subtitle, tags), elements);
+}
+
+function placementPairs(L: Locale, p: RulePlacementLine): Array<[string, string]> {
+  const engine = p.replicas > 1 ? t(L, 'rule.engineReplicas', { engine: escLine(p.engine), replicas: p.replicas }) : escLine(p.engine);
+  const where = p.evaluators.length ? `${p.evaluators.map(escLine).join(', ')} (${engine})` : t(L, 'rule.nowhere');
+  return [
+    [t(L, 'rule.runsOn'), where],
+    [t(L, 'rule.data'), `${p.complete ? '✅' : '⚠️'} ${escLine(p.source)}`],
+  ];
 }

@@ -1,5 +1,5 @@
-import { formatTime } from '../core/text';
 import { card, escLine, header, md, mention, nameOf, note, type Card, type Person } from './card';
+import { formatWhen, t, type Locale } from '../i18n';
 
 export interface ShiftNoticeInput {
   kind: 'before' | 'handoff';
@@ -11,24 +11,25 @@ export interface ShiftNoticeInput {
   previous?: Person | null;
   /** Some day of the shift is a swap. */
   swapped?: boolean;
+  locale: Locale;
 }
-
-const when = (d: Date, tz: string): string => formatTime(d, tz, 'ddd YYYY-MM-DD HH:mm');
 
 /** The private "you're on call from … to …", sent before a shift and again when it begins. */
 export function shiftNoticeCard(input: ShiftNoticeInput): Card {
+  const L = input.locale;
   const tz = input.timezone;
-  const period = `from **${when(input.startsAt, tz)}** to **${when(input.endsAt, tz)}**`;
-  const lines = [
-    input.kind === 'before'
-      ? `You're on call in **${escLine(input.groupName)}** ${period}.`
-      : `Your shift in **${escLine(input.groupName)}** has begun: you're on call ${period}.`,
-  ];
-  if (input.kind === 'handoff' && input.previous) lines.push(`Handed over by ${mention(input.previous)}.`);
-  if (input.swapped) lines.push('This shift includes a swapped day.');
-  lines.push(input.kind === 'before' ? 'Alerts will @mention you from the start of the shift.' : 'Alerts now @mention you.');
-  const title = input.kind === 'before' ? `On call soon: ${input.groupName}` : `You're on call: ${input.groupName}`;
-  return card(header(input.kind === 'before' ? 'wathet' : 'turquoise', title), [md(lines.join('\n')), note(`Times in ${escLine(tz)}`)], `${title} ${when(input.startsAt, tz)}`);
+  const period = t(L, 'notice.period', { from: formatWhen(L, input.startsAt, tz), to: formatWhen(L, input.endsAt, tz) });
+  const group = escLine(input.groupName);
+  const lines = [t(L, input.kind === 'before' ? 'notice.before' : 'notice.begun', { group, period })];
+  if (input.kind === 'handoff' && input.previous) lines.push(t(L, 'notice.handedBy', { who: mention(input.previous) }));
+  if (input.swapped) lines.push(t(L, 'notice.swapped'));
+  lines.push(t(L, input.kind === 'before' ? 'notice.alertsWill' : 'notice.alertsNow'));
+  const title = t(L, input.kind === 'before' ? 'notice.titleSoon' : 'notice.titleNow', { group: input.groupName });
+  return card(
+    header(input.kind === 'before' ? 'wathet' : 'turquoise', title),
+    [md(lines.join('\n')), note(t(L, 'common.timesIn', { zone: escLine(tz) }))],
+    `${title} ${formatWhen(L, input.startsAt, tz)}`,
+  );
 }
 
 export interface ShiftRow {
@@ -46,20 +47,20 @@ export interface ShiftsCardInput {
   rows: ShiftRow[];
   /** What the card says when there are no rows. */
   empty: string;
+  locale: Locale;
 }
 
 /** `/oncall next` and `/oncall me`: shifts in order, each with its start, end and person. */
 export function shiftsCard(input: ShiftsCardInput): Card {
+  const L = input.locale;
   const lines = input.rows.map((r) => {
     const where = r.groupName ? `**${escLine(r.groupName)}** · ` : '';
-    const who = r.person ? nameOf(r.person) : 'nobody';
+    const who = r.person ? nameOf(r.person) : t(L, 'common.nobody');
     const zone = r.groupName ? ` (${escLine(r.timezone)})` : '';
-    return `- ${where}${who}${r.swapped ? ' ⇄' : ''}\n  ${when(r.startsAt, r.timezone)} → ${when(r.endsAt, r.timezone)}${zone}`;
+    return `- ${where}${who}${r.swapped ? ' ⇄' : ''}\n  ${formatWhen(L, r.startsAt, r.timezone)} → ${formatWhen(L, r.endsAt, r.timezone)}${zone}`;
   });
   const zones = [...new Set(input.rows.map((r) => r.timezone))];
-  const footer = input.rows.some((r) => r.swapped) ? '⇄ includes a swapped day · ' : '';
-  return card(header('turquoise', input.title), [
-    md(lines.length ? lines.join('\n') : escLine(input.empty)),
-    note(`${footer}${zones.length === 1 && !input.rows[0]?.groupName ? `Times in ${escLine(zones[0]!)}` : 'Times in each group’s zone'}`),
-  ]);
+  const footer = input.rows.some((r) => r.swapped) ? t(L, 'shifts.swappedFooter') : '';
+  const times = zones.length === 1 && !input.rows[0]?.groupName ? t(L, 'common.timesIn', { zone: escLine(zones[0]!) }) : t(L, 'shifts.eachZone');
+  return card(header('turquoise', input.title), [md(lines.length ? lines.join('\n') : escLine(input.empty)), note(`${footer}${times}`)]);
 }

@@ -1,4 +1,5 @@
 import { clip } from '../core/text';
+import { t, type Locale } from '../i18n';
 import { button, card, esc, escLine, fitCount, header, hr, md, note, type Card, type Element } from './card';
 
 export interface SuggestionView {
@@ -27,6 +28,7 @@ export interface SuggestCardInput {
   editable: boolean;
   /** The record rule a click just created (or found). */
   accepted?: { ruleId: number; record: string; rewritten: string; created: boolean } | null;
+  locale: Locale;
 }
 
 const seconds = (s: number) => (s >= 10 ? `${s.toFixed(0)} s` : s >= 0.1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`);
@@ -34,22 +36,19 @@ const count = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)}G` : n >= 1e6 ?
 const QUERY_SHOWN = 300;
 
 function item(s: SuggestionView, i: number, input: SuggestCardInput): Element[] {
+  const L = input.locale;
   const lines = [
-    `**${i + 1}. ${escLine(s.record)}** · ${s.runs} runs · ${seconds(s.avgSeconds)} on average · ${count(s.samples)} samples`,
-    `**Query:** ${escLine(clip(s.query, QUERY_SHOWN))}`,
-    `**Record:** ${escLine(clip(s.expr, QUERY_SHOWN))}`,
-    `**Then query:** ${escLine(clip(s.rewritten, QUERY_SHOWN))}`,
+    t(L, 'suggest.head', { n: i + 1, record: escLine(s.record), runs: s.runs, avg: seconds(s.avgSeconds), samples: count(s.samples) }),
+    t(L, 'suggest.query', { query: escLine(clip(s.query, QUERY_SHOWN)) }),
+    t(L, 'suggest.record', { expr: escLine(clip(s.expr, QUERY_SHOWN)) }),
+    t(L, 'suggest.then', { query: escLine(clip(s.rewritten, QUERY_SHOWN)) }),
   ];
   const out: Element[] = [md(lines.join('\n'))];
-  if (s.existing?.sameExpr) out.push(note(`Recorded already by record rule #${s.existing.id}: use the query above.`));
-  else if (s.existing) out.push(note(`Record rule #${s.existing.id} is already named ${escLine(s.record)} and records something else: rename one through the API to record this.`));
+  if (s.existing?.sameExpr) out.push(note(t(L, 'suggest.recordedAlready', { id: s.existing.id })));
+  else if (s.existing) out.push(note(t(L, 'suggest.nameTaken', { id: s.existing.id, record: escLine(s.record) })));
   else if (input.editable) {
-    out.push(
-      button('Create record rule', { a: 'rule_suggest', p: input.pool.id, q: s.hash, k: s.index }, {
-        type: 'primary',
-        confirm: ['Create the record rule?', `${s.record} in pool ${input.pool.name}, evaluated on one of its instances from the next publish.`],
-      }),
-    );
+    const confirm: [string, string] = [t(L, 'suggest.confirmTitle'), t(L, 'suggest.confirmText', { record: s.record, pool: input.pool.name })];
+    out.push(button(t(L, 'suggest.create'), { a: 'rule_suggest', p: input.pool.id, q: s.hash, k: s.index }, { type: 'primary', confirm }));
   }
   return out;
 }
@@ -61,36 +60,33 @@ export function suggestCard(input: SuggestCardInput): Card {
 }
 
 function build(input: SuggestCardInput, shown: number): Card {
+  const L = input.locale;
   const elements: Element[] = [];
   const a = input.accepted;
   if (a) {
-    const what = a.created ? `Created record rule #${a.ruleId} ${escLine(a.record)}; publishing.` : `Record rule #${a.ruleId} ${escLine(a.record)} exists already.`;
-    elements.push(md(`<font color='green'>**${what}**</font>\nQuery it instead: ${esc(clip(a.rewritten, 1000))}`));
+    const what = t(L, a.created ? 'suggest.created' : 'suggest.exists', { id: a.ruleId, record: escLine(a.record) });
+    elements.push(md(`<font color='green'>**${what}**</font>\n${t(L, 'suggest.queryInstead', { query: esc(clip(a.rewritten, 1000)) })}`));
   }
   input.items.slice(0, shown).forEach((s, i) => {
     if (i) elements.push(hr());
     elements.push(...item(s, i, input));
   });
-  if (shown < input.items.length) elements.push(note(`… and ${input.items.length - shown} more: GET /api/v1/rule-suggestions?poolId=${input.pool.id}`));
+  if (shown < input.items.length) elements.push(note(t(L, 'suggest.more', { count: input.items.length - shown, pool: input.pool.id })));
   if (!input.items.length) {
     elements.push(
       md(
         input.repeated
-          ? `None of the ${input.repeated} repeated queries has an aggregation that is safe to pre-aggregate.`
-          : `No query logged for pool ${escLine(input.pool.name)} ran repeatedly since ${input.since}. Set the pool's queryLogFile and run scripts/push-query-log.sh beside each of its Prometheus instances.`,
+          ? t(L, 'suggest.noneSafe', { count: input.repeated })
+          : t(L, 'suggest.noQueries', { pool: escLine(input.pool.name), since: input.since }),
       ),
     );
   }
   if (input.passed.length) {
-    const lines = input.passed.slice(0, 3).map((p) => `${escLine(clip(p.query, 120))} · ${p.runs} runs · ${seconds(p.avgSeconds)}: ${escLine(clip(p.reason, 160))}`);
-    elements.push(note(['Heavy, but nothing safe to pre-aggregate:', ...lines].join('\n')));
+    const row = (p: SuggestCardInput['passed'][number]) =>
+      t(L, 'suggest.passedRow', { query: escLine(clip(p.query, 120)), runs: p.runs, avg: seconds(p.avgSeconds), reason: escLine(clip(p.reason, 160)) });
+    elements.push(note([t(L, 'suggest.passed'), ...input.passed.slice(0, 3).map(row)].join('\n')));
   }
-  elements.push(
-    note(
-      `Ranked by share of query time plus share of samples read, queries run 3 times or more since ${input.since} (UTC). ` +
-        'Only an aggregation (sum, avg, min, max, count, group, stddev, stdvar) of a range function over one selector is suggested: ' +
-        'recording it gives the same values the query computes.',
-    ),
-  );
-  return card(header(input.items.length ? 'turquoise' : 'grey', `Query acceleration: ${input.pool.name}`, `${input.items.length} suggestion(s)`), elements);
+  elements.push(note(t(L, 'suggest.ranking', { since: input.since })));
+  const title = t(L, 'suggest.title', { pool: input.pool.name });
+  return card(header(input.items.length ? 'turquoise' : 'grey', title, t(L, 'suggest.count', { count: input.items.length })), elements);
 }

@@ -1,5 +1,6 @@
 import type { SwapFormField } from './actions';
 import { card, escLine, header, md, text, type Card, type Element, type Person } from './card';
+import { t, type Locale } from '../i18n';
 
 export interface SwapCardInput {
   groupId: number;
@@ -10,6 +11,7 @@ export interface SwapCardInput {
   members?: Person[];
   /** Why the last submit was refused. */
   error?: string | null;
+  locale: Locale;
 }
 
 /**
@@ -17,27 +19,26 @@ export interface SwapCardInput {
  * or offer the day to the whole group (`{a:'swap', g, o:1}`, no person needed).
  */
 export function swapCard(input: SwapCardInput): Card {
+  const L = input.locale;
   const elements: Element[] = [];
-  if (input.error) elements.push(md(`<font color='red'>**Not sent:** ${escLine(input.error)}</font>`));
-  elements.push(
-    md(`Ask someone to take your shift in **${escLine(input.groupName)}** on a day, or offer it to the whole group. It changes hands once they accept.`),
-  );
+  if (input.error) elements.push(md(t(L, 'swap.notSent', { error: escLine(input.error) })));
+  elements.push(md(t(L, 'swap.intro', { group: escLine(input.groupName) })));
   const options = (input.members ?? []).flatMap((m) => (m.openId ? [{ value: m.openId }] : []));
   elements.push({
     tag: 'form',
     name: 'swap_form',
     elements: [
-      { tag: 'date_picker', name: 'date' satisfies SwapFormField, placeholder: text('Date'), initial_date: input.today, required: true, width: 'fill' },
+      { tag: 'date_picker', name: 'date' satisfies SwapFormField, placeholder: text(t(L, 'swap.date')), initial_date: input.today, required: true, width: 'fill' },
       {
         tag: 'select_person',
         name: 'user' satisfies SwapFormField,
-        placeholder: text('Who should take it'),
+        placeholder: text(t(L, 'swap.who')),
         ...(options.length ? { options } : {}),
         width: 'fill',
       },
       {
         tag: 'button',
-        text: text('Ask them'),
+        text: text(t(L, 'swap.ask')),
         type: 'primary',
         name: 'swap_submit',
         form_action_type: 'submit',
@@ -45,7 +46,7 @@ export function swapCard(input: SwapCardInput): Card {
       },
       {
         tag: 'button',
-        text: text('Offer to the group'),
+        text: text(t(L, 'swap.offer')),
         type: 'default',
         name: 'swap_offer',
         form_action_type: 'submit',
@@ -53,5 +54,5 @@ export function swapCard(input: SwapCardInput): Card {
       },
     ],
   });
-  return card(header(input.error ? 'red' : 'turquoise', `Swap a shift: ${input.groupName}`), elements);
+  return card(header(input.error ? 'red' : 'turquoise', t(L, 'swap.title', { group: input.groupName })), elements);
 }

@@ -1,4 +1,4 @@
-import { formatTime } from '../core/text';
+import { formatWhen, t, type Locale } from '../i18n';
 import { button, card, escLine, header, md, mention, nameOf, note, row, type Button, type Card, type Element, type Person, type Template } from './card';
 
 export type SwapRequestCardState = 'pending' | 'accepted' | 'declined' | 'expired' | 'cancelled' | 'forced';
@@ -31,16 +31,6 @@ export interface SwapRequestView {
  */
 export type SwapRequestAudience = 'addressee' | 'requester' | 'group';
 
-const when = (d: Date, tz: string): string => formatTime(d, tz, 'ddd YYYY-MM-DD HH:mm');
-
-const TITLE: Record<SwapRequestCardState, string> = {
-  pending: 'Shift swap request',
-  accepted: 'Shift swap accepted',
-  declined: 'Shift swap declined',
-  expired: 'Shift swap request expired',
-  cancelled: 'Shift swap request cancelled',
-  forced: 'Shift swap forced by an admin',
-};
 const COLOR: Record<SwapRequestCardState, Template> = {
   pending: 'wathet',
   accepted: 'green',
@@ -50,51 +40,59 @@ const COLOR: Record<SwapRequestCardState, Template> = {
   cancelled: 'grey',
 };
 
-function outcome(v: SwapRequestView): string | null {
-  const by = v.decider ? nameOf(v.decider) : 'someone';
+function outcome(v: SwapRequestView, L: Locale): string | null {
+  const by = v.decider ? nameOf(v.decider) : t(L, 'swapRequest.someone');
   switch (v.state) {
     case 'pending':
       return null;
     case 'accepted':
-      return `✅ ${by} ${v.to ? 'accepted' : 'took the shift'}: ${by} is on call then.`;
+      return t(L, v.to ? 'swapRequest.accepted' : 'swapRequest.took', { by });
     case 'forced':
-      return `✅ ${by} (admin) forced the swap: ${v.to ? nameOf(v.to) : by} is on call then.`;
+      return t(L, 'swapRequest.forced', { by, who: v.to ? nameOf(v.to) : by });
     case 'declined':
-      return `❌ ${by} declined; the roster is unchanged.`;
+      return t(L, 'swapRequest.declined', { by });
     case 'expired':
-      return '⌛ Nobody answered before the shift began; the roster is unchanged.';
+      return t(L, 'swapRequest.expired');
     case 'cancelled':
-      return `🚫 ${by} cancelled the request; the roster is unchanged.`;
+      return t(L, 'swapRequest.cancelledBy', { by });
   }
 }
 
-function buttons(v: SwapRequestView, audience: SwapRequestAudience): Button[] {
+function buttons(v: SwapRequestView, audience: SwapRequestAudience, L: Locale): Button[] {
   if (v.state !== 'pending') return [];
-  const accept = button(v.to ? 'Accept' : 'Take this shift', { a: 'sr_accept', r: v.id }, { type: 'primary' });
-  const decline = button('Decline', { a: 'sr_decline', r: v.id });
-  if (audience === 'requester') return [button('Cancel request', { a: 'sr_cancel', r: v.id }, { type: 'danger', confirm: ['Cancel this request?', 'Nobody will be able to accept it any more.'] })];
+  const accept = button(t(L, v.to ? 'swapRequest.accept' : 'swapRequest.take'), { a: 'sr_accept', r: v.id }, { type: 'primary' });
+  const decline = button(t(L, 'swapRequest.decline'), { a: 'sr_decline', r: v.id });
+  if (audience === 'requester') {
+    const confirm: [string, string] = [t(L, 'swapRequest.cancelConfirmTitle'), t(L, 'swapRequest.cancelConfirmText')];
+    return [button(t(L, 'swapRequest.cancel'), { a: 'sr_cancel', r: v.id }, { type: 'danger', confirm })];
+  }
   return v.to ? [accept, decline] : [accept];
 }
 
 /** A swap request, pending (with the audience's buttons) or decided (its outcome, no buttons). */
-export function swapRequestCard(v: SwapRequestView, audience: SwapRequestAudience): Card {
+export function swapRequestCard(v: SwapRequestView, audience: SwapRequestAudience, L: Locale): Card {
   const tz = v.timezone;
-  const days = v.firstDay === v.lastDay ? v.firstDay : `${v.firstDay} to ${v.lastDay}`;
-  const holder = v.from ? mention(v.from) : 'nobody (a free shift)';
+  const when = (d: Date): string => formatWhen(L, d, tz);
+  const days = v.firstDay === v.lastDay ? v.firstDay : t(L, 'swapRequest.range', { first: v.firstDay, last: v.lastDay });
+  const holder = v.from ? mention(v.from) : t(L, 'swapRequest.free');
+  const requester = v.requester ? mention(v.requester) : t(L, 'swapRequest.anAdmin');
+  const group = escLine(v.groupName);
   const lines = [
-    v.to
-      ? `${v.requester ? mention(v.requester) : 'An admin'} asks ${mention(v.to)} to take this shift in **${escLine(v.groupName)}**.`
-      : `${v.requester ? mention(v.requester) : 'An admin'} offers this shift in **${escLine(v.groupName)}** to anyone in the group: the first to take it has it.`,
-    `**Shift:** ${when(v.startsAt, tz)} → ${when(v.endsAt, tz)}`,
-    `**${v.state === 'pending' ? 'Held by' : 'Was held by'}:** ${holder}`,
+    v.to ? t(L, 'swapRequest.asks', { requester, to: mention(v.to), group }) : t(L, 'swapRequest.offers', { requester, group }),
+    t(L, 'swapRequest.shift', { from: when(v.startsAt), to: when(v.endsAt) }),
+    t(L, v.state === 'pending' ? 'swapRequest.heldBy' : 'swapRequest.wasHeldBy', { holder }),
   ];
-  if (v.state === 'pending') lines.push(`**Answer before:** ${when(v.expiresAt, tz)} (then it expires)`);
+  if (v.state === 'pending') lines.push(t(L, 'swapRequest.answerBefore', { when: when(v.expiresAt) }));
   const elements: Element[] = [md(lines.join('\n'))];
-  const result = outcome(v);
+  const result = outcome(v, L);
   if (result) elements.push(md(result));
-  const actions = buttons(v, audience);
+  const actions = buttons(v, audience, L);
   if (actions.length) elements.push(row(actions));
-  elements.push(note(`Request #${v.id} · times in ${escLine(tz)}`));
-  const summary = v.state === 'pending' ? `${v.requester?.name ?? 'An admin'} asks: ${v.groupName} ${days}` : `${TITLE[v.state]}: ${v.groupName} ${days}`;
-  return card(header(COLOR[v.state], `${TITLE[v.state]}: ${v.groupName}`, days), elements, summary);
+  elements.push(note(t(L, 'swapRequest.footer', { id: v.id, zone: escLine(tz) })));
+  const title = t(L, `swapRequest.title.${v.state}`);
+  const summary =
+    v.state === 'pending'
+      ? t(L, 'swapRequest.summaryAsks', { requester: v.requester?.name ?? t(L, 'swapRequest.anAdmin'), group: v.groupName, days })
+      : t(L, 'swapRequest.summary', { title, group: v.groupName, days });
+  return card(header(COLOR[v.state], t(L, 'swapRequest.titleOf', { title, group: v.groupName }), days), elements, summary);
 }

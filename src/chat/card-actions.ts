@@ -4,6 +4,7 @@ import { parseInput } from '../core/validate';
 import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
 import { isAppError, type FieldIssue } from '../core/errors';
+import { describeError, sayText, t, type Locale } from '../i18n';
 import { parseDuration } from '../core/names';
 import { issuePath } from '../core/validate';
 import type { User } from '../users/users';
@@ -33,7 +34,7 @@ export interface CardAnswer {
 }
 
 const toast = (type: ToastType, content: string, card?: Card): CardAnswer => (card ? { toast: { type, content }, card } : { toast: { type, content } });
-const messageOf = (e: unknown): string => (isAppError(e) ? e.message : 'Something went wrong on our side; it has been logged.');
+const messageOf = (locale: Locale, e: unknown): string => describeError(locale, e).message;
 
 /** `details` of a validation error as `field: problem` lines. */
 const issueLines = (e: unknown): string[] =>
@@ -49,13 +50,14 @@ const asStrings = (v: unknown): Record<string, string> =>
  * group message follow in a job. Unknown users and stale or forged values change nothing.
  */
 export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<CardAnswer> {
+  const L = d.locale;
   const user = await d.users.findByOpenId(cb.operatorOpenId);
-  if (!user) return toast('error', notRegisteredText);
+  if (!user) return toast('error', notRegisteredText(L));
   let action: CardAction;
   try {
     action = parseCardAction(cb.action);
   } catch {
-    return toast('error', 'promduty does not know this button; the card may be outdated.');
+    return toast('error', t(L, 'toast.unknownButton'));
   }
   try {
     switch (action.a) {
@@ -68,7 +70,7 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
       case 'sr_cancel':
         return await decideRequest(d, user, action);
     }
-    requireRole(user, 'editor', 'This action');
+    requireRole(user, 'editor', t(L, 'chat.thisAction'));
     switch (action.a) {
       case 'rule_save':
         return await saveRule(d, user, action.r, cb.action.form_value);
@@ -76,7 +78,7 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
         return await swapFromCard(d, user, action.g, action.o === 1, cb.action.form_value);
       case 'rule_suggest': {
         const r = await acceptSuggestion(d, user, action);
-        return toast('success', r.created ? `Record rule ${r.record} created; publishing` : `${r.record} is recorded already`, r.card);
+        return toast('success', t(L, r.created ? 'toast.recordRuleCreated' : 'toast.recordedAlready', { record: r.record }), r.card);
       }
       case 'g_ack':
       case 'g_unack':
@@ -87,16 +89,18 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
       case 'g_note':
       case 'g_responder':
         return await groupAction(d, user, action, cb);
+      case 'remedy':
+        return await runAction(d, user, action);
       default:
         return await eventAction(d, user, action, cb.messageId);
     }
   } catch (e) {
     if (!isAppError(e)) d.logger.error({ err: e, action }, 'card action failed');
-    return toast('error', messageOf(e));
+    return toast('error', messageOf(L, e));
   }
 }
 
-type EventCardAction = Extract<CardAction, { e: number }>;
+type EventCardAction = Exclude<Extract<CardAction, { e: number }>, { a: 'remedy' }>;
 
 /**
  * A group card's button or form: the group changes, and the clicked card (group card,
@@ -158,15 +162,21 @@ async function eventAction(d: ChatDeps, user: User, action: EventCardAction, mes
           : action.a === 'unsilence'
             ? await d.events.unsilence(action.e, actor)
             : await d.events.silence(action.e, parseDuration(action.d)!, actor, action.a === 'silence' ? 'event' : 'alertname');
-    answer = { type: 'success', content: r.message };
+    answer = { type: 'success', content: sayText(d.locale, r.say) };
   } catch (e) {
     if (!isAppError(e)) throw e;
-    answer = { type: 'error', content: e.message };
+    answer = { type: 'error', content: messageOf(d.locale, e) };
   }
   // Either way the card shows the event as it now is (claimed by someone else, say). A click
   // on the /alerts list re-renders the list.
   const card = (messageId ? await d.eventCards.forMessage(messageId) : null) ?? (await alertsListReply(d));
   return { toast: answer, card };
+}
+
+/** A remediation action's button, clicked after Feishu's confirmation: one run per click (the callback's event id is taken once). */
+async function runAction(d: ChatDeps, user: User, action: Extract<CardAction, { a: 'remedy' }>): Promise<CardAnswer> {
+  const r = await d.remedy.request(action.x, action.e, actorOf(user), 'button');
+  return toast('success', t(d.locale, 'remedy.toast.running', { name: r.action }));
 }
 
 async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unknown): Promise<CardAnswer> {
@@ -175,7 +185,8 @@ async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unkn
   const form = ruleFormSchema.safeParse(formValue);
   if (!form.success) {
     const details = form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
-    return toast('error', 'Not saved: check the form', await ruleCardFor(d, rule, user, { draft, error: { message: details[0] ?? 'invalid form', details } }));
+    const error = { message: details[0] ?? t(d.locale, 'toast.invalidForm'), details };
+    return toast('error', t(d.locale, 'toast.checkForm'), await ruleCardFor(d, rule, user, { draft, error }));
   }
   const f = form.data;
   try {
@@ -184,10 +195,10 @@ async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unkn
       { expr: f.expr, for: parseDuration(f.for) === 0 ? null : f.for, severity: f.severity, labels: f.labels, annotations: f.annotations, enabled: f.enabled },
       actorOf(user),
     );
-    return toast('success', `Rule #${ruleId} saved; publishing`, await ruleCardFor(d, saved, user));
+    return toast('success', t(d.locale, 'toast.ruleSaved', { id: ruleId }), await ruleCardFor(d, saved, user));
   } catch (e) {
     if (!isAppError(e) || e.code !== 'validation_failed') throw e;
-    return toast('error', 'Not saved', await ruleCardFor(d, rule, user, { draft, error: { message: e.message, details: issueLines(e) } }));
+    return toast('error', t(d.locale, 'toast.notSaved'), await ruleCardFor(d, rule, user, { draft, error: { message: messageOf(d.locale, e), details: issueLines(e) } }));
   }
 }
 
@@ -196,22 +207,22 @@ async function swapFromCard(d: ChatDeps, user: User, groupId: number, offer: boo
   const form = swapFormSchema.safeParse(formValue);
   const problem = form.success
     ? !offer && !form.data.user
-      ? 'pick the person to ask, or offer the shift to the group'
+      ? t(d.locale, 'toast.pickPerson')
       : null
     : form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; ');
-  if (problem || !form.success) return toast('error', 'Not sent', await swapFormCard(d, group, problem ?? undefined));
+  if (problem || !form.success) return toast('error', t(d.locale, 'toast.notSent'), await swapFormCard(d, group, problem ?? undefined));
   try {
     const target = offer ? 'offer' : { openId: form.data.user! };
     const { request, reply } = await requestSwap(d, user, group, { first: form.data.date, last: form.data.date }, target);
-    const done = request.state === 'pending' ? (offer ? 'Offered to the group' : 'Request sent') : 'Shift swapped';
+    const done = t(d.locale, request.state === 'pending' ? (offer ? 'toast.offered' : 'toast.requestSent') : 'toast.swapped');
     return toast('success', done, 'card' in reply ? reply.card : undefined);
   } catch (e) {
     if (!isAppError(e) || !['validation_failed', 'conflict', 'forbidden'].includes(e.code)) throw e;
-    return toast('error', 'Not sent', await swapFormCard(d, group, e.message));
+    return toast('error', t(d.locale, 'toast.notSent'), await swapFormCard(d, group, messageOf(d.locale, e)));
   }
 }
 
-const DECIDED = { sr_accept: 'Accepted: the shift is yours', sr_decline: 'Declined', sr_cancel: 'Request cancelled' } as const;
+const DECIDED = { sr_accept: 'toast.accepted', sr_decline: 'toast.declined', sr_cancel: 'toast.cancelled' } as const;
 
 /**
  * Accept (or take), decline or cancel a swap request from its card. Refused clicks (not the
@@ -222,11 +233,11 @@ async function decideRequest(d: ChatDeps, user: User, action: Extract<CardAction
   const decide = { sr_accept: () => d.oncallSwapRequests.accept(action.r, by), sr_decline: () => d.oncallSwapRequests.decline(action.r, by), sr_cancel: () => d.oncallSwapRequests.cancel(action.r, by) }[action.a];
   try {
     const decided = await decide();
-    return toast('success', DECIDED[action.a], swapRequestCard(await d.oncallSwapRequests.view(decided), 'group'));
+    return toast('success', t(d.locale, DECIDED[action.a]), swapRequestCard(await d.oncallSwapRequests.view(decided), 'group', d.locale));
   } catch (e) {
     if (!isAppError(e) || !['forbidden', 'conflict'].includes(e.code)) throw e;
     const now = await d.oncallSwapRequests.get(action.r);
     // A refused click leaves the card alone while the request is open: it is still someone's to answer.
-    return toast('error', e.message, now.state === 'pending' ? undefined : swapRequestCard(await d.oncallSwapRequests.view(now), 'group'));
+    return toast('error', messageOf(d.locale, e), now.state === 'pending' ? undefined : swapRequestCard(await d.oncallSwapRequests.view(now), 'group', d.locale));
   }
 }

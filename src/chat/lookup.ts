@@ -1,5 +1,6 @@
 import type { Person } from '../cards/card';
 import { notFound } from '../core/errors';
+import { userError } from '../i18n';
 import type { OncallGroup } from '../oncall/groups';
 import type { OncallPerson } from '../oncall/store';
 import type { Pool } from '../scrape/pools';
@@ -24,8 +25,8 @@ export async function groupOrOnly(d: ChatDeps, word: string | undefined): Promis
   if (word !== undefined) return findOncallGroup(d, word);
   const all = await d.oncallGroups.list();
   if (all.length === 1) return all[0]!;
-  if (!all.length) throw notFound('on-call group', '(there are none yet)');
-  throw usageError(`name the on-call group: ${all.map((g) => g.name).join(', ')}`);
+  if (!all.length) throw userError('not_found', 'reply.noGroupsYet');
+  throw usageError('reply.nameTheGroup', { names: all.map((g) => g.name).join(', ') });
 }
 
 /** A scrape pool by name or id. */

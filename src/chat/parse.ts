@@ -1,7 +1,7 @@
 import type { Mention } from './types';
 
 export interface ParsedCommand {
-  /** Lower case, without the slash. */
+  /** Lower case, without the slash: an English name (`oncall`) or a Chinese alias (`值班`). */
   command: string;
   args: string[];
   mentions: Map<string, Mention>;
@@ -16,7 +16,8 @@ export const MAX_COMMAND_LENGTH = 4096;
  * Splits a message into a command and its words. Group messages reach the bot only when it
  * is @-mentioned, so the text starts with the bot's mention key (`@_user_1 /oncall`): the
  * mentions before the command address the bot and are dropped, those after it are
- * arguments. The slash is optional (`help` works in a private chat). Null when the text
+ * arguments. The slash (ASCII or full-width) is optional (`help` works in a private chat);
+ * the word may be Chinese (`/值班`, see each command's aliases). Null when the text
  * holds no command word at all.
  */
 export function parseCommand(text: string, mentions: readonly Mention[]): ParsedCommand | null {
@@ -26,7 +27,7 @@ export function parseCommand(text: string, mentions: readonly Mention[]): Parsed
   const head = words[i];
   if (!head) return null;
   const command = head.replace(/^[/／]/, '').toLowerCase();
-  if (!/^[a-z][a-z-]*$/.test(command)) return null;
+  if (!/^(?:[a-z][a-z-]*|\p{Script=Han}+)$/u.test(command)) return null;
   const byKey = new Map(mentions.map((m) => [m.key, m]));
   return { command, args: words.slice(i + 1), mentions: byKey };
 }

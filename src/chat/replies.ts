@@ -1,29 +1,25 @@
 import { errorCard } from '../cards/error-card';
 import { textCard } from '../cards/text-card';
 import type { Template } from '../cards/card';
-import { AppError, forbidden, invalid, isAppError, type FieldIssue } from '../core/errors';
+import type { AppError } from '../core/errors';
+import { describeError, t, userError, type Locale, type MessageKey, type ParamsArg } from '../i18n';
 import { hasRole, type Role, type User } from '../users/users';
 import type { Reply } from './types';
 
-/** Wrong arguments: the error card adds the command's usage. */
-export const usageError = (message: string): AppError => invalid(message);
+/** Wrong arguments, said in the catalogue's words: the error card adds the command's usage. */
+export const usageError = <K extends MessageKey>(key: K, ...params: ParamsArg<K>): AppError => userError('validation_failed', key, ...params);
 
-/** Throws `forbidden` unless the user has at least `role`. */
+/** Throws `forbidden` unless the user has at least `role`; `what` names the action (`/rule enable`). */
 export function requireRole(user: User, role: Role, what: string): void {
-  if (!hasRole(user, role)) throw forbidden(`${what} needs the ${role} role; you are ${user.role}. Ask an admin.`);
+  if (!hasRole(user, role)) throw userError('forbidden', 'chat.actionNeedsRole', { what, role, current: user.role });
 }
 
 /** `markdown` is trusted: escape user values in it. */
 export const textReply = (title: string, markdown: string, template?: Template): Reply => ({ card: textCard({ title, markdown, template }) });
 
-export const notRegisteredText =
-  'You are not registered in promduty yet, so I cannot act for you. Ask an admin to add your Feishu account (your open_id) as a user.';
+export const notRegisteredText = (locale: Locale): string => t(locale, 'chat.notRegistered');
 
-/** Any failure as the error card users see; validation failures show the usage. */
-export function errorReply(e: unknown, usage?: string): Reply {
-  if (!isAppError(e)) return { card: errorCard({ code: 'internal', message: 'Something went wrong on our side; it has been logged.' }) };
-  const issues = Array.isArray(e.details) ? (e.details as Partial<FieldIssue>[]) : [];
-  const details = issues.filter((i) => i.path && i.message).map((i) => `${i.path}: ${i.message}`);
-  const hint = e.code === 'validation_failed' && usage ? `Usage: ${usage}` : e.code === 'forbidden' ? undefined : 'Send /help for the commands.';
-  return { card: errorCard({ code: e.code, message: e.message, details: details.length > 1 ? details : undefined, hint }) };
+/** Any failure as the error card users see: what went wrong and what to type instead (the usage for wrong arguments). */
+export function errorReply(e: unknown, locale: Locale, usage?: string): Reply {
+  return { card: errorCard(describeError(locale, e, usage)) };
 }

@@ -15,8 +15,11 @@ import type { PoolService } from '../scrape/pools';
 import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
 import type { NotifySettingsService } from '../paging/notify-settings';
+import type { ActionService } from '../remedy/actions';
+import type { RemedyRunner } from '../remedy/runner';
 import type { Role, User, UserService } from '../users/users';
 import type { EventCards } from './alert-event-source';
+import type { Locale, MessageKey } from '../i18n';
 
 /** A person @-mentioned in the message (`@_user_2` in the text). */
 export interface Mention {
@@ -65,6 +68,8 @@ export interface ChatDeps {
   logger: Pick<Logger, 'error' | 'warn'>;
   /** settings.timezone: for times not tied to an on-call group. */
   timezone: string;
+  /** settings.locale: the language of every reply and card. */
+  locale: Locale;
   publicUrl: string;
   users: Pick<UserService, 'findByOpenId' | 'list'>;
   oncall: Pick<OncallService, 'current' | 'roster' | 'shifts'>;
@@ -74,7 +79,7 @@ export interface ChatDeps {
   alertRules: Pick<AlertRuleService, 'search' | 'get' | 'update' | 'setEnabled'>;
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;
-  poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
+  poolConfigs: Pick<PoolConfigService, 'instanceFiles' | 'rulePlacement'>;
   events: Pick<EventActions, 'claim' | 'unclaim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
   groups: Pick<GroupActions, 'acknowledge' | 'unacknowledge' | 'takeOver' | 'resolve' | 'escalateNow' | 'note' | 'addResponder' | 'silence'>;
   eventCards: EventCards;
@@ -82,13 +87,19 @@ export interface ChatDeps {
   queryLog: Pick<QueryLogService, 'suggest' | 'accept'>;
   /** Per-user notification rules (`/notify`). */
   notify: Pick<NotifySettingsService, 'get' | 'set'>;
+  actions: Pick<ActionService, 'list' | 'findByName'>;
+  remedy: Pick<RemedyRunner, 'request'>;
 }
 
 export interface Command {
   name: string;
-  /** `/silence <event|alertname=NAME> <duration>` */
-  usage: string;
-  description: string;
+  /** Chinese names the command answers to as well (`值班` for `oncall`); the first is /help's. */
+  aliases: readonly string[];
+  /** Chinese words of its arguments → the English ones `run` reads (`接下来` → `next`). */
+  words?: Readonly<Record<string, string>>;
+  /** `cmd.<name>.usage`: `/silence <event|alertname=NAME> <duration>` */
+  usage: Extract<MessageKey, `cmd.${string}.usage`>;
+  description: Extract<MessageKey, `cmd.${string}.description`>;
   minRole: Role;
   run(req: ChatRequest, deps: ChatDeps): Promise<Reply>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { issuePath } from '../core/validate';
+import { defaultLocaleFor, LOCALES, type Locale } from '../i18n/locale';
 import { callbacksLoopbackOnly, SANDBOX_CREDENTIALS, sandboxWanted } from './feishu-sandbox';
 
 /**
@@ -34,6 +35,7 @@ const schema = z.object({
   FEISHU_VERIFICATION_TOKEN: z.string().optional(),
   FEISHU_DOMAIN: z.string().default('https://open.feishu.cn'),
   FEISHU_MODE: z.enum(['http', 'ws']).default('http'),
+  LOCALE: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`).optional(),
   FEISHU_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   FEISHU_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PUBLIC_URL: z.string().url('must be a URL').optional(),
@@ -47,6 +49,7 @@ const schema = z.object({
   PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(1000),
   PROBE_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
   ESCALATION_MINUTE_MS: z.coerce.number().int().min(1).default(60_000),
+  ACTION_RETRY_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
   ALERT_DEDUP_WINDOW_MS: z.coerce.number().int().min(0).default(60_000),
   ALERT_DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(50).default(5),
 });
@@ -106,6 +109,8 @@ export interface Settings {
   calendarSecret: string;
   configDir: string;
   timezone: string;
+  /** LOCALE: the language of every card and reply; default zh-CN, or en when FEISHU_DOMAIN is Lark's. */
+  locale: Locale;
   logLevel: string;
   bodyLimit: string;
   shutdownGraceMs: number;
@@ -127,6 +132,8 @@ export interface Settings {
     /** More new cards than this pending for one chat are folded into digest cards. */
     digestThreshold: number;
   };
+  /** Remediation actions (src/remedy): the first wait before a failed call is tried again, doubling. */
+  actionRetryMs: number;
 }
 
 export class SettingsError extends Error {
@@ -188,6 +195,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     configDir: e.CONFIG_DIR,
     timezone: e.TZ,
+    locale: e.LOCALE ?? defaultLocaleFor(e.FEISHU_DOMAIN),
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
@@ -199,6 +207,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       dedupWindowMs: e.ALERT_DEDUP_WINDOW_MS,
       digestThreshold: e.ALERT_DIGEST_THRESHOLD,
     },
+    actionRetryMs: e.ACTION_RETRY_MS,
   };
 }
 

@@ -34,15 +34,28 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * What a person is told about an error: a message key of src/i18n and its params. Untyped
+ * here because core imports no other room; build errors that carry one with `userError`
+ * (src/i18n/errors.ts), which checks key and params.
+ */
+export interface Say {
+  key: string;
+  params: Record<string, string | number>;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
+  /** The person-facing text, in every language; `message` (English) is for logs and the API. */
+  readonly say?: Say;
 
-  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown; say?: Say }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    if (options?.say) this.say = options.say;
   }
 
   get status(): number {

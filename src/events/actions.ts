@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
-import { conflict, invalidField, notFound } from '../core/errors';
+import { invalidField, notFound, type Say } from '../core/errors';
+import { said, sayText, userError } from '../i18n';
 import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
@@ -12,8 +13,10 @@ export interface EventChange {
   /** Every event whose cards show the change. */
   eventIds: number[];
   sendGroupId: number | null;
-  /** One plain-text line for the send group's chat. */
+  /** One plain-text line for the send group's chat (English, for logs). */
   text: string;
+  /** The same line in catalogue words, rendered in the bot's language when sent (absent in jobs queued before it). */
+  say?: Say;
   /** Unique per change (built from the first timeline row's id): the notice's idempotency key. */
   key: string;
 }
@@ -29,8 +32,10 @@ export interface EventActionDeps {
 /** The outcome, for a toast or a chat reply. */
 export interface ActionResult {
   eventId: number;
-  /** Plain text: "Silenced #42 HighCPU for 1h". */
+  /** Plain text: "Silenced #42 HighCPU for 1h" (English, for logs and the API). */
   message: string;
+  /** The same for people, in catalogue words. */
+  say: Say;
 }
 
 /** Silences longer than this are config, not on-call work: use a rule change instead. */
@@ -58,6 +63,11 @@ const fromRow = (r: any): EventRow => ({
   silencedUntil: r.silenced_until,
 });
 
+// English for logs and the API beside the catalogue words people read.
+const english = (s: Say): string => sayText('en', s);
+const line = (say: Say) => ({ text: english(say), say });
+const result = (say: Say) => ({ message: english(say), say });
+
 const who = (actor: Actor) => ({ actor: actor.name, actor_user_id: actor.userId ?? null });
 
 /**
@@ -72,10 +82,10 @@ export class EventActions {
   async claim(eventId: number, actor: Actor): Promise<ActionResult> {
     const { event, timelineId } = await this.d.db.transaction(async (trx) => {
       const e = await this.lock(trx, eventId);
-      if (e.status === 'resolved') throw conflict(`#${e.id} ${e.alertname} is already resolved`);
+      if (e.status === 'resolved') throw userError('conflict', 'action.alreadyResolved', { id: e.id, alertname: e.alertname });
       if (e.claimedBy !== null) {
         const by = await trx('users').where({ id: e.claimedBy }).first('name');
-        throw conflict(`#${e.id} is already claimed by ${by?.name ?? `user ${e.claimedBy}`}`);
+        throw userError('conflict', 'action.alreadyClaimed', { id: e.id, name: by?.name ?? `user ${e.claimedBy}` });
       }
       const now = this.d.clock.now();
       await trx('alert_events').where({ id: e.id }).update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
@@ -87,26 +97,31 @@ export class EventActions {
       kind: 'claimed',
       eventIds: [event.id],
       sendGroupId: event.sendGroupId,
-      text: `${actor.name} claimed #${event.id} ${event.alertname}`,
+      ...line(said('action.notice.claimed', { actor: actor.name, id: event.id, alertname: event.alertname })),
       key: `claim-${timelineId}`,
     });
-    return { eventId: event.id, message: `Claimed #${event.id} ${event.alertname}` };
+    return { eventId: event.id, ...result(said('action.claimed', { id: event.id, alertname: event.alertname })) };
   }
 
   /** Un-acknowledges one alert (it was claimed); the claimer or anyone with the role may. */
   async unclaim(eventId: number, actor: Actor): Promise<ActionResult> {
     const { event, timelineId } = await this.d.db.transaction(async (trx) => {
       const e = await this.lock(trx, eventId);
-      if (e.claimedBy === null) throw conflict(`#${e.id} ${e.alertname} is not acknowledged`);
+      if (e.claimedBy === null) throw userError('conflict', 'action.notClaimed', { id: e.id, alertname: e.alertname });
       const now = this.d.clock.now();
       await trx('alert_events').where({ id: e.id }).update({ claimed_by: null, claimed_at: null, updated_at: now });
       const id = await this.timeline(trx, e.id, 'claimed', actor, { undone: true });
       await writeAudit(trx, actor, { action: 'unclaim', entity: 'alert_event', entityId: e.id, before: { claimedBy: e.claimedBy } });
       return { event: e, timelineId: id };
     });
-    const text = `${actor.name} removed the acknowledgement of #${event.id} ${event.alertname}`;
-    await this.d.afterChange({ kind: 'unclaimed', eventIds: [event.id], sendGroupId: event.sendGroupId, text, key: `unclaim-${timelineId}` });
-    return { eventId: event.id, message: `Unacknowledged #${event.id} ${event.alertname}` };
+    await this.d.afterChange({
+      kind: 'unclaimed',
+      eventIds: [event.id],
+      sendGroupId: event.sendGroupId,
+      ...line(said('action.notice.unclaimed', { actor: actor.name, id: event.id, alertname: event.alertname })),
+      key: `unclaim-${timelineId}`,
+    });
+    return { eventId: event.id, ...result(said('action.unclaimed', { id: event.id, alertname: event.alertname })) };
   }
 
   /**
@@ -120,8 +135,8 @@ export class EventActions {
     const { event, ids, timelineId } = await this.d.db.transaction(async (trx) => {
       const e = await this.lock(trx, eventId);
       const now = this.d.clock.now();
-      if (e.status === 'resolved') throw conflict(`#${e.id} ${e.alertname} is already resolved`);
-      if (e.silenceId && e.silencedUntil && e.silencedUntil > now) throw conflict(`#${e.id} is already silenced; unsilence it first`);
+      if (e.status === 'resolved') throw userError('conflict', 'action.alreadyResolved', { id: e.id, alertname: e.alertname });
+      if (e.silenceId && e.silencedUntil && e.silencedUntil > now) throw userError('conflict', 'action.alreadySilenced', { id: e.id });
       const { clusterId, addresses } = await this.clusterOf(trx, e);
       const endsAt = new Date(now.getTime() + durationMs);
       const { silenceId } = await this.d.silences.create(addresses, {
@@ -140,9 +155,10 @@ export class EventActions {
       await writeAudit(trx, actor, { action: 'silence', entity: 'alert_event', entityId: e.id, after: { ...detail, events: all } });
       return { event: e, ids: all, timelineId: first };
     });
-    const what = scope === 'alertname' ? `every ${event.alertname} alert` : `#${event.id} ${event.alertname}`;
-    await this.d.afterChange({ kind: 'silenced', eventIds: ids, sendGroupId: event.sendGroupId, text: `${actor.name} silenced ${what} for ${span}`, key: `silence-${timelineId}` });
-    return { eventId: event.id, message: `Silenced ${what} for ${span}` };
+    const p = { actor: actor.name, id: event.id, alertname: event.alertname, span };
+    const notice = scope === 'alertname' ? said('action.notice.silencedName', p) : said('action.notice.silencedEvent', p);
+    await this.d.afterChange({ kind: 'silenced', eventIds: ids, sendGroupId: event.sendGroupId, ...line(notice), key: `silence-${timelineId}` });
+    return { eventId: event.id, ...result(scope === 'alertname' ? said('action.silencedName', p) : said('action.silencedEvent', p)) };
   }
 
   /** `/silence alertname=NAME`: through the newest firing event of that name, which names the cluster. */
@@ -157,7 +173,7 @@ export class EventActions {
     const { event, ids, timelineId } = await this.d.db.transaction(async (trx) => {
       const e = await this.lock(trx, eventId);
       const now = this.d.clock.now();
-      if (!e.silenceId || !e.silencedUntil || e.silencedUntil <= now) throw conflict(`#${e.id} ${e.alertname} is not silenced`);
+      if (!e.silenceId || !e.silencedUntil || e.silencedUntil <= now) throw userError('conflict', 'action.notSilenced', { id: e.id, alertname: e.alertname });
       const { addresses } = await this.clusterOf(trx, e);
       await this.d.silences.expire(addresses, e.silenceId);
       const all = (await trx('alert_events').where({ silence_id: e.silenceId }).forUpdate().pluck('id')).map(Number);
@@ -171,9 +187,9 @@ export class EventActions {
       await writeAudit(trx, actor, { action: 'unsilence', entity: 'alert_event', entityId: e.id, before: { ...detail, events: all } });
       return { event: e, ids: all, timelineId: first };
     });
-    const text = `${actor.name} removed the silence on #${event.id} ${event.alertname}`;
-    await this.d.afterChange({ kind: 'unsilenced', eventIds: ids, sendGroupId: event.sendGroupId, text, key: `unsilence-${timelineId}` });
-    return { eventId: event.id, message: `Unsilenced #${event.id} ${event.alertname}` };
+    const notice = said('action.notice.unsilenced', { actor: actor.name, id: event.id, alertname: event.alertname });
+    await this.d.afterChange({ kind: 'unsilenced', eventIds: ids, sendGroupId: event.sendGroupId, ...line(notice), key: `unsilence-${timelineId}` });
+    return { eventId: event.id, ...result(said('action.unsilenced', { id: event.id, alertname: event.alertname })) };
   }
 
   private async lock(trx: Knex.Transaction, id: number): Promise<EventRow> {
@@ -185,7 +201,7 @@ export class EventActions {
   /** The send group's Alertmanager cluster and its instances, healthy ones first. */
   private async clusterOf(trx: Knex.Transaction, e: EventRow): Promise<{ clusterId: number; addresses: string[] }> {
     const group = e.sendGroupId === null ? undefined : await trx('send_groups').where({ id: e.sendGroupId }).first('alertmanager_cluster_id');
-    if (!group) throw conflict(`#${e.id} has no send group, so promduty does not know its Alertmanager; silence it there`);
+    if (!group) throw userError('conflict', 'action.noSendGroup', { id: e.id });
     const clusterId: number = group.alertmanager_cluster_id;
     const addresses = await trx('alertmanager_instances').where({ cluster_id: clusterId }).orderBy([{ column: 'healthy', order: 'desc' }, 'id']).pluck('address');
     return { clusterId, addresses };

@@ -1,5 +1,7 @@
+import type { Locale } from '../i18n';
 import type { Knex } from 'knex';
 import { alertCard } from '../cards/alert-card';
+import type { ActionButtonView } from '../cards/action-buttons';
 import type { AlertEventView } from '../cards/alert-parts';
 import type { Card, Person } from '../cards/card';
 import { digestCard } from '../cards/digest-card';
@@ -24,8 +26,12 @@ export interface EventCardDeps {
   oncall: Pick<OncallService, 'oncallNow'>;
   /** settings.timezone */
   timezone: string;
+  /** settings.locale */
+  locale: Locale;
   /** What one escalation "minute" is (settings.alerts.escalationMinuteMs). */
   escalationMinuteMs: number;
+  /** The remediation actions an event's card offers as buttons (src/remedy). */
+  actionButtons?: (eventId: number) => Promise<ActionButtonView[]>;
 }
 
 export interface RefreshResult {
@@ -56,18 +62,19 @@ export class EventCardService {
     if (digest) {
       const { lines, sendGroupName } = await loadEventLines(this.d.db, rows.map((r) => r.eventId));
       const alerts = rows.flatMap((r) => lines.get(r.eventId) ?? []);
-      return alerts.length ? digestCard({ sendGroupName, alerts, timezone, now, withButtons }) : null;
+      return alerts.length ? digestCard({ sendGroupName, alerts, timezone, now, withButtons, locale: this.d.locale }) : null;
     }
     const records = await loadEvents(this.d.db, [first.eventId]);
     const rec = records.get(first.eventId);
     if (!rec) return null;
-    const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now };
+    const facts = { event: rec.view, sendGroupName: rec.sendGroupName, oncall: await this.oncallOf(rec), timezone, now, locale: this.d.locale };
     if (first.channel === 'escalation') {
       const escalatedAt = first.updatedAt ?? now;
       const unclaimedMinutes = Math.max(0, Math.floor((escalatedAt.getTime() - rec.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));
       return escalationCard({ ...facts, level: Math.max(1, rec.view.escalationLevel), unclaimedMinutes, eventUrl: null });
     }
-    return alertCard({ ...facts, withButtons, eventUrl: null });
+    const actions = withButtons && this.d.actionButtons ? await this.d.actionButtons(rec.view.id) : [];
+    return alertCard({ ...facts, withButtons, eventUrl: null, actions });
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n';
 import { deadLetterCard } from '../cards/dead-letter-card';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -14,6 +15,7 @@ export interface DeadLetterNoticeDeps {
   destinations: Destinations;
   deadLetters: DeadLetterStore;
   timezone: string;
+  locale: Locale;
 }
 
 /** Dead letters listed on one card; the rest of a burst is counted. */
@@ -42,7 +44,7 @@ export class DeadLetterNotice {
     const wait = await gate(chatId);
     if (wait > 0) return { status: 'wait', afterMs: wait };
     const rows = letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, receiver: l.receiver, alerts: l.alerts, alertnames: alertnames(l), error: l.error }));
-    const card = deadLetterCard({ letters: rows, total: count, timezone: this.d.timezone });
+    const card = deadLetterCard({ letters: rows, total: count, timezone: this.d.timezone, locale: this.d.locale });
     try {
       await this.d.sender.sendToChat(chatId, card, `dead-letters-${letters[0]!.id}-${lastId}`);
     } catch (e) {

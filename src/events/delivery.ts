@@ -9,9 +9,9 @@ import type { Destinations } from './destinations';
 import { firstStep, scheduleStep } from './escalation-steps';
 import type { Paging } from '../paging/paging';
 import type { AlertJobs, ReplyJob } from './jobs';
-import { APP_PER_SECOND } from '../core/feishu-limits';
+import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 import { backlogOf, groupsWithPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
-import { webhookReceiveId } from './outbox-keys';
+import { webhookReceiveId, type PendingSend } from './outbox-keys';
 
 export interface DeliveryDeps {
   db: Knex;
@@ -36,8 +36,15 @@ const QUEUED_MAX = APP_PER_SECOND / 4;
 const RECHECK_MS = 100;
 /** Events planned per run; more wait for the next run, which is queued at once. */
 const BATCH = 1000;
-/** After a round that folded (a storm), the group's next round waits this long to fold more. */
-const STORM_ROUND_MS = 500;
+/**
+ * After a round that folded (a storm), the group's next round waits this long to fold more:
+ * the time a recipient needs between two messages (Feishu: 5 a second each), so a steady
+ * stream is on a card within about one such gap. More waiting bought no fewer messages where
+ * it counts: the app's 50 a second is held by the QUEUED_MAX check, which puts rounds off (and
+ * makes them fold more) whenever the app's queue is full. At 500 ms the wait alone was most
+ * of webhook → card p99 at 100 alerts/s (issue 15).
+ */
+const STORM_ROUND_MS = 1000 / PER_RECIPIENT_PER_SECOND;
 /** A group that posted this recently is in a stream of alerts: its rounds fold. */
 const RECENT_MS = 1000;
 /**
@@ -105,8 +112,11 @@ export class DeliveryService {
       await this.d.jobs.deliver([sendGroupId], Math.max(RECHECK_MS, Math.ceil(((queued - QUEUED_MAX) / APP_PER_SECOND) * 1000)));
       return { events: 0, messages: 0 };
     }
-    const planned = await this.plan(sendGroupId, dest, now);
-    await this.d.jobs.send(await pendingOfGroup(this.d.db, sendGroupId));
+    const { sends, ...planned } = await this.plan(sendGroupId, dest, now);
+    // Nothing of the group was pending before this plan (checked above, and its runs never
+    // overlap; escalation queues its own sends), so what it planned is all there is to send:
+    // no second read of the outbox per round (issue 15).
+    await this.d.jobs.send(sends);
     if (planned.events === BATCH) await this.d.jobs.deliver([sendGroupId]);
     return planned;
   }
@@ -132,7 +142,7 @@ export class DeliveryService {
    * notified only if it did not change since it was read; one that did (resolved in
    * between, say) stays waiting and the next run plans what is left to say about it.
    */
-  private async plan(sendGroupId: number, dest: AlertDestination, now: Date): Promise<{ events: number; messages: number }> {
+  private async plan(sendGroupId: number, dest: AlertDestination, now: Date): Promise<{ events: number; messages: number; sends: PendingSend[] }> {
     const events = await this.d.db('alert_events as e')
       .leftJoin('alert_groups as g', 'g.id', 'e.group_id')
       .where({ 'e.send_group_id': sendGroupId })
@@ -142,7 +152,7 @@ export class DeliveryService {
       .select('e.id', 'e.status', 'e.repeat_count', 'e.updated_at', 'e.alertname', 'e.severity', 'e.group_id', 'g.lead_event_id', 'g.first_seen_at as group_first_seen_at', 'g.escalation_id as group_escalation_id')
       .select(this.d.db.raw("g.open_key IS NULL AS group_closed"))
       .select(this.d.db.raw("JSON_UNQUOTE(JSON_EXTRACT(e.labels, '$.instance')) AS instance"));
-    if (!events.length) return { events: 0, messages: 0 };
+    if (!events.length) return { events: 0, messages: 0, sends: [] };
     const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
     const last = (await this.d.db('alert_events').where({ send_group_id: sendGroupId }).max({ at: 'last_notified_at' }).first())?.at as Date | null;
     const plan = planDelivery({
@@ -190,7 +200,8 @@ export class DeliveryService {
       }
     }, RC);
     if (plan.messages.some((m) => m.digest)) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);
-    return { events: events.length, messages: plan.messages.length };
+    const sends = plan.messages.map((m): PendingSend => ({ uuid: m.uuid, sendGroupId, recipient: m.receiveId }));
+    return { events: events.length, messages: plan.messages.length, sends };
   }
 
   private async oncallOf(dest: AlertDestination, now: Date): Promise<OncallPerson | null> {

@@ -9,6 +9,7 @@ import type { Metrics } from '../core/metrics';
 import type { CardSender, ReplyContent, SendFailure } from '../core/ports';
 import { toJson } from '../db/knex';
 import type { Destinations } from './destinations';
+import { t, type Locale } from '../i18n';
 import { loadEvents, type EventRecord } from './event-view';
 import { groupNoticeCard } from '../cards/group-notice-card';
 import { loadGroups } from './group-view';
@@ -27,6 +28,7 @@ export interface NoticeDeps {
   metrics: Metrics;
   sender: CardSender;
   destinations: Destinations;
+  settings: { locale: Locale };
 }
 
 /** How long a reply waits for the card it answers, each time. */
@@ -102,15 +104,17 @@ export class NoticeService {
     const records = [...(await loadEvents(this.d.db, ids)).values()];
     const first = records[0];
     if (!first) return null;
+    const L = this.d.settings.locale;
     switch (job.kind) {
       case 'resolved':
-        return { text: `✅ Resolved after ${lasted(first)}: #${first.view.id} ${first.view.alertname}` };
+        return { text: t(L, 'notice.resolvedAfter', { lasted: lasted(first), id: first.view.id, alertname: first.view.alertname }) };
       case 'resolved-summary':
         return { card: this.summary(records) };
       case 'escalated': {
-        const people = job.users.map((u) => mention(u)).join(' ') || 'nobody (no one at this level has a Feishu account)';
-        const markdown = `${what(first)} was not claimed: escalated to ${people} (level ${job.level}).`;
-        return { card: textCard({ title: `Escalated: ${first.view.alertname}`, markdown, template: 'carmine', subtitle: first.sendGroupName }) };
+        const people = job.users.map((u) => mention(u)).join(' ') || t(L, 'notice.escalatedNobody');
+        const markdown = t(L, 'notice.escalated', { what: what(first), people, level: job.level });
+        const title = t(L, 'escalation.title', { alertname: first.view.alertname });
+        return { card: textCard({ title, markdown, template: 'carmine', subtitle: first.sendGroupName }) };
       }
     }
   }
@@ -123,8 +127,9 @@ export class NoticeService {
   }
 
   private summary(records: EventRecord[]): Card {
-    const lines = records.map((r) => `✅ **${what(r)}** · lasted ${lasted(r)}`);
-    return textCard({ title: `${records.length} alerts resolved`, markdown: lines.join('\n'), template: 'green', subtitle: records[0]!.sendGroupName });
+    const L = this.d.settings.locale;
+    const lines = records.map((r) => t(L, 'notice.lasted', { what: what(r), lasted: lasted(r) }));
+    return textCard({ title: t(L, 'notice.resolvedTitle', { count: records.length }), markdown: lines.join('\n'), template: 'green', subtitle: records[0]!.sendGroupName });
   }
 
   private async refused(job: ReplyJob, reason: string, feishuCode: number | null): Promise<void> {

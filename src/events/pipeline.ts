@@ -1,4 +1,6 @@
 import type { Paging } from '../paging/paging';
+import type { ActionButtonView } from '../cards/action-buttons';
+import type { Locale } from '../i18n';
 import type { OncallService } from '../oncall/roster-service';
 import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
@@ -20,15 +22,24 @@ export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations' 
   oncall: Pick<OncallService, 'oncallNow'>;
   settings: {
     timezone: string;
+    locale: Locale;
     alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
   };
+  /** Remediation actions: planned when alerts fire, offered on their cards. */
+  remedy?: { onFired(eventIds: number[]): Promise<void>; buttonsOf(eventId: number): Promise<ActionButtonView[]> };
 }
 
 /** The alert pipeline's services, wired once (main.ts) and shared by the HTTP app and the workers. */
 export function alertPipeline(d: PipelineDeps) {
   const { alerts } = d.settings;
   const destinations = new Destinations(d.db);
-  const cards = new EventCardService({ ...d, timezone: d.settings.timezone, escalationMinuteMs: alerts.escalationMinuteMs });
+  const cards = new EventCardService({
+    ...d,
+    timezone: d.settings.timezone,
+    locale: d.settings.locale,
+    escalationMinuteMs: alerts.escalationMinuteMs,
+    ...(d.remedy && { actionButtons: (id: number) => d.remedy!.buttonsOf(id) }),
+  });
   const deadLetters = new DeadLetterStore(d.db, d.clock);
   d.metrics.refreshOnScrape(async () => {
     const { open, total } = await deadLetters.counts();
@@ -45,12 +56,12 @@ export function alertPipeline(d: PipelineDeps) {
     deadLetters,
     alertGroups: new AlertGroupQueries(d.db),
     deadLetterReplay: new DeadLetterReplay({ deadLetters, processor, timezone: d.settings.timezone }),
-    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone }),
+    deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone, locale: d.settings.locale }),
     delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),
     escalation: new EscalationService({ ...d, minuteMs: alerts.escalationMinuteMs }),
-    reminders: new ReminderService({ ...d, minuteMs: alerts.escalationMinuteMs }),
+    reminders: new ReminderService({ ...d, minuteMs: alerts.escalationMinuteMs, locale: d.settings.locale }),
   };
 }
 

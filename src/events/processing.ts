@@ -24,6 +24,8 @@ export interface ProcessorDeps {
   /** settings.alerts.dedupWindowMs */
   dedupWindowMs: number;
   deadLetters: DeadLetterStore;
+  /** Remediation actions (src/remedy): told of new firing episodes, to plan their automatic runs. */
+  remedy?: { onFired(eventIds: number[]): Promise<void> };
 }
 
 export interface ProcessResult {
@@ -206,6 +208,11 @@ export class AlertProcessor {
   private async followUp({ applied, reopened }: AppliedBatch): Promise<void> {
     const groups = [...new Set(applied.flatMap((a) => a.sendGroupId ?? []))];
     await this.d.jobs.deliver(groups);
+    const fired = [...new Set(applied.filter((a) => a.decision.change === 'fired' || a.decision.change === 'refired').map((a) => a.eventId))];
+    if (fired.length && this.d.remedy) {
+      // The alerts are stored; a failure to plan their actions must not fail the notification's job.
+      await this.d.remedy.onFired(fired).catch((err: unknown) => this.d.logger.error({ err, events: fired }, 'remediation actions not planned'));
+    }
     // A reopened group's card shows it firing again: its lead event's messages are the group's.
     const reopenedLeads = reopened.length ? (await this.d.db('alert_groups').whereIn('id', reopened).whereNotNull('lead_event_id').pluck('lead_event_id')).map(Number) : [];
     const refresh = [...new Set([...applied.filter((a) => a.decision.refresh).map((a) => a.eventId), ...reopenedLeads])];

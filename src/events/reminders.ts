@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { CardSender } from '../core/ports';
 import { clip } from '../core/text';
+import { t, type Locale } from '../i18n';
 import { fromJson, toJson } from '../db/knex';
 import { reminderUuid } from './escalation-steps';
 import type { EscalationStep } from './jobs';
@@ -16,6 +17,8 @@ export interface ReminderDeps {
   sender: CardSender;
   /** settings.alerts.escalationMinuteMs */
   minuteMs: number;
+  /** The bot's language (settings.locale). */
+  locale: Locale;
 }
 
 export type ReminderOutcome = 'reminded' | 'stale';
@@ -23,11 +26,11 @@ export type ReminderOutcome = 'reminded' | 'stale';
 /** Whole minutes, at least 1 (a reminder never says "in 0 min"). */
 const minutes = (ms: number, minuteMs: number): number => Math.max(1, Math.round(ms / minuteMs));
 
-/** "unacknowledged for 10 min; escalating to Carol in 5 min", pure. */
-export function reminderText(r: { eventId: number; alertname: string; target: string | null; forMin: number; inMin: number; to: string[] }): string {
+/** "unacknowledged for 10 min; escalating to Carol in 5 min" in `locale`, pure. */
+export function reminderText(locale: Locale, r: { eventId: number; alertname: string; target: string | null; forMin: number; inMin: number; to: string[] }): string {
   const what = `#${r.eventId} ${clip(r.alertname, 80)}${r.target ? ` · ${clip(r.target, 80)}` : ''}`;
-  const to = r.to.length ? r.to.join(', ') : 'the next level';
-  return `⏰ ${what}: unacknowledged for ${r.forMin} min; escalating to ${to} in ${r.inMin} min. Acknowledge it to stop the escalation.`;
+  const to = r.to.length ? r.to.join(', ') : t(locale, 'paging.reminder.nextLevel');
+  return t(locale, 'paging.reminder', { what, to, forMin: r.forMin, inMin: r.inMin });
 }
 
 /**
@@ -54,7 +57,7 @@ export class ReminderService {
     if (targets === null) throw new Error(`reminder for event ${step.eventId} level ${step.level}: the owners' cards are not sent yet`);
     const level = step.levels[step.level - 1];
     const origin = step.dueAt - (level?.afterMinutes ?? 0) * this.d.minuteMs;
-    const text = reminderText({
+    const text = reminderText(this.d.locale, {
       eventId: e.id,
       alertname: e.alertname,
       target: fromJson<Record<string, string>>(e.labels, {}).instance ?? null,

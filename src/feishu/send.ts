@@ -3,7 +3,7 @@ import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { Buzzer, CardSender, ReplyContent, SendFailure, WebhookBotSender } from '../core/ports';
-import { signWebhook } from './webhook-sign';
+import { signWebhook } from '../core/webhook-sign';
 
 /** Feishu's limit on a send's idempotency key. */
 export const UUID_MAX = 50;

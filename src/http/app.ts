@@ -17,6 +17,7 @@ import type { TreeService } from '../inventory/tree';
 import type { HostService } from '../inventory/hosts';
 import type { JobService } from '../scrape/jobs';
 import type { PoolConfigService } from '../publish/pool-config';
+import { topologyRoutes } from './routes/topology';
 import type { PoolService } from '../scrape/pools';
 import type { SdService } from '../scrape/sd-service';
 import { configRoutes } from './routes/configs';
@@ -50,6 +51,8 @@ import { byteLimit } from './read-json';
 import type { NotifySettingsService } from '../paging/notify-settings';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
+import type { ActionService } from '../remedy/actions';
+import { actionRoutes } from './routes/actions';
 
 export interface HttpDeps extends HealthDeps {
   /** Per-user notification rules (src/paging/notify-settings.ts). */
@@ -85,6 +88,7 @@ export interface HttpDeps extends HealthDeps {
   clusterConfigs: ClusterConfigService;
   stats: StatsService;
   queryLog: QueryLogService;
+  actions: ActionService;
 }
 
 /**
@@ -142,11 +146,13 @@ export function createHttpApp(d: HttpDeps): Koa {
   scrapeRoutes(admin, d.pools, d.jobs);
   routingRoutes(admin, d.clusters, d.sendGroups);
   ruleRoutes(admin, d.alertRules, d.recordRules);
+  topologyRoutes(admin, d.poolConfigs, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
   alertGroupRoutes(admin, d.alertGroups);
   statsRoutes(admin, d.stats);
   ruleSuggestionRoutes(admin, d.queryLog);
+  actionRoutes(admin, d.actions);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

@@ -5,6 +5,7 @@ import { notFound } from '../core/errors';
 import { writeAudit, type Actor } from '../db/audit';
 import { addDays } from './dates';
 import { calendarEvent, calendarName } from './messages';
+import type { Locale } from '../i18n';
 import { renderIcal, type IcalShift } from './render-ical';
 import { MAX_ROSTER_DAYS, type OncallService, type ShiftView } from './roster-service';
 import { rosterDayAt } from './shifts';
@@ -31,6 +32,7 @@ export class CalendarFeedService {
     private readonly clock: Clock,
     private readonly secret: string,
     private readonly publicUrl: string,
+    private readonly locale: Locale,
   ) {}
 
   /** The feed's URL, issuing its token on first use. */
@@ -63,7 +65,7 @@ export class CalendarFeedService {
       for (const s of await this.shiftsOf(g)) if (kind === 'group' || s.userId === subjectId) shifts.push(this.event(g, s, kind));
     }
     shifts.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-    const text = calendarName(kind, name);
+    const text = calendarName(this.locale, kind, name);
     const timezone = kind === 'group' ? groups[0]!.timezone : null;
     return { name, ics: renderIcal({ name: text.name, description: text.description, timezone, shifts, now: this.clock.now() }) };
   }
@@ -75,7 +77,7 @@ export class CalendarFeedService {
   }
 
   private event(g: OncallGroup, s: ShiftView, kind: FeedKind): IcalShift {
-    const text = calendarEvent(kind, g.name, s.person?.name ?? `user ${s.userId}`, s.swapped);
+    const text = calendarEvent(this.locale, kind, g.name, s.person?.name ?? `user ${s.userId}`, s.swapped);
     return {
       uid: `oncall-${g.id}-${s.firstDay}-${s.userId}@promduty`,
       summary: text.summary,

@@ -4,6 +4,7 @@ import { handoffCard } from '../cards/handoff-card';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { Locale } from '../i18n';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import { addDays, rosterDayAt, shiftStartsAt, type Day } from './roster';
 import type { OncallService } from './roster-service';
@@ -44,6 +45,7 @@ export class HandoffService {
     private readonly oncall: OncallService,
     private readonly sender: CardSender,
     private readonly logger: Logger,
+    private readonly locale: Locale,
   ) {}
 
   /** Throws (so the job retries) after doing all it could when any group failed for a reason worth retrying. */
@@ -128,6 +130,7 @@ export class HandoffService {
         next: next?.person ? { name: next.person.name, openId: next.person.openId } : null,
         nextHandoffAt: next?.at ?? null,
         timezone: group.timezone,
+        locale: this.locale,
       });
       try {
         messageId = (await this.sender.sendToChat(group.feishuChatId, card, handoffUuid(group.id, day)))?.messageId ?? null;

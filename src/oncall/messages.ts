@@ -1,17 +1,18 @@
 /**
  * The on-call texts people read outside cards and chat replies: calendar feed names and
- * event titles. Kept here so the message catalogue can take them over in one place.
+ * event titles, in the bot's language (the calendar app shows them as they are).
  */
+import { t, type Locale } from '../i18n';
 
-export function calendarName(kind: 'group' | 'user', subject: string): { name: string; description: string } {
+export function calendarName(L: Locale, kind: 'group' | 'user', subject: string): { name: string; description: string } {
   return kind === 'group'
-    ? { name: `On call: ${subject}`, description: `Who is on call in ${subject}, from promduty` }
-    : { name: `My on-call shifts (${subject})`, description: `${subject}'s on-call shifts in every group, from promduty` };
+    ? { name: t(L, 'feed.groupName', { subject }), description: t(L, 'feed.groupDescription', { subject }) }
+    : { name: t(L, 'feed.userName', { subject }), description: t(L, 'feed.userDescription', { subject }) };
 }
 
-export function calendarEvent(kind: 'group' | 'user', group: string, person: string, swapped: boolean): { summary: string; description: string } {
-  const note = swapped ? ' (includes a swapped day)' : '';
+export function calendarEvent(L: Locale, kind: 'group' | 'user', group: string, person: string, swapped: boolean): { summary: string; description: string } {
+  const note = swapped ? t(L, 'feed.swapped') : '';
   return kind === 'group'
-    ? { summary: `On call: ${person}`, description: `${person} is on call in ${group}${note}.` }
-    : { summary: `On call: ${group}`, description: `You are on call in ${group}${note}.` };
+    ? { summary: t(L, 'feed.groupEvent', { person }), description: t(L, 'feed.groupEventDescription', { person, group, note }) }
+    : { summary: t(L, 'feed.userEvent', { group }), description: t(L, 'feed.userEventDescription', { group, note }) };
 }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { CardSender } from '../core/ports';
+import type { Locale } from '../i18n';
 import { UserService } from '../users/users';
 import { OncallGroupService } from './groups';
 import { HandoffService } from './handoff';
@@ -21,6 +22,8 @@ export interface OncallDeps {
   sender: CardSender;
   /** settings.timezone */
   defaultTimezone: string;
+  /** settings.locale: the language of notices and handoff cards. */
+  locale: Locale;
   /** settings.calendarSecret: the key calendar feed tokens are derived with. */
   calendarSecret: string;
   /** settings.publicUrl: where calendar feed URLs point. */
@@ -38,9 +41,9 @@ export function oncallServices(db: Knex, d: OncallDeps) {
     oncallGroups: new OncallGroupService(db, new UserService(db), cache, d.clock, d.defaultTimezone),
     oncallSwaps: new SwapService(db, cache, d.clock),
     oncallSwapRequests: new SwapRequestService(db, cache, d.clock, d.swapRequestChanged),
-    swapNotices: new SwapNoticeService(db, d.sender, d.logger),
-    shiftNotices: new ShiftNoticeService(db, d.clock, d.sender, d.logger),
-    calendars: new CalendarFeedService(db, oncall, d.clock, d.calendarSecret, d.publicUrl),
-    handoff: new HandoffService(db, d.redis, d.clock, oncall, d.sender, d.logger),
+    swapNotices: new SwapNoticeService(db, d.sender, d.logger, d.locale),
+    shiftNotices: new ShiftNoticeService(db, d.clock, d.sender, d.logger, d.locale),
+    calendars: new CalendarFeedService(db, oncall, d.clock, d.calendarSecret, d.publicUrl, d.locale),
+    handoff: new HandoffService(db, d.redis, d.clock, oncall, d.sender, d.logger, d.locale),
   };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { shiftNoticeCard } from '../cards/shift-notice-card';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import type { Locale } from '../i18n';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import { addDays, type Day } from './dates';
 import { noticesDue, shiftRuns, type DueNotice } from './shift-runs';
@@ -36,6 +37,7 @@ export class ShiftNoticeService {
     private readonly clock: Clock,
     private readonly sender: CardSender,
     private readonly logger: Logger,
+    private readonly locale: Locale,
   ) {}
 
   async run(): Promise<NoticeSent[]> {
@@ -74,7 +76,7 @@ export class ShiftNoticeService {
     const openId = people.get(run.userId)?.openId;
     let messageId: string | null = null;
     if (openId) {
-      const card = shiftNoticeCard({ kind, groupName: group.name, startsAt: run.startsAt, endsAt: run.endsAt, timezone: group.timezone, previous, swapped: run.swapped });
+      const card = shiftNoticeCard({ kind, groupName: group.name, startsAt: run.startsAt, endsAt: run.endsAt, timezone: group.timezone, previous, swapped: run.swapped, locale: this.locale });
       try {
         messageId = (await this.sender.sendToUser(openId, card, `shift-${kind}-${group.id}-${run.firstDay}-${run.userId}`))?.messageId ?? null;
       } catch (e) {

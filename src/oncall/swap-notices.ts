@@ -3,6 +3,7 @@ import type { Person } from '../cards/card';
 import { swapRequestCard, type SwapRequestAudience, type SwapRequestView } from '../cards/swap-request-card';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { Locale } from '../i18n';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import { addDays } from './dates';
 import { shiftStartsAt } from './shifts';
@@ -60,6 +61,7 @@ export class SwapNoticeService {
     private readonly db: Knex,
     private readonly sender: CardSender,
     private readonly logger: Logger,
+    private readonly locale: Locale,
   ) {}
 
   async send(change: SwapRequestChange): Promise<string> {
@@ -88,7 +90,7 @@ export class SwapNoticeService {
     else if (!group.feishuChatId) for (const m of group.members) if (m !== r.fromUserId && m !== r.requestedBy) privately(m, 'group');
     if (group.feishuChatId) targets.push({ receiveId: group.feishuChatId, chat: true, audience: 'group', uuid: `swr-${r.id}-ask-chat` });
     for (const t of targets) {
-      const card = swapRequestCard(view, t.audience);
+      const card = swapRequestCard(view, t.audience, this.locale);
       const sent = await this.deliver(t.chat ? 'chat' : 'user', t.receiveId, card, t.uuid, r.id);
       if (sent) await this.db('oncall_swap_request_messages').insert({ request_id: r.id, receive_id: t.receiveId, message_id: sent }).onConflict(['request_id', 'receive_id']).ignore();
     }
@@ -99,7 +101,7 @@ export class SwapNoticeService {
     const copies = await this.db('oncall_swap_request_messages').where('request_id', r.id).select('message_id');
     for (const c of copies) {
       try {
-        await this.sender.patch(c.message_id, swapRequestCard(view, 'group'));
+        await this.sender.patch(c.message_id, swapRequestCard(view, 'group', this.locale));
       } catch (e) {
         if (!isPermanentSendFailure(e)) throw e;
         this.logger.warn({ err: e, requestId: r.id, messageId: c.message_id }, 'swap request card could not be updated; skipped');
@@ -109,9 +111,9 @@ export class SwapNoticeService {
     if (r.state !== 'expired' && r.decidedBy !== null) sides.delete(r.decidedBy);
     for (const userId of sides) {
       const openId = people.get(userId)?.openId;
-      if (openId) await this.deliver('user', openId, swapRequestCard(view, 'requester'), `swr-${r.id}-${r.state}-u${userId}`, r.id);
+      if (openId) await this.deliver('user', openId, swapRequestCard(view, 'requester', this.locale), `swr-${r.id}-${r.state}-u${userId}`, r.id);
     }
-    if (group.feishuChatId) await this.deliver('chat', group.feishuChatId, swapRequestCard(view, 'group'), `swr-${r.id}-${r.state}-chat`, r.id);
+    if (group.feishuChatId) await this.deliver('chat', group.feishuChatId, swapRequestCard(view, 'group', this.locale), `swr-${r.id}-${r.state}-chat`, r.id);
     return `${r.state}: ${copies.length} updated, ${sides.size} told`;
   }
 

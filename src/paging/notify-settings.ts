@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
-import { forbidden, invalidField, notFound } from '../core/errors';
+import { AppError, notFound } from '../core/errors';
+import { said, userError } from '../i18n';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson, type Db } from '../db/knex';
@@ -43,13 +44,14 @@ export class NotifySettingsService {
    * whose token holder may change anyone's).
    */
   async set(userId: number, input: unknown, actor: Actor, by: User | null = null): Promise<NotifySettings> {
-    if (by && by.id !== userId && !hasRole(by, 'admin')) throw forbidden("changing another person's notification rules takes the admin role");
+    if (by && by.id !== userId && !hasRole(by, 'admin')) throw userError('forbidden', 'paging.othersNeedAdmin');
     const s = parseInput(notifySettingsSchema, input, 'notification settings');
     if (s.timezone) {
       try {
         wallTimeAt(s.timezone, 0);
       } catch {
-        throw invalidField('timezone', `unknown time zone '${s.timezone}'`);
+        const message = `unknown time zone '${s.timezone}'`;
+        throw new AppError('validation_failed', `timezone: ${message}`, [{ path: 'timezone', message }], { say: said('paging.unknownZone', { zone: s.timezone }) });
       }
     }
     const row = {

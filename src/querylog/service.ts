@@ -36,7 +36,7 @@ export interface SuggestionItem extends SuggestionView {
 }
 
 /** What /rules suggest shows: the card's input but for who is asking. */
-export type SuggestionReport = Omit<SuggestCardInput, 'editable' | 'accepted' | 'items'> & { items: SuggestionItem[] };
+export type SuggestionReport = Omit<SuggestCardInput, 'editable' | 'accepted' | 'items' | 'locale'> & { items: SuggestionItem[] };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -30,6 +30,7 @@ import type { Metrics } from '../core/metrics';
 import type { ChatDeps } from '../chat/types';
 import type { StatsDigest } from '../stats/digest';
 import type { PagingRoom } from '../paging/room';
+import type { RemedyRunner } from '../remedy/runner';
 
 /**
  * The services and clients main.ts wired, handed to every processor; each processor declares
@@ -76,4 +77,6 @@ export interface WorkerContext {
   paging: PagingRoom;
   /** The weekly stats digest (src/stats/digest.ts). */
   statsDigest: StatsDigest;
+  /** Runs of remediation actions (src/remedy/runner.ts). */
+  remedy: RemedyRunner;
 }

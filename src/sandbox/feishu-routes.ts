@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock';
-import { signWebhook } from '../feishu/webhook-sign';
+import { signWebhook } from '../core/webhook-sign';
 import { appBodyLimit, BODY_LIMIT, cardProblem, contentProblem, parseContentString } from './feishu-content';
 import { buzzMessage, type BuzzKind, type BuzzPolicy } from './feishu-buzz';
 import { CODE, fail, ok, type FaultQueue, type FaultRoute, type FeishuReply } from './feishu-replies';

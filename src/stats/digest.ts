@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { statsCard } from '../cards/stats-card';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import type { Locale } from '../i18n';
 import { isPermanentSendFailure, type CardSender } from '../core/ports';
 import { addDays, toEpochDay, type Day } from '../oncall/dates';
 import { DAY_MS, firstInstantAtWall } from '../oncall/zone';
@@ -47,6 +48,7 @@ export class StatsDigest {
       sender: CardSender;
       stats: Pick<StatsService, 'groups' | 'reportFor' | 'zoneOf'>;
       logger: Pick<Logger, 'warn' | 'info'>;
+      locale: Locale;
     },
   ) {}
 
@@ -88,7 +90,7 @@ export class StatsDigest {
     const start = startOfLocalDay(zone, addDays(week, -7));
     const window = { from: new Date(start), to: new Date(startOfLocalDay(zone, week) - 1), days: 7, timeZone: zone };
     const report = await this.d.stats.reportFor(groups, g, window);
-    const card = statsCard({ sendGroupName: g.name, figures: report.figures, flapEpisodes: report.flapEpisodes, digest: true });
+    const card = statsCard({ sendGroupName: g.name, figures: report.figures, flapEpisodes: report.flapEpisodes, digest: true, locale: this.d.locale });
     const row = this.d.db('stats_digests').where({ send_group_id: g.id, week });
     let messageId: string | null = null;
     try {

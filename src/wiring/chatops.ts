@@ -28,7 +28,7 @@ export interface ChatOpsOptions {
   clock: Clock;
   logger: Logger;
   /** The services commands call (main.ts's service bag fits). */
-  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'publicUrl' | 'events' | 'groups'>;
+  services: Omit<ChatDeps, 'clock' | 'logger' | 'timezone' | 'locale' | 'publicUrl' | 'events' | 'groups'>;
 }
 
 export interface ChatOps {
@@ -46,6 +46,7 @@ export function chatOps(o: ChatOpsOptions): ChatOps {
     clock: o.clock,
     logger: o.logger,
     timezone: o.settings.timezone,
+    locale: o.settings.locale,
     publicUrl: o.settings.publicUrl,
     events: new EventActions({ db: o.db, clock: o.clock, silences, afterChange: jobs.afterChange }),
     groups: new GroupActions({ db: o.db, clock: o.clock, silences, destinations: o.destinations, jobs: o.alertJobs, newEscalationId: () => randomBytes(8).toString('hex') }),

@@ -34,7 +34,7 @@ export function buildServices(db: Knex, publisher: ConfigPublisher, sdCache: SdC
     recordRules,
     stats,
     queryLog: new QueryLogService({ db, clock: oncall.clock, recordRules }),
-    statsDigest: new StatsDigest({ db, clock: oncall.clock, sender: oncall.sender, stats, logger: oncall.logger }),
+    statsDigest: new StatsDigest({ db, clock: oncall.clock, sender: oncall.sender, stats, logger: oncall.logger, locale: oncall.locale }),
   };
 }
 

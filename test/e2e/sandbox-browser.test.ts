@@ -15,8 +15,9 @@ const CARD_TIMEOUT_MS = 90_000;
 
 /**
  * What a newcomer does after `npm run demo`, in Debian's Chromium: open the sandbox, see the
- * alert card arrive, claim it, silence it, ask for the roster. Screenshots land in
- * test-artifacts/ to look at (CI keeps them).
+ * alert card arrive, claim it, silence it, ask for the roster. The bot speaks Chinese here
+ * (LOCALE=zh-CN, Feishu's default) and is typed to with the Chinese command names, so the
+ * screenshots show the Chinese cards. Screenshots land in test-artifacts/ to look at (CI keeps them).
  */
 describe('the Feishu sandbox page, in a browser, over the demo world', () => {
   let demo: Demo;
@@ -45,8 +46,8 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     const chromiumPath = requireBinary('chromium');
     await mkdir(ARTIFACTS, { recursive: true });
     const name = uniqueName('demo');
-    demo = await startDemo({ database: name, redisPrefix: name, port: 0, mysqlUrl: MYSQL_BASE, redisUrl: REDIS_URL, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', dropOnStop: true });
-    assert.deepEqual(demo.missing, [], 'the demo needs prometheus, prometheus-alertmanager and prometheus-node-exporter');
+    demo = await startDemo({ database: name, redisPrefix: name, port: 0, mysqlUrl: MYSQL_BASE, redisUrl: REDIS_URL, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', dropOnStop: true, locale: 'zh-CN' });
+    assert.deepEqual(demo.missing, [], 'the demo needs prometheus, prometheus-alertmanager, prometheus-node-exporter and victoria-metrics');
     profile = await mkdtemp(join(tmpdir(), 'pd-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
@@ -76,27 +77,30 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await alert.locator('.card-header.hd-orange').waitFor(); // a firing warning is orange
     await alert.locator('.mention', { hasText: '@Alice Chen' }).waitFor(); // today's on-call person, @-mentioned
     await shot('1-alert', alert);
+    // Issue 14: vmalert reads VictoriaMetrics, where both collectors' shards meet: the aggregate fires.
+    await cardTitled(DEMO.aggregateRule).waitFor({ timeout: CARD_TIMEOUT_MS });
 
     await page.selectOption('#actas', 'ou_demo_bob');
-    await alert.getByRole('button', { name: 'Claim', exact: true }).click();
-    await toast('Claimed');
-    await alert.locator('.hd-subtitle', { hasText: 'claimed by Bob Li' }).waitFor();
-    await alert.locator('.tag', { hasText: 'CLAIMED' }).waitFor();
-    assert.equal(await alert.getByRole('button', { name: 'Claim', exact: true }).count(), 0, 'no Claim button once claimed');
+    await alert.getByRole('button', { name: '认领', exact: true }).click();
+    await toast('已认领');
+    await alert.locator('.hd-subtitle', { hasText: 'Bob Li 已认领' }).waitFor();
+    await alert.locator('.tag', { hasText: '已认领' }).waitFor();
+    assert.equal(await alert.getByRole('button', { name: '认领', exact: true }).count(), 0, 'no Claim button once claimed');
     await shot('2-claimed', alert);
 
-    await alert.getByRole('button', { name: 'Silence 1h' }).click();
+    await alert.getByRole('button', { name: '屏蔽 1h' }).click();
     await alert.locator('.card-header.hd-grey').waitFor();
-    await alert.locator('.tag', { hasText: 'SILENCED' }).waitFor();
-    await alert.getByRole('button', { name: 'Unsilence' }).waitFor();
+    await alert.locator('.tag', { hasText: '已屏蔽' }).waitFor();
+    await alert.getByRole('button', { name: '取消屏蔽' }).waitFor();
     await shot('3-silenced', alert);
 
-    await page.fill('#text', '/roster');
+    await page.fill('#text', '/排班');
     await page.press('#text', 'Enter');
-    const roster = cardTitled(`Roster: ${DEMO.oncallGroup}`);
+    const roster = cardTitled(`排班：${DEMO.oncallGroup}`);
     await roster.waitFor({ timeout: 30_000 });
     await roster.locator('.md', { hasText: 'Alice' }).first().waitFor();
-    await shot('4-roster', page.locator('article.msg.from-user', { hasText: '/roster' }));
+    await roster.locator('.md', { hasText: '周一' }).first().waitFor();
+    await shot('4-roster', page.locator('article.msg.from-user', { hasText: '/排班' }));
     await roster.screenshot({ path: join(ARTIFACTS, 'sandbox-roster-card.png') });
     await alert.screenshot({ path: join(ARTIFACTS, 'sandbox-alert-card.png') });
 
@@ -105,14 +109,14 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     const day = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + n * 86_400_000));
     const tomorrow = day(1); // Bob's day in the rotation
     await page.selectOption('#actas', 'ou_demo_bob');
-    await page.fill('#text', `/swap ${DEMO.oncallGroup} ${tomorrow} `);
+    await page.fill('#text', `/换班 ${DEMO.oncallGroup} ${tomorrow} `);
     await page.locator('#text').pressSequentially('@Car');
     await page.locator('#mention-picker .mention-option', { hasText: 'Carol Wang' }).click();
-    assert.equal(await page.inputValue('#text'), `/swap ${DEMO.oncallGroup} ${tomorrow} @Carol Wang `);
+    assert.equal(await page.inputValue('#text'), `/换班 ${DEMO.oncallGroup} ${tomorrow} @Carol Wang `);
     await page.press('#text', 'Enter');
-    const asked = page.locator('article.msg.from-user', { hasText: '/swap' }).last();
+    const asked = page.locator('article.msg.from-user', { hasText: '/换班' }).last();
     await asked.locator('.mention', { hasText: '@Carol Wang' }).waitFor();
-    const request = cardTitled(`Shift swap request: ${DEMO.oncallGroup}`);
+    const request = cardTitled(`换班申请：${DEMO.oncallGroup}`);
     await request.first().waitFor({ timeout: 30_000 });
     await request.locator('.mention', { hasText: '@Carol Wang' }).first().waitFor();
     await shot('5-swap-requested', asked);
@@ -120,37 +124,38 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     // Carol, in her private chat with the bot: the request waits for her Accept.
     await page.locator('#chats button.chat', { hasText: 'Carol Wang' }).click();
     assert.equal(await page.inputValue('#actas'), 'ou_demo_carol', 'a private chat acts as its owner');
-    const mine = cardTitled(`Shift swap request: ${DEMO.oncallGroup}`);
+    const mine = cardTitled(`换班申请：${DEMO.oncallGroup}`);
     await mine.waitFor({ timeout: 30_000 });
-    await mine.getByRole('button', { name: 'Accept', exact: true }).click();
-    await toast('Accepted: the shift is yours');
-    await cardTitled(`Shift swap accepted: ${DEMO.oncallGroup}`).waitFor();
-    await shot('6-swap-accepted', cardTitled(`Shift swap accepted: ${DEMO.oncallGroup}`));
+    await mine.getByRole('button', { name: '接受', exact: true }).click();
+    await toast('已接受：这个班次归你了');
+    await cardTitled(`换班已接受：${DEMO.oncallGroup}`).waitFor();
+    await shot('6-swap-accepted', cardTitled(`换班已接受：${DEMO.oncallGroup}`));
 
     // Back in the group: the outcome is posted, and the roster shows Carol tomorrow, marked.
     await page.locator('#chats button.chat', { hasText: 'ops' }).first().click();
-    await cardTitled(`Shift swap accepted: ${DEMO.oncallGroup}`).first().waitFor({ timeout: 30_000 });
-    await page.fill('#text', '/roster');
+    await cardTitled(`换班已接受：${DEMO.oncallGroup}`).first().waitFor({ timeout: 30_000 });
+    await page.fill('#text', '/排班');
     await page.press('#text', 'Enter');
-    const updated = cardTitled(`Roster: ${DEMO.oncallGroup}`).last();
+    const updated = cardTitled(`排班：${DEMO.oncallGroup}`).last();
     await updated.locator('.md', { hasText: 'Carol ⇄' }).first().waitFor({ timeout: 30_000 });
     await updated.getByRole('button', { name: /▶$/ }).waitFor();
     await updated.screenshot({ path: join(ARTIFACTS, 'sandbox-roster-swapped.png') });
 
     // The form: Carol offers her own shift the day after to the whole group.
-    await page.fill('#text', `/swap ${DEMO.oncallGroup}`);
+    await page.fill('#text', `/换班 ${DEMO.oncallGroup}`);
     await page.press('#text', 'Enter');
-    const form = cardTitled(`Swap a shift: ${DEMO.oncallGroup}`);
+    const form = cardTitled(`换班：${DEMO.oncallGroup}`);
     await form.waitFor({ timeout: 30_000 });
     await form.locator('input[type=date]').fill(day(2));
-    await form.getByRole('button', { name: 'Offer to the group', exact: true }).click();
-    await toast('Offered to the group');
-    await shot('7-offered', form);
+    await form.getByRole('button', { name: '转让给值班组', exact: true }).click();
+    await toast('已转让给值班组');
+    // The form card became the offer (a pending request to the whole group).
+    await shot('7-offered', cardTitled(`换班申请：${DEMO.oncallGroup}`).last());
 
     // /stats in the send group's chat: the card's two charts, drawn from their VChart specs.
-    await page.fill('#text', '/stats');
+    await page.fill('#text', '/统计');
     await page.press('#text', 'Enter');
-    const stats = cardTitled(`Stats: ${DEMO.sendGroup}, last 7 days`);
+    const stats = cardTitled(`统计：${DEMO.sendGroup}，最近 7 天`);
     await stats.waitFor({ timeout: 30_000 });
     const charts = stats.locator('.chart svg');
     assert.equal(await charts.count(), 2, 'alerts per day and the noisiest rules');

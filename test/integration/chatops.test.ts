@@ -192,7 +192,10 @@ describe('ChatOps over signed, encrypted Feishu callbacks with a real Alertmanag
       [`/silence ${ev.id} 2h`, /Silenced/],
       [`/unsilence ${ev.id}`, /Unsilenced/],
       ['/swap sre', /Swap a shift: sre/],
-      ['/silence', /That did not work/],
+      ['/silence', /That is not quite right/],
+      // Chinese aliases through the same signed callback and job queue.
+      ['/值班', /On call: sre/],
+      ['/排班 sre 2026-02', /Roster: sre/],
     ];
     for (const [text, title] of cases) {
       const started = Date.now();

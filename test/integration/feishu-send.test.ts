@@ -10,7 +10,7 @@ import { FeishuServer } from '../../src/sandbox/feishu-server';
 
 const logged: any[] = [];
 const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (logged.push(JSON.parse(String(c))), cb()) }));
-const card = handoffCard({ groupName: 'sre', current: { name: 'alice', openId: 'ou_alice' }, timezone: 'UTC' });
+const card = handoffCard({ locale: 'en', groupName: 'sre', current: { name: 'alice', openId: 'ou_alice' }, timezone: 'UTC' });
 
 /** The AppError a failed send rejects with. */
 async function failureOf(p: Promise<unknown>): Promise<any> {

@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { ManualClock } from '../../src/core/clock';
-import { signWebhook } from '../../src/feishu/webhook-sign';
+import { signWebhook } from '../../src/core/webhook-sign';
 import { FeishuServer } from '../../src/sandbox/feishu-server';
 
 const APP_ID = 'cli_test_app';

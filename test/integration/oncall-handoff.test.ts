@@ -111,7 +111,7 @@ describe('handoff job: history, backfill and announcements with time moved forwa
     assert.deepEqual(announcements().map((m) => m.uuid), ran.map((i) => `handoff-${group.id}-${DAYS[i]}`));
     assert.deepEqual(announcements().map(mentioned), ran.map((i) => open[Number(history[i]![1])]));
     // Day 0 (alice) names bob as next, from the next handoff.
-    assert.match(JSON.stringify(announcements()[0]!.content), /Next:\*\* \*\*bob\*\* from 2026-03-26 02:30/);
+    assert.match(JSON.stringify(announcements()[0]!.content), /Next:\*\* \*\*bob\*\* from 2026-03-26 Thu 02:30/);
 
     assert.deepEqual(await run(), { recorded: [], announced: [] });
     assert.equal(announcements().length, 8, 'no duplicates when re-run');

@@ -51,12 +51,12 @@ describe('shift notices and handoffs mention the right people, DST week included
   test('each shift: one notice 12 h ahead, one at its start; the handoff card @-mentions incoming and outgoing', { timeout: 60_000 }, async () => {
     const { alice, bob, carol } = u;
     const shifts: Array<[string, number, string]> = [
-      ['2026-03-26', alice, 'Thu 2026-03-26 09:00** to **Fri 2026-03-27 09:00'],
-      ['2026-03-27', bob, 'Fri 2026-03-27 09:00** to **Sat 2026-03-28 09:00'],
-      ['2026-03-28', carol, 'Sat 2026-03-28 09:00** to **Sun 2026-03-29 09:00'],
-      ['2026-03-29', alice, 'Sun 2026-03-29 09:00** to **Mon 2026-03-30 09:00'],
-      ['2026-03-30', carol, 'Mon 2026-03-30 09:00** to **Wed 2026-04-01 09:00'],
-      ['2026-04-01', alice, 'Wed 2026-04-01 09:00** to **Thu 2026-04-02 09:00'],
+      ['2026-03-26', alice, '2026-03-26 Thu 09:00** to **2026-03-27 Fri 09:00'],
+      ['2026-03-27', bob, '2026-03-27 Fri 09:00** to **2026-03-28 Sat 09:00'],
+      ['2026-03-28', carol, '2026-03-28 Sat 09:00** to **2026-03-29 Sun 09:00'],
+      ['2026-03-29', alice, '2026-03-29 Sun 09:00** to **2026-03-30 Mon 09:00'],
+      ['2026-03-30', carol, '2026-03-30 Mon 09:00** to **2026-04-01 Wed 09:00'],
+      ['2026-04-01', alice, '2026-04-01 Wed 09:00** to **2026-04-02 Thu 09:00'],
     ];
     for (const [day, who, period] of shifts) {
       const start = shiftStartsAt(group, day).getTime();

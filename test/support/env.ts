@@ -57,6 +57,8 @@ export function testSettings(databaseUrl: string, env: Record<string, string> = 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CONFIG_DIR: `/tmp/${uniqueName('config')}`,
     TZ: 'Asia/Shanghai',
+    // Tests written against the English texts; the Chinese ones set LOCALE: 'zh-CN' themselves.
+    LOCALE: 'en',
     // The shared test Redis runs without AOF; tests with a Feishu app configured (production
     // mode) would otherwise refuse to start. The durability tests set it themselves.
     REDIS_REQUIRE_DURABLE: 'false',

@@ -21,3 +21,12 @@ export function assertGolden(name: string, actual: string): void {
 
 /** JSON goldens: stable two-space formatting with a trailing newline. */
 export const assertGoldenJson = (name: string, value: unknown): void => assertGolden(name, JSON.stringify(value, null, 2) + '\n');
+
+/**
+ * A golden per language: English at `<dir>/<file>`, Chinese at `<dir>/zh-CN/<file>`, so every
+ * card and reply is pinned in both (issue #16) and the English diffs stay where they were.
+ */
+export function assertGoldenJsonIn(locale: 'en' | 'zh-CN', name: string, value: unknown): void {
+  const slash = name.lastIndexOf('/');
+  assertGoldenJson(locale === 'en' ? name : `${name.slice(0, slash + 1)}zh-CN/${name.slice(slash + 1)}`, value);
+}

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dropDatabase } from '../../src/db/connect';
 import { APP, WEBHOOK_TOKEN } from './alerts';
 import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from './env';
-import { freePort, waitFor } from './processes';
+import { freePort, START_PATIENCE_MS, waitFor } from './processes';
 
 /**
  * promduty as a real child process (`node --import tsx src/main.ts`, or compiled), as it runs in
@@ -67,6 +67,8 @@ export function promdutyWorld(
           HOST: '127.0.0.1',
           // A worker serves no HTTP: its start is read from the log ('workers running', info).
           LOG_LEVEL: worker ? 'info' : 'warn',
+          // English unless a test asks for Chinese (the sandbox browser test does).
+          LOCALE: 'en',
           API_TOKEN: 'test-api-token',
           WEBHOOK_TOKEN,
           FEISHU_APP_ID: APP.appId,
@@ -94,7 +96,7 @@ export function promdutyWorld(
           if (child.exitCode !== null) throw new Error(`promduty exited: ${log.slice(-2000)}`);
           if (worker) return log.includes('"msg":"workers running"');
           return (await fetch(`${url}/readyz`)).ok;
-        }, 60_000);
+        }, START_PATIENCE_MS);
       } catch (e) {
         await stop('SIGKILL');
         throw e;

@@ -176,7 +176,7 @@ describe('delivery plan', () => {
       const plan = planDelivery(input(range(1000).map((id) => firing(id, { lineBytes: digestLineBytes(name, target, 'critical') })), { digestSize: 400, digestBytes: 22_000 }));
       for (const m of plan.messages.filter((x) => x.channel === 'group')) {
         const alerts = m.eventIds.map((id) => ({ id: 100000 + id, alertname: name, target, severity: 'critical', status: 'firing' as const, firstSeenAt: now, resolvedAt: null, claimedBy: null, silencedUntil: null }));
-        const c = digestCard({ sendGroupName: 'ops', alerts, timezone: 'Asia/Shanghai', now, withButtons: true });
+        const c = digestCard({ locale: 'en', sendGroupName: 'ops', alerts, timezone: 'Asia/Shanghai', now, withButtons: true });
         assert.ok(cardBytes(c) <= CARD_MAX_BYTES);
         assert.doesNotMatch(JSON.stringify(c), /more: \/alerts/, `${name}: all ${alerts.length} listed`);
       }

@@ -17,6 +17,8 @@ import { swapCard } from '../../src/cards/swap-card';
 import { swapRequestCard, type SwapRequestView } from '../../src/cards/swap-request-card';
 import { shiftNoticeCard, shiftsCard } from '../../src/cards/shift-notice-card';
 import { calendarLinkCard } from '../../src/cards/calendar-card';
+import { describeError, t, userError, type Locale } from '../../src/i18n';
+import { notFound } from '../../src/core/errors';
 
 /** A pending personal request: Bob asks Carol to take his Saturday. */
 export const SWAP_REQUEST: SwapRequestView = {
@@ -72,6 +74,7 @@ export function alertInput(event: Partial<AlertEventView> = {}, extra: Partial<A
     now: NOW,
     withButtons: true,
     eventUrl: 'https://promduty.example.com/events/42',
+    locale: 'en',
     ...extra,
   };
 }
@@ -152,11 +155,12 @@ const RULE: RuleView = {
   enabled: true,
 };
 
-export function sampleCards() {
+/** Every card but the alert card, in `L` (goldens are kept per language). */
+export function sampleCards(L: Locale = 'en') {
   const events = [EVENT, { ...EVENT, id: 43, severity: 'warning', claimedBy: { name: 'Bob' } }, { ...EVENT, id: 44, silencedUntil: new Date(NOW.getTime() + 600_000) }];
   return {
-    digest: digestCard({ sendGroupName: 'infra-oncall', alerts: rows(8), timezone: TZ, now: NOW, withButtons: true }),
-    'dead-letters': deadLetterCard({
+    digest: digestCard({ locale: L, sendGroupName: 'infra-oncall', alerts: rows(8), timezone: TZ, now: NOW, withButtons: true }),
+    'dead-letters': deadLetterCard({ locale: L,
       letters: [
         { id: 7, receivedAt: new Date('2025-03-14T01:02:03Z'), receiver: 'sg-3', alerts: 2, alertnames: ['HostDown', 'Disk_*Full*'], error: "Incorrect datetime value: '10000-01-01 00:00:00.000' for column `starts_at` at row 1" },
         { id: 9, receivedAt: new Date('2025-03-14T01:02:04Z'), receiver: 'sg-3', alerts: 1, alertnames: [], error: 'CONSTRAINT `alert_events.labels` failed' },
@@ -164,20 +168,28 @@ export function sampleCards() {
       total: 5,
       timezone: TZ,
     }),
-    'digest-webhook': digestCard({ sendGroupName: 'infra-oncall', alerts: rows(3), timezone: TZ, now: NOW, withButtons: false }),
-    escalation: escalationCard({ ...alertInput(), level: 1, unclaimedMinutes: 15 }),
-    'alerts-list': alertsListCard({ events, timezone: TZ, now: NOW, total: 5 }),
-    'alerts-list-empty': alertsListCard({ events: [], timezone: TZ, now: NOW }),
-    error: errorCard({ code: 'validation_failed', message: 'invalid silence: duration must be 30m, 1h, 4h or 24h', details: ['d: invalid option'], hint: 'Usage: /silence <event|alertname=...> <duration>' }),
-    help: helpCard({ commands: [{ usage: '/oncall [group]', description: 'Who is on call now' }, { usage: '/silence <event|alertname=...> <duration>', description: 'Silence an alert' }] }),
-    oncall: oncallCard({
+    'digest-webhook': digestCard({ locale: L, sendGroupName: 'infra-oncall', alerts: rows(3), timezone: TZ, now: NOW, withButtons: false }),
+    escalation: escalationCard({ ...alertInput({}, { locale: L }), level: 1, unclaimedMinutes: 15 }),
+    'alerts-list': alertsListCard({ locale: L, events, timezone: TZ, now: NOW, total: 5 }),
+    'alerts-list-empty': alertsListCard({ locale: L, events: [], timezone: TZ, now: NOW }),
+    error: errorCard(describeError(L, userError('validation_failed', 'reply.silenceArgs'), t(L, 'cmd.silence.usage'))),
+    'error-not-found': errorCard(describeError(L, notFound('on-call group', 'nope'))),
+    'error-internal': errorCard(describeError(L, new Error('connection reset'))),
+    help: helpCard({
+      locale: L,
+      commands: [
+        { usage: t(L, 'cmd.oncall.usage'), description: t(L, 'cmd.oncall.description'), aliases: L === 'en' ? ['/值班'] : ['/oncall'] },
+        { usage: t(L, 'cmd.silence.usage'), description: t(L, 'cmd.silence.description'), aliases: L === 'en' ? ['/屏蔽'] : ['/silence'] },
+      ],
+    }),
+    oncall: oncallCard({ locale: L,
       groups: [
         { name: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-15T01:00:00Z') },
         { name: 'dba', current: null },
       ],
       timezone: TZ,
     }),
-    roster: rosterCard({
+    roster: rosterCard({ locale: L,
       groupName: 'infra',
       groupId: 3,
       timezone: TZ,
@@ -189,21 +201,21 @@ export function sampleCards() {
         reason: i === 20 ? ('none' as const) : i === 15 ? ('swap' as const) : i < 13 ? ('history' as const) : ('rotation' as const),
       })),
     }),
-    handoff: handoffCard({ groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, previous: { name: 'Carol', openId: 'ou_carol03' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ }),
-    'handoff-continues': handoffCard({ groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, previous: { name: 'Alice', openId: 'ou_alice01' }, timezone: TZ }),
-    'swap-request-addressee': swapRequestCard(SWAP_REQUEST, 'addressee'),
-    'swap-request-requester': swapRequestCard(SWAP_REQUEST, 'requester'),
-    'swap-request-group': swapRequestCard(SWAP_REQUEST, 'group'),
-    'swap-offer-group': swapRequestCard({ ...SWAP_REQUEST, to: null, lastDay: '2025-03-17', endsAt: new Date('2025-03-18T01:00:00Z') }, 'group'),
-    'swap-request-accepted': swapRequestCard({ ...SWAP_REQUEST, state: 'accepted', decider: SWAP_REQUEST.to }, 'group'),
-    'swap-offer-taken': swapRequestCard({ ...SWAP_REQUEST, to: null, state: 'accepted', decider: { name: 'Carol', openId: 'ou_carol03' } }, 'group'),
-    'swap-request-declined': swapRequestCard({ ...SWAP_REQUEST, state: 'declined', decider: SWAP_REQUEST.to }, 'requester'),
-    'swap-request-expired': swapRequestCard({ ...SWAP_REQUEST, state: 'expired' }, 'requester'),
-    'swap-request-cancelled': swapRequestCard({ ...SWAP_REQUEST, state: 'cancelled', decider: SWAP_REQUEST.requester }, 'group'),
-    'swap-request-forced': swapRequestCard({ ...SWAP_REQUEST, state: 'forced', requester: { name: 'Ada', openId: 'ou_ada00' }, decider: { name: 'Ada', openId: 'ou_ada00' } }, 'group'),
-    'shift-notice-before': shiftNoticeCard({ kind: 'before', groupName: 'infra', startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-18T01:00:00Z'), timezone: TZ }),
-    'shift-notice-handoff': shiftNoticeCard({ kind: 'handoff', groupName: 'infra', startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-18T01:00:00Z'), timezone: TZ, previous: { name: 'Bob', openId: 'ou_bob02' }, swapped: true }),
-    'shifts-next': shiftsCard({
+    handoff: handoffCard({ locale: L, groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, previous: { name: 'Carol', openId: 'ou_carol03' }, next: { name: 'Bob' }, nextHandoffAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ }),
+    'handoff-continues': handoffCard({ locale: L, groupName: 'infra', current: { name: 'Alice', openId: 'ou_alice01' }, previous: { name: 'Alice', openId: 'ou_alice01' }, timezone: TZ }),
+    'swap-request-addressee': swapRequestCard(SWAP_REQUEST, 'addressee', L),
+    'swap-request-requester': swapRequestCard(SWAP_REQUEST, 'requester', L),
+    'swap-request-group': swapRequestCard(SWAP_REQUEST, 'group', L),
+    'swap-offer-group': swapRequestCard({ ...SWAP_REQUEST, to: null, lastDay: '2025-03-17', endsAt: new Date('2025-03-18T01:00:00Z') }, 'group', L),
+    'swap-request-accepted': swapRequestCard({ ...SWAP_REQUEST, state: 'accepted', decider: SWAP_REQUEST.to }, 'group', L),
+    'swap-offer-taken': swapRequestCard({ ...SWAP_REQUEST, to: null, state: 'accepted', decider: { name: 'Carol', openId: 'ou_carol03' } }, 'group', L),
+    'swap-request-declined': swapRequestCard({ ...SWAP_REQUEST, state: 'declined', decider: SWAP_REQUEST.to }, 'requester', L),
+    'swap-request-expired': swapRequestCard({ ...SWAP_REQUEST, state: 'expired' }, 'requester', L),
+    'swap-request-cancelled': swapRequestCard({ ...SWAP_REQUEST, state: 'cancelled', decider: SWAP_REQUEST.requester }, 'group', L),
+    'swap-request-forced': swapRequestCard({ ...SWAP_REQUEST, state: 'forced', requester: { name: 'Ada', openId: 'ou_ada00' }, decider: { name: 'Ada', openId: 'ou_ada00' } }, 'group', L),
+    'shift-notice-before': shiftNoticeCard({ locale: L, kind: 'before', groupName: 'infra', startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-18T01:00:00Z'), timezone: TZ }),
+    'shift-notice-handoff': shiftNoticeCard({ locale: L, kind: 'handoff', groupName: 'infra', startsAt: new Date('2025-03-15T01:00:00Z'), endsAt: new Date('2025-03-18T01:00:00Z'), timezone: TZ, previous: { name: 'Bob', openId: 'ou_bob02' }, swapped: true }),
+    'shifts-next': shiftsCard({ locale: L,
       title: 'Next shifts: infra',
       rows: [
         { person: { name: 'Alice', openId: 'ou_alice01' }, startsAt: new Date('2025-03-14T01:00:00Z'), endsAt: new Date('2025-03-15T01:00:00Z'), timezone: TZ, swapped: false },
@@ -211,19 +223,24 @@ export function sampleCards() {
       ],
       empty: 'Nobody is scheduled.',
     }),
-    'shifts-mine': shiftsCard({
+    'shifts-mine': shiftsCard({ locale: L,
       title: 'Your next shifts',
       rows: [{ groupName: 'infra', person: { name: 'Alice' }, startsAt: new Date('2025-03-20T01:00:00Z'), endsAt: new Date('2025-03-21T01:00:00Z'), timezone: TZ, swapped: false }],
       empty: 'You have no shifts.',
     }),
-    'shifts-none': shiftsCard({ title: 'Your next shifts', rows: [], empty: 'You have no shifts in the next 92 days.' }),
-    'calendar-user': calendarLinkCard({ kind: 'user', subject: 'Alice', url: 'https://promduty.example.com/calendar/users/1/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics' }),
-    'calendar-group-rotated': calendarLinkCard({ kind: 'group', subject: 'infra', url: 'https://promduty.example.com/calendar/groups/3/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics', rotated: true }),
-    rule: ruleCard({ rule: RULE, editable: true }),
-    'rule-readonly': ruleCard({ rule: { ...RULE, enabled: false }, editable: false }),
-    'rule-error': ruleCard({ rule: RULE, editable: true, draft: { expr: 'rate(foo[5m]) >', for: '5m' }, error: { message: 'expr: unexpected end of input', details: ['1:16: parse error'] } }),
-    swap: swapCard({ groupId: 3, groupName: 'infra', today: '2025-03-14', members: [{ name: 'Alice', openId: 'ou_alice01' }, { name: 'Bob', openId: 'ou_bob02' }, { name: 'Nobody' }] }),
-    pools: poolsCard({
+    'shifts-none': shiftsCard({ locale: L, title: 'Your next shifts', rows: [], empty: 'You have no shifts in the next 92 days.' }),
+    'calendar-user': calendarLinkCard({ locale: L, kind: 'user', subject: 'Alice', url: 'https://promduty.example.com/calendar/users/1/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics' }),
+    'calendar-group-rotated': calendarLinkCard({ locale: L, kind: 'group', subject: 'infra', url: 'https://promduty.example.com/calendar/groups/3/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics', rotated: true }),
+    rule: ruleCard({ locale: L, rule: RULE, editable: true }),
+    'rule-readonly': ruleCard({ locale: L, rule: { ...RULE, enabled: false }, editable: false }),
+    'rule-partial-data': ruleCard({
+      locale: L,
+      rule: { ...RULE, placement: { engine: 'prometheus', replicas: 1, evaluators: ['10.0.0.1:9090'], complete: false, source: 'partial: each of 2 instances holds only its own scrape shard' } },
+      editable: false,
+    }),
+    'rule-error': ruleCard({ locale: L, rule: RULE, editable: true, draft: { expr: 'rate(foo[5m]) >', for: '5m' }, error: { message: 'expr: unexpected end of input', details: ['1:16: parse error'] } }),
+    swap: swapCard({ locale: L, groupId: 3, groupName: 'infra', today: '2025-03-14', members: [{ name: 'Alice', openId: 'ou_alice01' }, { name: 'Bob', openId: 'ou_bob02' }, { name: 'Nobody' }] }),
+    pools: poolsCard({ locale: L,
       pools: [
         { id: 1, name: 'default', targets: 120, rules: 40, instances: [{ address: '10.0.0.1:9090', healthy: true }, { address: '10.0.0.2:9090', healthy: false }], lastPublish: { at: new Date('2025-03-14T02:00:00Z'), ok: true } },
         { id: 2, name: 'k8s', instances: [{ address: 'prom-k8s:9090', healthy: null }], lastPublish: { at: new Date('2025-03-14T02:05:00Z'), ok: false, error: 'reload failed: 500' } },

@@ -3,15 +3,18 @@ import assert from 'node:assert/strict';
 import { digestCard } from '../../src/cards/digest-card';
 import { rosterCard } from '../../src/cards/roster-card';
 import { poolsCard } from '../../src/cards/pools-card';
-import { assertGoldenJson } from '../support/golden';
+import { assertGoldenJsonIn } from '../support/golden';
+import { LOCALES } from '../../src/i18n';
 import { actionsOf, assertSendable, digestRows, markdownOf, NOW, sampleCards, TZ } from './cards-fixtures';
 
 describe('cards other than the alert card', () => {
-  for (const [name, c] of Object.entries(sampleCards())) {
-    test(`${name} matches its golden and fits Feishu's limits`, () => {
-      assertSendable(c);
-      assertGoldenJson(`cards/${name}.json`, c);
-    });
+  for (const locale of LOCALES) {
+    for (const [name, c] of Object.entries(sampleCards(locale))) {
+      test(`${name} (${locale}) matches its golden and fits Feishu's limits`, () => {
+        assertSendable(c);
+        assertGoldenJsonIn(locale, `cards/${name}.json`, c);
+      });
+    }
   }
 });
 
@@ -28,7 +31,7 @@ describe('digest card', () => {
 
   test('an alert storm stays under 30 KB and 200 elements, every shown alert with its id', () => {
     for (const withButtons of [true, false]) {
-      const c = digestCard({ sendGroupName: 'infra', alerts: digestRows(2000), timezone: TZ, now: NOW, withButtons });
+      const c = digestCard({ locale: 'en', sendGroupName: 'infra', alerts: digestRows(2000), timezone: TZ, now: NOW, withButtons });
       assertSendable(c);
       const text = markdownOf(c).join('\n');
       const shown = [...text.matchAll(/\*\*#(\d+) /g)].length;
@@ -40,7 +43,7 @@ describe('digest card', () => {
 
   test('all resolved: green', () => {
     const rows = digestRows(3).map((r) => ({ ...r, status: 'resolved' as const }));
-    assert.equal(digestCard({ sendGroupName: 'x', alerts: rows, timezone: TZ, now: NOW, withButtons: true }).header.template, 'green');
+    assert.equal(digestCard({ locale: 'en', sendGroupName: 'x', alerts: rows, timezone: TZ, now: NOW, withButtons: true }).header.template, 'green');
   });
 });
 
@@ -70,7 +73,7 @@ describe('roster card', () => {
   });
 
   test('first names in the grid, full names in the list of shifts, month buttons around', () => {
-    const c = rosterCard({
+    const c = rosterCard({ locale: 'en',
       groupName: 'g', groupId: 4, month: '2025-12', today: null,
       days: [
         { day: '2025-11-30', userName: 'Zed Out', reason: 'rotation' },
@@ -89,9 +92,9 @@ describe('roster card', () => {
     assert.equal(list, '- **1–2** Alice Chen ⇄\n- **3** Alexander Wu\n- **4** Alexander Wong');
     assert.deepEqual(actionsOf(c), ['roster', 'roster']);
     assert.match(JSON.stringify(c), /"◀ November".*"m":"2025-11".*"January ▶".*"m":"2026-01"/);
-    assert.doesNotMatch(JSON.stringify(rosterCard({ groupName: 'g', month: '2025-12', days: [] })), /"a":"roster"/, 'no buttons without the group id');
+    assert.doesNotMatch(JSON.stringify(rosterCard({ locale: 'en', groupName: 'g', month: '2025-12', days: [] })), /"a":"roster"/, 'no buttons without the group id');
     // Daily shifts: a line per day would repeat the grid, so only the swaps are listed.
-    const daily = rosterCard({
+    const daily = rosterCard({ locale: 'en',
       groupName: 'g', month: '2025-12',
       days: Array.from({ length: 31 }, (_, i) => ({ day: `2025-12-${String(i + 1).padStart(2, '0')}`, userName: ['Ann', 'Bo'][i % 2]!, reason: i === 9 ? ('swap' as const) : ('rotation' as const) })),
     });
@@ -99,16 +102,16 @@ describe('roster card', () => {
   });
 
   test('a month starting on Monday has no leading padding; a bad month is refused', () => {
-    const c = rosterCard({ groupName: 'g', month: '2025-09', days: [] });
+    const c = rosterCard({ locale: 'en', groupName: 'g', month: '2025-09', days: [] });
     assert.equal(weeks(c)[1]![0], '**1**\n—');
-    assert.throws(() => rosterCard({ groupName: 'g', month: '2025-13', days: [] }), /month/);
+    assert.throws(() => rosterCard({ locale: 'en', groupName: 'g', month: '2025-13', days: [] }), /month/);
   });
 });
 
 describe('pools card', () => {
   test('an unhealthy instance or failed publish turns it orange', () => {
     assert.equal(sampleCards().pools.header.template, 'orange');
-    const ok = poolsCard({ pools: [{ id: 1, name: 'p', instances: [{ address: 'a:9090', healthy: true }] }], timezone: TZ });
+    const ok = poolsCard({ locale: 'en', pools: [{ id: 1, name: 'p', instances: [{ address: 'a:9090', healthy: true }] }], timezone: TZ });
     assert.equal(ok.header.template, 'blue');
   });
 });

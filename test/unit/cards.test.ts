@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alertCard } from '../../src/cards/alert-card';
 import { CARD_MAX_BYTES, cardBytes, type Card } from '../../src/cards/card';
-import { assertGoldenJson } from '../support/golden';
+import { assertGoldenJsonIn } from '../support/golden';
+import { LOCALES } from '../../src/i18n';
 import { actionsOf, alertInput, assertSendable, callbacks, markdownOf, NOW } from './cards-fixtures';
 
 const minutesFromNow = (m: number) => new Date(NOW.getTime() + m * 60_000);
@@ -20,12 +21,14 @@ const STATES = {
 } as const;
 
 describe('alert card', () => {
-  for (const [name, input] of Object.entries(STATES)) {
-    test(`${name} matches its golden and fits Feishu's limits`, () => {
-      const c = alertCard(input);
-      assertSendable(c);
-      assertGoldenJson(`cards/alert-${name}.json`, c);
-    });
+  for (const locale of LOCALES) {
+    for (const [name, input] of Object.entries(STATES)) {
+      test(`${name} (${locale}) matches its golden and fits Feishu's limits`, () => {
+        const c = alertCard({ ...input, locale });
+        assertSendable(c);
+        assertGoldenJsonIn(locale, `cards/alert-${name}.json`, c);
+      });
+    }
   }
 
   test('header colour follows state first, then severity', () => {
@@ -61,9 +64,9 @@ describe('alert card', () => {
   test('claim, silence and on-call are shown', () => {
     const claimed = JSON.stringify(alertCard(STATES.claimed));
     assert.equal(alertCard(STATES.claimed).header.subtitle?.content, '#42 · claimed by Bob');
-    assert.ok(claimed.includes('**Claimed by:** Bob at 2025-03-14 10:10:00'));
+    assert.ok(claimed.includes('**Claimed by:** Bob at 2025-03-14 Fri 10:10'));
     assert.ok(claimed.includes('"CLAIMED"'));
-    assert.ok(JSON.stringify(alertCard(STATES.silenced)).includes('**Silenced until:** 2025-03-14 11:30:00'));
+    assert.ok(JSON.stringify(alertCard(STATES.silenced)).includes('**Silenced until:** 2025-03-14 Fri 11:30'));
     assert.ok(JSON.stringify(alertCard(STATES['firing-critical'])).includes('**On call:** <at id=ou_alice01></at>'));
     assert.ok(JSON.stringify(alertCard(STATES.escalated)).includes('nobody on call'));
   });
@@ -103,7 +106,7 @@ describe('alert card', () => {
       assert.deepEqual(actionsOf(c).slice(0, 1), ['claim'], 'the buttons survive the trimming');
     }
     const huge = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`l${i}`, '磁盘'.repeat(100)]));
-    assertGoldenJson('cards/alert-huge-labels.json', alertCard(alertInput({ labels: huge })));
+    assertGoldenJsonIn('en', 'cards/alert-huge-labels.json', alertCard(alertInput({ labels: huge })));
   });
 
   test('a card that fits is not trimmed at all', () => {

@@ -17,7 +17,7 @@ describe('card actions', () => {
     const { d, calls } = fakeDeps();
     const a = await handleCardAction(click('ou_eve', { a: 'claim', e: 42 }), d);
     assert.deepEqual(calls.claims, [42]);
-    assert.deepEqual(a.toast, { type: 'success', content: 'Claimed #42' });
+    assert.deepEqual(a.toast, { type: 'success', content: 'Claimed #42 HighCPU' });
     assert.equal(a.card?.header.title.content, 'event card');
   });
 

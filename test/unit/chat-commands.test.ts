@@ -6,6 +6,7 @@ import { parseCommand, parseIds } from '../../src/chat/parse';
 import { COMMANDS } from '../../src/chat/registry';
 import type { Reply } from '../../src/chat/types';
 import { fakeDeps, said } from './chat-fakes';
+import { t } from '../../src/i18n';
 
 const title = (r: Reply): string => ('card' in r ? r.card.header.title.content : r.text);
 const body = (r: Reply): string => JSON.stringify(r);
@@ -47,7 +48,7 @@ describe('commands through handleMessage', () => {
     const listed = (json: string, usage: string) => json.includes(JSON.stringify(escLine(usage)).slice(1, -1));
     assert.ok(listed(viewer, '/oncall [group]'));
     assert.ok(!listed(viewer, '/claim <event id…>'));
-    for (const c of COMMANDS) assert.ok(listed(editor, c.usage), c.usage);
+    for (const c of COMMANDS) assert.ok(listed(editor, t('en', c.usage)), c.usage);
   });
 
   test('/whoami names the user and role', async () => {
@@ -66,21 +67,26 @@ describe('commands through handleMessage', () => {
   test('a viewer may read but not act', async () => {
     const { d, calls } = fakeDeps();
     const r = await handleMessage(said('ou_vic', '/claim 42'), d);
-    assert.match(body(r), /forbidden/);
+    assert.match(body(r), /Not allowed/);
+    assert.doesNotMatch(body(r), /forbidden/, 'no error code shown');
     assert.match(body(r), /needs the editor role/);
     const rule = await handleMessage(said('ou_vic', '/rule disable 12'), d);
     assert.match(body(rule), /needs the editor role/);
     assert.deepEqual(calls.claims, []);
     assert.deepEqual(calls.enabled, []);
-    assert.match(title(await handleMessage(said('ou_vic', '/rule 12'), d)), /Rule #12: HighCPU/);
+    const card = await handleMessage(said('ou_vic', '/rule 12'), d);
+    assert.match(title(card), /Rule #12: HighCPU/);
+    // Where the rule runs and that its data is complete (issue 14).
+    assert.match(body(card), /Runs on.*vmalert-1:8880, vmalert-2:8880 \(vmalert, 2 replicas\)/);
+    assert.match(body(card), /✅ complete: vmalert queries the central store http:\/\/vm:8428/);
   });
 
   test('wrong arguments answer with the usage', async () => {
     const { d, calls } = fakeDeps();
     for (const text of ['/claim', '/claim abc', '/silence 42', '/silence 42 soon', '/silence 42 90d', '/unsilence x', '/roster a b c', '/swap infra 2026-05-11', '/rule', '/config']) {
       const r = await handleMessage(said('ou_eve', text), d);
-      assert.match(body(r), /validation_failed/, text);
-      assert.match(body(r), /Usage: \//, text);
+      assert.doesNotMatch(body(r), /validation_failed/, text);
+      assert.match(body(r), /Type it like this: \//, text);
     }
     assert.deepEqual([calls.claims, calls.silences, calls.unsilences], [[], [], []]);
   });
@@ -92,7 +98,7 @@ describe('commands through handleMessage', () => {
     assert.equal(title(r), 'Claimed: 2 of 3');
     assert.match(body(r), /already claimed by ada/);
     const one = await handleMessage(said('ou_eve', '/claim 99'), d);
-    assert.match(body(one), /conflict/);
+    assert.match(body(one), /That cannot be done now/);
   });
 
   test('/silence by id or by alertname, with any duration up to 30 days', async () => {
@@ -112,7 +118,7 @@ describe('commands through handleMessage', () => {
   test('/oncall and /roster read the on-call services', async () => {
     const { d } = fakeDeps();
     assert.equal(title(await handleMessage(said('ou_vic', '/oncall infra'), d)), 'On call: infra');
-    assert.match(body(await handleMessage(said('ou_vic', '/oncall nope'), d)), /not_found/);
+    assert.match(body(await handleMessage(said('ou_vic', '/oncall nope'), d)), /There is no on-call group \\"nope\\"\..*Send \/oncall to see which there are/);
     const roster = await handleMessage(said('ou_vic', '/roster 2026-06'), d);
     assert.equal(title(roster), 'Roster: infra');
     assert.match(body(roster), /June 2026/);
@@ -135,7 +141,7 @@ describe('commands through handleMessage', () => {
       { groupId: 7, input: { firstDay: '2026-05-21', lastDay: '2026-05-21', toUserId: 1, force: true } },
     ]);
     for (const bad of ['/swap infra 2026-05-12', '/swap infra 12/05 me', '/swap infra 2026-05-12 @_user_9', '/swap accept', '/swap accept x'])
-      assert.match(body(await handleMessage(said('ou_eve', bad, mention), d)), /validation_failed/, bad);
+      assert.match(body(await handleMessage(said('ou_eve', bad, mention), d)), /That is not quite right/, bad);
     assert.match(body(await handleMessage(said('ou_eve', '/swap force 12'), d)), /Only an admin may force/);
     await handleMessage(said('ou_eve', '/swap accept 12'), d);
     await handleMessage(said('ou_eve', '/swap cancel #13'), d);
@@ -189,11 +195,11 @@ describe('commands through handleMessage', () => {
     const pool = { id: 1, name: 'main', instances: [instance] } as any;
     const { d } = fakeDeps();
     d.pools = { ...d.pools, list: async () => [pool], get: async () => pool, findByName: async () => pool };
-    d.poolConfigs = { instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
+    d.poolConfigs = { ...d.poolConfigs, instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', configFile: 'prometheus.yml', rulesOnly: false, files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
     const pools = body(await handleMessage(said('ou_vic', '/pools'), d));
-    assert.match(pools, /Last publish: 2026-05-10 02:00 ❌ p1:9090 keeps its last good files: promtool check config refused it/);
+    assert.match(pools, /Last publish: 2026-05-10 Sun 02:00 ❌ p1:9090 keeps its last good files: promtool check config refused it/);
     const summary = body(await handleMessage(said('ou_vic', '/config 1'), d));
-    assert.match(summary, /❌ newer files refused at 05-10 02:00, not written \(it keeps the files above\): promtool check config refused it/);
+    assert.match(summary, /❌ newer files refused at 2026-05-10 Sun 02:00, not written \(it keeps the files above\): promtool check config refused it/);
     const detail = body(await handleMessage(said('ou_vic', '/config 1 p1:9090'), d));
     assert.match(detail, /rules.yml\*\* · bbbbbbbbbbbb · 1 bytes · ❌ refused by its check, not published/);
   });
@@ -210,7 +216,7 @@ describe('commands through handleMessage', () => {
   test('an unexpected failure is logged and answered with a generic error card', async () => {
     const { d, calls } = fakeDeps({ eventCards: { active: () => Promise.reject(new Error('db down')), forMessage: async () => null, groupCardOf: async () => null } });
     const r = await handleMessage(said('ou_vic', '/alerts'), d);
-    assert.match(body(r), /internal/);
+    assert.match(body(r), /Something went wrong on our side/);
     assert.doesNotMatch(body(r), /db down/);
     assert.equal(calls.errors.length, 1);
   });

@@ -1,7 +1,9 @@
 import { NO_SETTINGS, notifySettingsSchema, type NotifySettings } from '../../src/paging/model';
+import * as i18n from '../../src/i18n';
 import { ManualClock } from '../../src/core/clock';
 import { conflict, forbidden, notFound } from '../../src/core/errors';
 import type { SwapRequest } from '../../src/oncall/swap-requests';
+import type { ActionView } from '../../src/remedy/actions';
 import type { ActionResult } from '../../src/events/actions';
 import type { AlertRule } from '../../src/rules/alert-rules';
 import type { ChatDeps, InboundMessage } from '../../src/chat/types';
@@ -25,6 +27,12 @@ export const RULE: AlertRule = {
   severity: 'warning', labels: { team: 'infra' }, annotations: { summary: 'CPU high' }, grafanaUrl: null, enabled: true,
 };
 
+export const ACTION: ActionView = {
+  id: 3, name: 'restart-nginx', description: 'systemctl restart nginx through AWX', enabled: true, method: 'POST',
+  url: 'https://awx.example.com/api/v2/job_templates/12/launch/', headers: { Authorization: '[redacted]' }, body: '{"limit": {{ json .Labels.instance }}}',
+  secret: null, timeoutMs: 10000, maxRunsPerHour: 10, retries: 2, triggers: [{ ruleId: 12, mode: 'button' }, { sendGroupId: 4, mode: 'auto', afterMinutes: 5 }],
+  createdAt: new Date('2026-05-01T00:00:00Z'), updatedAt: new Date('2026-05-01T00:00:00Z'),
+};
 const GROUP = { id: 7, name: 'infra', members: [1, 2], shiftDays: 1, startDate: '2026-01-01', handoffTime: '10:00', timezone: 'UTC', noticeLeadMinutes: 720, feishuChatId: null };
 
 /** Swap requests: `create` records its input; decisions record `[decision, id, userId]`. */
@@ -75,6 +83,7 @@ export interface Calls {
   /** Group actions as [action, group id, argument]. */
   groups: Array<[string, number, unknown]>;
   unclaims: number[];
+  runs: Array<{ actionId: number; eventId: number; by: string; trigger: string }>;
 }
 
 /** Group actions record what they were asked; group 99 is already acknowledged. */
@@ -97,14 +106,26 @@ function groupFakes(calls: Calls): ChatDeps['groups'] {
 }
 
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], groups: [], unclaims: [] };
+  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], groups: [], unclaims: [], runs: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
   const notifyStore = new Map<number, NotifySettings>();
-  const result = (id: number, what: string): ActionResult => ({ eventId: id, message: `${what} #${id}` });
+  // What the real EventActions say, for an event whose alertname is HighCPU.
+  const result = (id: number, what: 'claimed' | 'unclaimed' | 'silenced' | 'unsilenced'): ActionResult => {
+    const say =
+      what === 'claimed'
+        ? i18n.said('action.claimed', { id, alertname: 'HighCPU' })
+        : what === 'unclaimed'
+          ? i18n.said('action.unclaimed', { id, alertname: 'HighCPU' })
+          : what === 'silenced'
+            ? i18n.said('action.silencedEvent', { id, alertname: 'HighCPU', span: '1h' })
+            : i18n.said('action.unsilenced', { id, alertname: 'HighCPU' });
+    return { eventId: id, message: i18n.sayText('en', say), say };
+  };
   const d: ChatDeps = {
     clock,
     logger: { error: (o: unknown) => void calls.errors.push(o), warn: () => undefined },
     timezone: 'UTC',
+    locale: 'en',
     publicUrl: 'https://promduty.example.com',
     users: {
       findByOpenId: async (openId) => USERS.find((u) => u.feishuOpenId === openId) ?? null,
@@ -154,28 +175,39 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
       get: async (id) => ({ id, name: 'main', instances: [] }) as any,
       findByName: async () => null,
     },
-    poolConfigs: { instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', files: [] }) },
+    poolConfigs: {
+      instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', configFile: 'prometheus.yml', rulesOnly: false, files: [] }),
+      rulePlacement: async () => ({
+        pool: 'main',
+        role: 'evaluate',
+        engine: 'vmalert',
+        replicas: 2,
+        evaluators: ['vmalert-1:8880', 'vmalert-2:8880'],
+        data: { complete: true, source: 'complete: vmalert queries the central store http://vm:8428' },
+      }),
+    },
     events: {
       claim: async (id) => {
         if (id === 99) throw conflict('#99 is already claimed by ada');
         calls.claims.push(id);
-        return result(id, 'Claimed');
+        return result(id, 'claimed');
       },
       silence: async (id, ms, _actor, scope = 'event') => {
         calls.silences.push({ id, ms, scope });
-        return result(id, 'Silenced');
+        return result(id, 'silenced');
       },
       silenceAlertname: async (name, ms) => {
         calls.byName.push({ name, ms });
-        return { eventId: 5, message: `Silenced every ${name}` };
+        const say = i18n.said('action.silencedName', { alertname: name, span: '1h' });
+        return { eventId: 5, message: i18n.sayText('en', say), say };
       },
       unsilence: async (id) => {
         calls.unsilences.push(id);
-        return result(id, 'Unsilenced');
+        return result(id, 'unsilenced');
       },
       unclaim: async (id) => {
         calls.unclaims.push(id);
-        return result(id, 'Unacknowledged');
+        return result(id, 'unclaimed');
       },
     },
     groups: groupFakes(calls),
@@ -219,6 +251,17 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.accepted.push({ poolId, hash, index, by: actor.name });
         const rule = { id: 31, poolId, record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))', labels: {}, enabled: true };
         return { rule, created: true, suggestion: { record: rule.record, expr: rule.expr, rewritten: 'job:http_requests:rate5m' } };
+      },
+    },
+    actions: {
+      list: async () => [ACTION],
+      findByName: async (name) => (name === ACTION.name ? ACTION : null),
+    },
+    remedy: {
+      request: async (actionId, eventId, actor, trigger) => {
+        if (eventId === 404) throw notFound('alert', eventId);
+        calls.runs.push({ actionId, eventId, by: actor.name, trigger });
+        return { runId: 1, action: ACTION.name };
       },
     },
     ...over,

@@ -44,4 +44,16 @@ describe('/notify', { timeout: 10_000 }, () => {
     assert.equal(title(ada), 'Notification rules saved');
     assert.deepEqual((await d.notify.get(3)).rules, { critical: { channel: 'sms', delayMinutes: 0 } });
   });
+
+  test('the Chinese bot answers /通知 in Chinese, refusals included, without error codes', async () => {
+    const { d } = fakeDeps({ locale: 'zh-CN' });
+    const saved = await handleMessage(said('ou_vic', '/通知 critical sms'), d);
+    assert.equal(title(saved), '通知规则已保存');
+    assert.match(body(saved), /critical：\*\* 卡片 \+ 短信加急/);
+    for (const [text, want] of [['/通知 critical pager', /通知方式/], ['/通知 quiet 25:00-07:00', /免打扰时段请写成/], ['/通知 warning sms soon', /延迟请以分钟给出/]] as const) {
+      const r = body(await handleMessage(said('ou_vic', text), d));
+      assert.match(r, want, text);
+      assert.doesNotMatch(r, /validation_failed|forbidden/, text);
+    }
+  });
 });

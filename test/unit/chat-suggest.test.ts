@@ -23,7 +23,7 @@ describe('/rules suggest', () => {
   test('several pools: the pool must be named; an unknown one is refused with the usage', async () => {
     const { d } = fakeDeps({ pools: { ...onePool, list: async () => [{ id: 3, name: 'main' }, { id: 4, name: 'edge' }] as any } });
     assert.match(body(await handleMessage(said('ou_eve', '/rules suggest'), d)), /name the pool: main, edge/);
-    assert.match(body(await handleMessage(said('ou_eve', '/rules suggest nope'), d)), /there is no scrape pool \\"nope\\".*Usage: \/rules/);
+    assert.match(body(await handleMessage(said('ou_eve', '/rules suggest nope'), d)), /there is no scrape pool \\"nope\\".*Type it like this: \/rules/);
   });
 
   test('/rules with a filter still lists alert rules', async () => {

@@ -11,7 +11,7 @@ import { suggestRecordRules } from '../../src/rules/promql-suggest';
 import { poolCreateSchema } from '../../src/scrape/pool-schema';
 import { renderPrometheusConfig } from '../../src/scrape/render-prometheus';
 import { cardProblem } from '../../src/sandbox/feishu-content';
-import { assertGoldenJson } from '../support/golden';
+import { assertGoldenJson, assertGoldenJsonIn } from '../support/golden';
 import { assertSendable, markdownOf } from './cards-fixtures';
 import { ctx, instances, jobs, pool, promtoolCheckConfig } from './scrape-fixtures';
 
@@ -143,6 +143,7 @@ describe('the pool setting and prometheus.yml', () => {
 
 describe('the suggestions card', () => {
   const input: SuggestCardInput = {
+    locale: 'en',
     pool: { id: 3, name: 'main' },
     since: '2026-11-29',
     repeated: 4,
@@ -165,6 +166,7 @@ describe('the suggestions card', () => {
     assertSendable(c);
     assert.equal(cardProblem(c), undefined);
     assertGoldenJson('cards/suggest.json', c);
+    assertGoldenJsonIn('zh-CN', 'cards/suggest.json', suggestCard({ ...input, locale: 'zh-CN' }));
     assertGoldenJson('cards/suggest-accepted.json', suggestCard({ ...input, editable: false, accepted: { ruleId: 9, record: input.items[0]!.record, rewritten: input.items[0]!.rewritten, created: true } }));
     const buttons = [...JSON.stringify(c).matchAll(/"value":(\{[^}]*\})/g)].map((m) => JSON.parse(m[1]!) as unknown);
     assert.equal(buttons.length, 1, 'no button for the one recorded already');

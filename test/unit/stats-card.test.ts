@@ -5,7 +5,7 @@ import { MAX_CHARTS_PER_CARD } from '../../src/cards/chart';
 import { computeStats, statsWindow, type StatsEvent, type StatsPage } from '../../src/stats/figures';
 import { cardProblem } from '../../src/sandbox/feishu-content';
 import { chartLayout } from '../../src/sandbox/web/chart';
-import { assertGoldenJson } from '../support/golden';
+import { assertGoldenJson, assertGoldenJsonIn } from '../support/golden';
 import { chartsOf, vchartProblems } from '../support/vchart';
 import { assertSendable, markdownOf } from './cards-fixtures';
 
@@ -41,13 +41,14 @@ function drawn(spec: unknown) {
 }
 
 describe('the stats card', () => {
-  const c = statsCard({ sendGroupName: 'ops', figures: figures(), flapEpisodes: 3 });
+  const c = statsCard({ locale: 'en', sendGroupName: 'ops', figures: figures(), flapEpisodes: 3 });
 
   test('matches its golden, fits Feishu, and Feishu (the sandbox) would take it', () => {
     assertSendable(c);
     assert.equal(cardProblem(c), undefined);
     assertGoldenJson('cards/stats.json', c);
-    assertGoldenJson('cards/stats-digest.json', statsCard({ sendGroupName: 'ops', figures: figures([0, 0, 0, 0, 0, 0, 0]), flapEpisodes: 3, digest: true }));
+    assertGoldenJsonIn('zh-CN', 'cards/stats.json', statsCard({ locale: 'zh-CN', sendGroupName: 'ops', figures: figures(), flapEpisodes: 3 }));
+    assertGoldenJson('cards/stats-digest.json', statsCard({ locale: 'en', sendGroupName: 'ops', figures: figures([0, 0, 0, 0, 0, 0, 0]), flapEpisodes: 3, digest: true }));
   });
 
   test('two charts with valid VChart specs: alerts per day, and the noisiest rules across', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
-import { signWebhook } from '../../src/feishu/webhook-sign';
+import { signWebhook } from '../../src/core/webhook-sign';
 
 // Computed outside Node with Python's hmac module and cross-checked with
 // `printf '' | openssl dgst -sha256 -hmac "$(printf '1599360473\ndemo')" -binary | base64`.

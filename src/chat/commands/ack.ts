@@ -3,14 +3,14 @@ import { eventIdsCommand } from '../batch';
 /** `/ack`: today's claim under its incident-response name. */
 export const ackCommand = eventIdsCommand({
   name: 'ack',
-  title: 'Acknowledged',
-  description: 'Acknowledge alert events (same as /claim): escalation stops and the group sees who has them.',
+  aliases: ['确认'],
+  title: 'reply.acknowledged',
   act: (d, id, actor) => d.events.claim(id, actor),
 });
 
 export const unackCommand = eventIdsCommand({
   name: 'unack',
-  title: 'Unacknowledged',
-  description: 'Remove the acknowledgement of alert events.',
+  aliases: ['撤销确认'],
+  title: 'reply.unacknowledged',
   act: (d, id, actor) => d.events.unclaim(id, actor),
 });

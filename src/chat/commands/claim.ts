@@ -2,7 +2,7 @@ import { eventIdsCommand } from '../batch';
 
 export const claimCommand = eventIdsCommand({
   name: 'claim',
-  title: 'Claimed',
-  description: 'Take alert events: escalation stops and the group sees who has them.',
+  aliases: ['认领'],
+  title: 'reply.claimed',
   act: (d, id, actor) => d.events.claim(id, actor),
 });

@@ -1,16 +1,12 @@
 import { escLine } from '../../cards/card';
 import { parseSilenceLength } from '../../events/silence-duration';
+import { t } from '../../i18n';
 import { requireRole, textReply, usageError } from '../replies';
 import { actorOf, type ChatRequest, type ChatDeps, type Command, type Reply } from '../types';
 
-const usage = '/group <id> [ack|unack|take|resolve|escalate|note <text>|responder @person|silence <90m|2d|until 09:00> [reason]]';
-
-/** What each action is called in the reply (to move into the i18n catalogue). */
-const TITLE = {
-  ack: 'Acknowledged', unack: 'Unacknowledged', take: 'Taken over', resolve: 'Resolved', escalate: 'Escalated', note: 'Noted', responder: 'Responder added', silence: 'Silenced',
-} as const;
-type Verb = keyof typeof TITLE;
-const isVerb = (s: string): s is Verb => s in TITLE;
+const VERBS = ['ack', 'unack', 'take', 'resolve', 'escalate', 'note', 'responder', 'silence'] as const;
+type Verb = (typeof VERBS)[number];
+const isVerb = (s: string): s is Verb => (VERBS as readonly string[]).includes(s);
 
 async function act(verb: Verb, id: number, rest: string[], req: ChatRequest, d: ChatDeps) {
   const actor = actorOf(req.user);
@@ -26,11 +22,11 @@ async function act(verb: Verb, id: number, rest: string[], req: ChatRequest, d: 
     case 'escalate':
       return d.groups.escalateNow(id, actor);
     case 'note':
-      if (!rest.length) throw usageError('write the note after "note"');
+      if (!rest.length) throw usageError('group.noteNeeded');
       return d.groups.note(id, rest.join(' '), actor);
     case 'responder': {
       const who = rest[0] ? req.mentions.get(rest[0]) : undefined;
-      if (!who?.openId) throw usageError('@-mention the person to add, e.g. /group 12 responder @Carol');
+      if (!who?.openId) throw usageError('group.responderNeeded');
       return d.groups.addResponder(id, who.openId, actor);
     }
     case 'silence': {
@@ -38,7 +34,7 @@ async function act(verb: Verb, id: number, rest: string[], req: ChatRequest, d: 
       const until = rest[0]?.toLowerCase() === 'until';
       const length = until ? rest.slice(0, 2).join(' ') : (rest[0] ?? '');
       const ms = parseSilenceLength(length, d.clock.now(), d.timezone);
-      if (!ms) throw usageError('give a duration such as 90m or 2d, or until 09:00 (at most 30 days)');
+      if (!ms) throw usageError('group.durationNeeded');
       return d.groups.silence(id, ms, rest.slice(until ? 2 : 1).join(' '), actor);
     }
   }
@@ -47,22 +43,24 @@ async function act(verb: Verb, id: number, rest: string[], req: ChatRequest, d: 
 /** `/group 12`: the alert group's card; `/group 12 ack` and the rest act on the whole group. */
 export const groupCommand: Command = {
   name: 'group',
-  usage,
-  description: 'An alert group (incident): its card, or act on it: ack, unack, take, resolve, escalate, note, responder, silence.',
+  aliases: ['告警组'],
+  usage: 'cmd.group.usage',
+  description: 'cmd.group.description',
   minRole: 'viewer',
   run: async (req, d): Promise<Reply> => {
     const [idText, verb, ...rest] = req.args;
     const id = idText && /^\d{1,9}$/.test(idText) ? Number(idText) : null;
-    if (!id) throw usageError(`give the group's id, e.g. ${usage}`);
+    const usage = t(d.locale, 'cmd.group.usage');
+    if (!id) throw usageError('group.needId', { usage });
     if (verb === undefined) {
       const card = await d.eventCards.groupCardOf(id);
-      if (!card) throw usageError(`there is no alert group #${id}`);
+      if (!card) throw usageError('group.noSuchGroup', { id });
       return { card };
     }
     const v = verb.toLowerCase();
-    if (!isVerb(v)) throw usageError(`unknown action "${verb}"; ${usage}`);
-    requireRole(req.user, 'editor', 'Acting on an alert group');
+    if (!isVerb(v)) throw usageError('group.unknownAction', { verb, usage });
+    requireRole(req.user, 'editor', t(d.locale, 'group.acting'));
     const r = await act(v, id, rest, req, d);
-    return textReply(TITLE[v], escLine(r.message), 'turquoise');
+    return textReply(t(d.locale, `group.title.${v}`), escLine(r.message), 'turquoise');
   },
 };

@@ -1,6 +1,6 @@
 import { calendarLinkCard } from '../../cards/calendar-card';
 import { shiftsCard, type ShiftRow } from '../../cards/shift-notice-card';
-import { forbidden } from '../../core/errors';
+import { t, userError } from '../../i18n';
 import { addDays } from '../../oncall/dates';
 import type { OncallGroup } from '../../oncall/groups';
 import { rosterDayAt } from '../../oncall/roster';
@@ -29,9 +29,10 @@ export async function nextShifts(req: ChatRequest, d: ChatDeps, groupName: strin
   const only = groups.length === 1 ? groups[0]!.name : null;
   return {
     card: shiftsCard({
-      title: only ? `Next shifts: ${only}` : 'Next shifts',
+      locale: d.locale,
+      title: only ? t(d.locale, 'reply.nextShiftsOf', { group: only }) : t(d.locale, 'reply.nextShifts'),
       rows: only ? rows.map(({ groupName: _g, ...r }) => r) : rows,
-      empty: `Nobody is scheduled in the next ${AHEAD_DAYS} days.`,
+      empty: t(d.locale, 'reply.nobodyScheduled', { days: AHEAD_DAYS }),
     }),
   };
 }
@@ -44,7 +45,7 @@ export async function myShifts(req: ChatRequest, d: ChatDeps): Promise<Reply> {
     .filter((r) => r.userId === req.user.id)
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
     .slice(0, MAX_ROWS);
-  return { card: shiftsCard({ title: 'Your next shifts', rows, empty: `You have no shifts in the next ${AHEAD_DAYS} days.` }) };
+  return { card: shiftsCard({ locale: d.locale, title: t(d.locale, 'reply.myShifts'), rows, empty: t(d.locale, 'reply.noShiftsForMe', { days: AHEAD_DAYS }) }) };
 }
 
 /**
@@ -54,13 +55,13 @@ export async function myShifts(req: ChatRequest, d: ChatDeps): Promise<Reply> {
 export async function calendarLink(req: ChatRequest, d: ChatDeps, args: string[]): Promise<Reply> {
   const rotate = args[args.length - 1] === 'rotate';
   const names = rotate ? args.slice(0, -1) : args;
-  if (names.length > 1) throw usageError('give at most one group, and rotate to make a new link');
+  if (names.length > 1) throw usageError('reply.calendarArgs');
   const group = names[0] ? await findOncallGroup(d, names[0]) : null;
-  if (group && rotate && !hasRole(req.user, 'admin')) throw forbidden("Only an admin may make a new link for a group's calendar: everyone's subscription to the old one stops.");
+  if (group && rotate && !hasRole(req.user, 'admin')) throw userError('forbidden', 'reply.calendarRotateAdmin');
   const kind = group ? 'group' : 'user';
   const id = group ? group.id : req.user.id;
   const url = rotate ? await d.calendars.rotate(kind, id, actorOf(req.user)) : await d.calendars.url(kind, id);
-  const card = calendarLinkCard({ kind, subject: group ? group.name : req.user.name, url, rotated: rotate });
+  const card = calendarLinkCard({ locale: d.locale, kind, subject: group ? group.name : req.user.name, url, rotated: rotate });
   if (req.chatType === 'p2p') return { card };
-  return { text: 'I sent you the calendar link in our private chat: it is a secret, so not here.', privately: card };
+  return { text: t(d.locale, 'reply.calendarSentPrivately'), privately: card };
 }

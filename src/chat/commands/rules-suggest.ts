@@ -9,23 +9,23 @@ import { actorOf, type ChatDeps, type Reply } from '../types';
 async function poolFor(d: ChatDeps, name: string | undefined): Promise<Pool> {
   if (name !== undefined) {
     const pool = (await d.pools.findByName(name)) ?? (/^\d+$/.test(name) ? await d.pools.get(Number(name)).catch(() => null) : null);
-    if (!pool) throw usageError(`there is no scrape pool "${name}"`);
+    if (!pool) throw usageError('reply.suggest.noPool', { name });
     return pool;
   }
   const pools = await d.pools.list();
   if (pools.length === 1) return pools[0]!;
-  if (!pools.length) throw usageError('there are no scrape pools yet');
-  throw usageError(`name the pool: ${pools.slice(0, 20).map((p) => p.name).join(', ')}`);
+  if (!pools.length) throw usageError('reply.suggest.noPools');
+  throw usageError('reply.suggest.namePool', { names: pools.slice(0, 20).map((p) => p.name).join(', ') });
 }
 
 async function cardFor(d: ChatDeps, user: User, poolId: number, accepted: SuggestCardInput['accepted'] = null) {
   const report = await d.queryLog.suggest(poolId);
-  return suggestCard({ ...report, editable: hasRole(user, 'editor'), accepted });
+  return suggestCard({ ...report, locale: d.locale, editable: hasRole(user, 'editor'), accepted });
 }
 
 /** `/rules suggest [pool]`: record rules for the pool's heaviest repeated queries. */
 export async function rulesSuggestReply(d: ChatDeps, user: User, args: string[]): Promise<Reply> {
-  if (args.length > 1) throw usageError('give at most one pool');
+  if (args.length > 1) throw usageError('reply.suggest.onePool');
   const pool = await poolFor(d, args[0]);
   return { card: await cardFor(d, user, pool.id) };
 }

@@ -1,6 +1,6 @@
 import { swapCard } from '../../cards/swap-card';
 import { swapRequestCard } from '../../cards/swap-request-card';
-import { forbidden } from '../../core/errors';
+import { userError } from '../../i18n';
 import { isDay } from '../../oncall/dates';
 import type { OncallGroup } from '../../oncall/groups';
 import { rosterDayAt } from '../../oncall/roster';
@@ -14,7 +14,7 @@ import { actorOf, type ChatDeps, type Command, type Reply } from '../types';
 export async function swapFormCard(d: ChatDeps, group: OncallGroup, error?: string) {
   const users = await d.users.list();
   const members = group.members.flatMap((id) => users.filter((u) => u.id === id).map((u) => ({ name: u.name, openId: u.feishuOpenId })));
-  return swapCard({ groupId: group.id, groupName: group.name, today: rosterDayAt(group, d.clock.now()), members, error });
+  return swapCard({ locale: d.locale, groupId: group.id, groupName: group.name, today: rosterDayAt(group, d.clock.now()), members, error });
 }
 
 /** A chat user as the swap rules see them. */
@@ -39,11 +39,11 @@ export async function requestSwap(
   if (target === 'me') toUserId = by.id;
   else if (target !== 'offer') {
     const to = await d.users.findByOpenId(target.openId);
-    if (!to) throw usageError('that person is not registered in promduty, so they cannot be on call');
+    if (!to) throw usageError('reply.swap.notRegistered');
     toUserId = to.id;
   }
   const request = await d.oncallSwapRequests.create(group.id, { firstDay: days.first, lastDay: days.last, toUserId, ...(force && { force }) }, requesterOf(by));
-  return { request, reply: { card: swapRequestCard(await d.oncallSwapRequests.view(request), 'requester') } };
+  return { request, reply: { card: swapRequestCard(await d.oncallSwapRequests.view(request), 'requester', d.locale) } };
 }
 
 const DAYS = /^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$/;
@@ -53,36 +53,37 @@ type Decision = (typeof DECISIONS)[number];
 /** `accept 12`, `cancel #12`: a decision on a request by its id. */
 async function decide(d: ChatDeps, user: User, decision: Decision, idWord: string | undefined): Promise<Reply> {
   const id = Number(idWord?.replace(/^#/, ''));
-  if (!idWord || !Number.isSafeInteger(id) || id <= 0) throw usageError(`give the request number, e.g. /swap ${decision} 12`);
-  if (decision === 'force' && !hasRole(user, 'admin')) throw forbidden('Only an admin may force a swap.');
+  if (!idWord || !Number.isSafeInteger(id) || id <= 0) throw usageError('reply.swap.requestNumber', { decision });
+  if (decision === 'force' && !hasRole(user, 'admin')) throw userError('forbidden', 'reply.swap.forceAdmin');
   const decided = await d.oncallSwapRequests[decision](id, requesterOf(user));
-  return { card: swapRequestCard(await d.oncallSwapRequests.view(decided), 'requester') };
+  return { card: swapRequestCard(await d.oncallSwapRequests.view(decided), 'requester', d.locale) };
 }
 
 export const swapCommand: Command = {
   name: 'swap',
-  usage: '/swap <group> [<YYYY-MM-DD>[..<YYYY-MM-DD>] @person|me|offer [force]] · /swap accept|decline|cancel|force <request>',
-  description:
-    'Ask someone to take your shift (it changes once they accept), offer it to the whole group, or take a free one; with only the group, a card with pickers.',
+  aliases: ['换班'],
+  words: { 接受: 'accept', 拒绝: 'decline', 取消: 'cancel', 强制: 'force', 我: 'me', 转让: 'offer' },
+  usage: 'cmd.swap.usage',
+  description: 'cmd.swap.description',
   minRole: 'editor',
   run: async (req, d) => {
     const [name, when, who, ...rest] = req.args;
     if (name && (DECISIONS as readonly string[]).includes(name)) {
-      if (who !== undefined) throw usageError(`give one request number: /swap ${name} 12`);
+      if (who !== undefined) throw usageError('reply.swap.oneNumber', { decision: name });
       return decide(d, req.user, name as Decision, when);
     }
     const force = rest[0] === 'force';
     if (!name || rest.length > (force ? 1 : 0) || (when !== undefined && who === undefined))
-      throw usageError('give the group, then the date and @person (or me, or offer), or only the group');
+      throw usageError('reply.swap.args');
     const group = await findOncallGroup(d, name);
     if (when === undefined) return { card: await swapFormCard(d, group) };
     const m = DAYS.exec(when);
-    if (!m || !isDay(m[1]) || (m[2] !== undefined && !isDay(m[2]))) throw usageError('write the date as YYYY-MM-DD, or a range as YYYY-MM-DD..YYYY-MM-DD');
+    if (!m || !isDay(m[1]) || (m[2] !== undefined && !isDay(m[2]))) throw usageError('reply.swap.dateFormat');
     let target: SwapTarget;
     if (who === 'me' || who === 'offer') target = who;
     else {
       const mention = req.mentions.get(who!);
-      if (!mention?.openId) throw usageError('@mention the person who takes the shift, or write me or offer');
+      if (!mention?.openId) throw usageError('reply.swap.mention');
       target = { openId: mention.openId };
     }
     return (await requestSwap(d, req.user, group, { first: m[1], last: m[2] ?? m[1] }, target, force)).reply;

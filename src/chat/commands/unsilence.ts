@@ -2,7 +2,7 @@ import { eventIdsCommand } from '../batch';
 
 export const unsilenceCommand = eventIdsCommand({
   name: 'unsilence',
-  title: 'Unsilenced',
-  description: 'Remove the silence of alert events (expires it in Alertmanager).',
+  aliases: ['取消屏蔽'],
+  title: 'reply.unsilenced',
   act: (d, id, actor) => d.events.unsilence(id, actor),
 });

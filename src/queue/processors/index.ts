@@ -21,6 +21,7 @@ import { swapRequestExpiryProcessor } from './swap-request-expiry';
 import { statsDigestProcessor } from './stats-digest';
 import { buzzProcessor } from './buzz';
 import { escalationReminderProcessor } from './escalation-reminder';
+import { remedyRunProcessor } from './remedy-run';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -45,4 +46,5 @@ export const processors: Processor<WorkerContext>[] = [
   statsDigestProcessor,
   buzzProcessor,
   escalationReminderProcessor,
+  remedyRunProcessor,
 ];
