@@ -26,6 +26,7 @@ import { PoolConfigService } from './publish/pool-config';
 import { SdCache } from './scrape/sd-cache';
 import { SdService } from './scrape/sd-service';
 import { ClusterConfigService } from './publish/cluster-snapshot';
+import type { ChatDeps } from './chat/types';
 import { chatOps } from './wiring/chatops';
 import { buildServices, type Services } from './wiring/services';
 import { remedyServices } from './wiring/remedy';
@@ -61,8 +62,10 @@ export interface Promduty {
   services: Services;
   /** The built-in Feishu (FEISHU_SANDBOX), when it stands in for a Feishu app. */
   sandbox: FeishuSandbox | null;
-  /** Paging: notification settings, buzzes, and `paging.pageResponder` for group actions. */
+  /** Paging: notification settings and buzzes. */
   paging: PagingRoom;
+  /** What people do to alert groups, as the chat's cards and commands run it. */
+  groups: ChatDeps['groups'];
   stop(): Promise<void>;
 }
 
@@ -122,7 +125,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const eventCards = alerts.cards;
   metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
   const chatops = chatOps({
-    settings, db, redis, queues, alertJobs, destinations: alerts.destinations, clock, logger,
+    settings, db, redis, queues, alertJobs, destinations: alerts.destinations, paging: paging.paging, clock, logger,
     services: { ...services, poolConfigs, eventCards, notify: paging.settings, actions: remedy.actions, remedy: remedy.runner },
   });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
@@ -196,7 +199,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       logger.info('stopped');
     })());
 
-  return { settings, logger, db, redis, url, services, sandbox, paging, stop };
+  return { settings, logger, db, redis, url, services, sandbox, paging, groups: chatops.chat.groups, stop };
 }
 
 async function cli(argv: string[]): Promise<void> {

@@ -9,7 +9,8 @@ import { fromJson, toJson } from '../db/knex';
 import { MAX_SILENCE_MS } from './actions';
 import type { Destinations } from './destinations';
 import { snapshotLevels } from './escalation-steps';
-import { deliverGroupLevel, recordGroupLevel, type GroupLevel } from './group-escalation';
+import type { Paging } from '../paging/paging';
+import { deliverGroupLevel, planGroupLevelBuzzes, recordGroupLevel, type GroupLevel } from './group-escalation';
 import type { AlertJobs } from './jobs';
 import { messagesOfEvents, RC, writePending } from './outbox';
 import { pendingMessageId } from './outbox-keys';
@@ -21,6 +22,8 @@ export interface GroupActionDeps {
   destinations: Pick<Destinations, 'forGroup'>;
   jobs: Pick<AlertJobs, 'send' | 'reply' | 'patch' | 'escalate'>;
   newEscalationId: () => string;
+  /** Buzzes: the added responder's card, and an "escalate now" level's cards by its channel. */
+  paging: Pick<Paging, 'planEscalationCards' | 'planResponderCard'>;
 }
 
 /** The outcome, for a toast or a chat reply. */
@@ -70,7 +73,7 @@ const who = (actor: Actor) => ({ actor: actor.name, actor_user_id: actor.userId 
  */
 /**
  * Reaches a responder just added to a group: the group's card in their private chat (planned
- * in the outbox by `addResponder`). The hook for paging: a buzz on that private message goes here.
+ * in the outbox by `addResponder`, with its buzz, which the send hook queues once the card is out).
  */
 export async function notifyResponder(jobs: Pick<AlertJobs, 'send'>, r: { groupId: number; openId: string; sendGroupId: number; uuid: string }): Promise<void> {
   await jobs.send([{ uuid: r.uuid, sendGroupId: r.sendGroupId, recipient: r.openId }]);
@@ -141,6 +144,7 @@ export class GroupActions {
       if (!next) throw conflict(T.noLevel(g.id));
       level = { groupId: g.id, leadEventId: g.leadEventId, sendGroupId: g.sendGroupId, level: g.escalationLevel + 1, escalationId: this.d.newEscalationId(), users: next.users };
       await recordGroupLevel(trx, level, actor.name, actor.userId ?? null, now);
+      await planGroupLevelBuzzes(this.d.paging, trx, level, next.channel ?? 'chat');
       return { text: T.escalate(actor.name, level.level, g.alertname), detail: { level: level.level } };
     });
     const l = level as GroupLevel | null;
@@ -178,6 +182,9 @@ export class GroupActions {
         const uuid = `gp${g.id}-r-${user.id}`;
         lead = { sendGroupId: g.sendGroupId, uuid };
         await writePending(trx, [{ eventId: g.leadEventId, channel: 'private', receiveId: openId, messageId: pendingMessageId(g.sendGroupId, uuid) }], now);
+        // Buzzed on that card once it is sent (the send hook), acknowledged group or not.
+        const severity = (await trx('alert_events').where({ id: g.leadEventId }).first('severity'))?.severity ?? null;
+        await this.d.paging.planResponderCard(trx, `grp${g.id}:responder`, { uuid, openId, eventIds: [g.leadEventId] }, severity);
       }
       return { text: T.responder(actor.name, user.name, g.alertname), detail: { name: user.name, openId, userId: user.id } };
     });

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import { toJson } from '../db/knex';
 import { groupEscalationCardUuid, groupEscalationNoticeUuid, nextStep, scheduleStep } from './escalation-steps';
+import type { PageChannel } from '../paging/model';
 import type { Paging } from '../paging/paging';
 import type { AlertJobs, EscalationStep, EscalationUser } from './jobs';
 import { messagesOfEvents, RC, rowsOfEvents, writePending } from './outbox';
@@ -54,6 +55,17 @@ export async function recordGroupLevel(trx: Knex.Transaction, l: GroupLevel, act
 }
 
 /**
+ * Plans the buzzes on a group level's cards (recordGroupLevel's), by the level's channel,
+ * in the same transaction: whether the timer or a person ("escalate now") reached the level.
+ * One per person, group and level.
+ */
+export async function planGroupLevelBuzzes(paging: Pick<Paging, 'planEscalationCards'>, trx: Knex.Transaction, l: GroupLevel, channel: PageChannel): Promise<void> {
+  const severity = (await trx('alert_events').where({ id: l.leadEventId }).first('severity'))?.severity ?? null;
+  const cards = l.users.flatMap((u) => (u.openId ? [{ uuid: groupEscalationCardUuid(l.groupId, l, u.openId), openId: u.openId, eventIds: [l.leadEventId] }] : []));
+  await paging.planEscalationCards(trx, `grp${l.groupId}:l${l.level}`, channel, cards, () => severity);
+}
+
+/**
  * Delivers an escalation level of a group, after `recordGroupLevel` committed: one card to
  * each user of the level, one notice in the group chat, every copy of the group's cards
  * re-rendered. Everything is keyed by group, level and escalation id, so running it again
@@ -91,9 +103,7 @@ export class GroupEscalation {
       if (g.escalation_level !== step.level - 1) return 'stale';
       const leadEventId = g.lead_event_id ?? step.eventId;
       await recordGroupLevel(trx, { ...level, leadEventId }, 'promduty', null, now);
-      const severity = (await trx('alert_events').where({ id: leadEventId }).first('severity'))?.severity ?? null;
-      const cards = users.flatMap((u) => (u.openId ? [{ uuid: groupEscalationCardUuid(step.groupId, step, u.openId), openId: u.openId, eventIds: [leadEventId] }] : []));
-      await this.d.paging.planEscalationCards(trx, `grp${step.groupId}:l${step.level}`, step.levels[step.level - 1]?.channel ?? 'chat', cards, () => severity);
+      await planGroupLevelBuzzes(this.d.paging, trx, { ...level, leadEventId }, step.levels[step.level - 1]?.channel ?? 'chat');
       return 'escalated';
     }, RC);
     this.d.metrics.escalations.inc({ outcome: outcome === 'stale' ? 'stale' : 'escalated' });

@@ -5,7 +5,7 @@ import type { BuzzService } from './buzz-service';
 import { buzzesFor, type PagedMessage, type PagedPerson } from './intents';
 import { NO_SETTINGS, type PageChannel, type SendGroupPaging } from './model';
 import type { NotifySettingsService } from './notify-settings';
-import { planBuzz } from './plan';
+import type { BuzzPurpose } from './plan';
 
 /** One buzz per person, purpose and scope (send group and level, or alert group) within this. */
 export const COOLDOWN_MS = 10 * 60_000;
@@ -20,7 +20,7 @@ export interface PagingDeps {
 /**
  * What the alert pipeline asks of paging: plan the buzzes of the private messages it plans
  * (alerts by the send group's paging, escalation cards by their level's channel), hear when a
- * message went out, and page someone added as a responder. The decisions are planBuzz's.
+ * message went out, and the card of someone added as a responder. The decisions are planBuzz's.
  */
 export class Paging {
   constructor(private readonly d: PagingDeps) {}
@@ -45,20 +45,13 @@ export class Paging {
   }
 
   /**
-   * Someone was added as a responder and sent the private card `messageId`: buzz them in the
-   * app (their rules may ask for more; quiet hours still hold for non-critical alerts). Once
-   * per card and person. Returns whether a buzz was planned.
+   * In the transaction that plans the private card of someone added as a responder: buzz
+   * them in the app on it (their rules may ask for more; quiet hours still hold for
+   * non-critical alerts), even when the group is acknowledged. Once per person and `scope`
+   * per COOLDOWN_MS.
    */
-  async pageResponder(r: { openId: string; messageId: string; eventId: number | null; groupKey: string | null; severity: string | null }): Promise<boolean> {
-    const person = (await this.people(this.d.db, [r.openId])).get(r.openId);
-    const plan = planBuzz({ purpose: 'responder', severity: r.severity, policy: 'buzz_app', settings: person?.settings ?? NO_SETTINGS, nowMs: this.d.clock.now().getTime() });
-    if (!plan) return false;
-    const key = `responder:${r.messageId}:${r.openId}`;
-    await this.d.buzzes.plan(this.d.db, [
-      { key, sendUuid: null, messageId: r.messageId, openId: r.openId, userId: person?.userId ?? null, eventId: r.eventId, groupKey: r.groupKey, purpose: 'responder', kind: plan.kind, dueAt: new Date(plan.dueAtMs), why: plan.why },
-    ]);
-    await this.d.buzzes.queueKeys([key]);
-    return true;
+  async planResponderCard(trx: Db, scope: string, message: PagedMessage, severity: string | null): Promise<void> {
+    await this.plan(trx, 'responder', scope, 'buzz_app', [message], () => severity);
   }
 
   /**
@@ -66,7 +59,7 @@ export class Paging {
    * (or a few digests) but one buzz. The people's user rows are locked for the check, so
    * escalations running side by side see each other's buzzes.
    */
-  private async plan(trx: Db, purpose: 'alert' | 'escalation', scope: string, policy: SendGroupPaging | PageChannel, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
+  private async plan(trx: Db, purpose: BuzzPurpose, scope: string, policy: SendGroupPaging | PageChannel, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
     if (!messages.length || policy === 'chat' || (typeof policy === 'object' && !Object.values(policy).some((c) => c !== 'chat'))) return;
     const people = await this.people(trx, messages.map((m) => m.openId), true);
     const now = this.d.clock.now();

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger';
 import { randomBytes } from 'node:crypto';
 import { EventActions } from '../events/actions';
 import type { Destinations } from '../events/destinations';
+import type { Paging } from '../paging/paging';
 import { GroupActions } from '../events/group-actions';
 import type { AlertJobs } from '../events/jobs';
 import { createFeishuDispatcher } from '../feishu/dispatcher';
@@ -25,6 +26,8 @@ export interface ChatOpsOptions {
   alertJobs: Pick<AlertJobs, 'patch' | 'send' | 'reply' | 'escalate'>;
   /** The alert pipeline's routing cache (group escalation reads the send group's levels). */
   destinations: Pick<Destinations, 'forGroup'>;
+  /** Paging plans the buzzes of group actions (a responder's card, an "escalate now" level). */
+  paging: Pick<Paging, 'planEscalationCards' | 'planResponderCard'>;
   clock: Clock;
   logger: Logger;
   /** The services commands call (main.ts's service bag fits). */
@@ -49,7 +52,7 @@ export function chatOps(o: ChatOpsOptions): ChatOps {
     locale: o.settings.locale,
     publicUrl: o.settings.publicUrl,
     events: new EventActions({ db: o.db, clock: o.clock, silences, afterChange: jobs.afterChange }),
-    groups: new GroupActions({ db: o.db, clock: o.clock, silences, destinations: o.destinations, jobs: o.alertJobs, newEscalationId: () => randomBytes(8).toString('hex') }),
+    groups: new GroupActions({ db: o.db, clock: o.clock, silences, destinations: o.destinations, jobs: o.alertJobs, paging: o.paging, newEscalationId: () => randomBytes(8).toString('hex') }),
   };
   const secrets = { encryptKey: o.settings.feishu.encryptKey, verificationToken: o.settings.feishu.verificationToken };
   const dispatcher = createFeishuDispatcher(secrets, { redis: o.redis, logger: o.logger, chat, enqueueMessage: jobs.enqueueMessage });

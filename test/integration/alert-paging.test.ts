@@ -133,18 +133,37 @@ describe('paging', () => {
     await put({});
   });
 
-  test('add responder: the added person is buzzed on their private card, even when the alert is acknowledged', async () => {
+  const groupOf = async (alertname: string): Promise<number> => {
+    const e = await waitFor(`${alertname} grouped`, () => db()('alert_events').where({ alertname }).whereNotNull('group_id').first(), undefined, 20);
+    return e.group_id as number;
+  };
+  const ada = (userId: number) => ({ kind: 'user' as const, name: 'alice', userId });
+
+  test('add responder: the added person gets the group card privately and is buzzed on it, though the group is acknowledged', async () => {
     const g = await sendGroup(a, 'pg-resp', { paging: {} });
-    await fire(g.id, 'NeedHelp');
+    await fire(g.id, 'NeedHelp', 'warning');
     await a.feishu.waitFor(() => privateCard('ou_alice', 'NeedHelp') !== undefined);
-    const e = await event('NeedHelp');
-    await db()('alert_events').where({ id: e.id }).update({ claimed_by: a.users.alice, claimed_at: new Date() });
-    // wt/inc-groups sends the responder's private card; alice's own card stands for it here.
-    const card = await a.t.app.paging.paging.pageResponder({ openId: 'ou_alice', messageId: privateCard('ou_alice', 'NeedHelp')!.message_id, eventId: e.id, groupKey: null, severity: 'warning' });
-    assert.equal(card, true);
-    await a.feishu.waitFor(() => buzzesOf(privateCard('ou_alice', 'NeedHelp')).includes('app:ou_alice'));
-    const row = await waitFor('buzz recorded', () => db()('feishu_buzzes').where({ event_id: e.id, purpose: 'responder', state: 'done' }).first(), undefined, 20);
-    assert.equal(row.outcome, 'buzzed');
+    const groupId = await groupOf('NeedHelp');
+    await a.t.app.groups.acknowledge(groupId, ada(a.users.alice));
+    await a.t.app.groups.addResponder(groupId, 'ou_carol', ada(a.users.alice));
+    await a.feishu.waitFor(() => buzzesOf(privateCard('ou_carol', 'NeedHelp')).includes('app:ou_carol'));
+    assert.deepEqual(urgentCalls(privateCard('ou_carol', 'NeedHelp')!.message_id), ['app']);
+    const rows = await waitFor('buzz recorded', () => db()('feishu_buzzes').where({ open_id: 'ou_carol', purpose: 'responder', state: 'done' }).first(), undefined, 20);
+    assert.deepEqual([rows.kind, rows.outcome, rows.group_key], ['app', 'buzzed', `grp${groupId}:responder`]);
+    assert.deepEqual(buzzesOf(privateCard('ou_alice', 'NeedHelp')), [], 'paging {} : the alert itself pages nobody');
+  });
+
+  test("escalate now: the next level's cards are buzzed by the level's channel, as when its timer fires", async () => {
+    // Level 1 after 60 "minutes" (18 s): only the button reaches it within the test.
+    const g = await sendGroup(a, 'pg-now', { escalation: levels([60, a.users.bob, 'phone']), paging: {} });
+    await fire(g.id, 'EscalateMe');
+    await a.feishu.waitFor(() => privateCard('ou_alice', 'EscalateMe') !== undefined);
+    const groupId = await groupOf('EscalateMe');
+    await a.t.app.groups.escalateNow(groupId, ada(a.users.alice));
+    await a.feishu.waitFor(() => buzzesOf(escalatedCard('ou_bob', 'EscalateMe')).includes('phone:ou_bob'));
+    assert.deepEqual(urgentCalls(escalatedCard('ou_bob', 'EscalateMe')!.message_id), ['phone']);
+    const rows = await db()('feishu_buzzes').where({ open_id: 'ou_bob', purpose: 'escalation', group_key: `grp${groupId}:l1` });
+    assert.deepEqual(rows.map((r: any) => r.kind), ['phone']);
   });
 
   test('a storm of 200 alerts escalated at once: the escalation user gets one buzz', async () => {
@@ -152,7 +171,7 @@ describe('paging', () => {
     await fire(g.id, 'Storm', 'critical', 200);
     // The 200 alerts are one Alertmanager group: it escalates once (wt/inc-groups), and paging plans one buzz per person, group and level.
     const storm = () => db()('alert_events').where({ send_group_id: g.id }).select('id');
-    await waitFor('the storm escalated', async () => (await db()('feishu_buzzes').where({ open_id: 'ou_carol', purpose: 'escalation' }).whereIn('event_id', storm()).first()) ?? null, 90_000, 100);
+    await waitFor('the storm escalated', () => db()('feishu_buzzes').where({ open_id: 'ou_carol', purpose: 'escalation' }).whereIn('event_id', storm()).first(), 90_000, 100);
     // Buzzes are planned by delivery and escalation; the notify queue is not waited on: it holds
     // the quiet-hours test's buzz, delayed until its quiet hours end.
     await settled(a.t, ['alerts', 'delivery', 'escalation']);
