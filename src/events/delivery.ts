@@ -177,10 +177,16 @@ export class DeliveryService {
       digestBytes: DIGEST_BYTES,
     });
     const severity = new Map<number, string | null>(events.map((e: any) => [e.id, e.severity ?? null]));
+    const alertGroup = new Map<number, number | null>(events.map((e: any) => [e.id, e.group_id ?? null]));
     await this.d.db.transaction(async (trx) => {
       await writePending(trx, plan.rows, now);
       const privately = plan.messages.filter((m) => m.channel === 'private').map((m) => ({ uuid: m.uuid, openId: m.receiveId, eventIds: m.eventIds }));
-      await this.d.paging.planAlertCards(trx, `sg${sendGroupId}`, dest.paging, privately, (id) => severity.get(id) ?? null);
+      // The storm guard is per alert group (a digest is paged under its first alert's group).
+      const scopeOf = (m: { eventIds: number[] }) => {
+        const group = alertGroup.get(m.eventIds[0]!);
+        return group ? `grp${group}` : `sg${sendGroupId}`;
+      };
+      await this.d.paging.planAlertCards(trx, scopeOf, dest.paging, privately, (id) => severity.get(id) ?? null);
       await trx('alert_events')
         .whereNull('last_notified_at')
         .whereIn(['id', 'updated_at'], events.map((e: any) => [e.id, e.updated_at]))

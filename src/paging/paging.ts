@@ -26,12 +26,18 @@ export class Paging {
   constructor(private readonly d: PagingDeps) {}
 
   /**
-   * In the transaction that plans the private cards of a send group's alerts. `scope` names
-   * what a storm shares (the send group, or the alert group): one buzz per person and scope
-   * per COOLDOWN_MS.
+   * In the transaction that plans the private cards of a send group's alerts. `scopeOf` names
+   * what a storm shares for a message (its alert group, or the send group for alerts outside
+   * any): one buzz per person and scope per COOLDOWN_MS, so a second incident in the same
+   * send group still pages while a storm of one incident pages once.
    */
-  async planAlertCards(trx: Db, scope: string, paging: SendGroupPaging, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
-    await this.plan(trx, 'alert', scope, paging, messages, severityOf);
+  async planAlertCards(trx: Db, scopeOf: (m: PagedMessage) => string, paging: SendGroupPaging, messages: PagedMessage[], severityOf: (eventId: number) => string | null): Promise<void> {
+    const byScope = new Map<string, PagedMessage[]>();
+    for (const m of messages) {
+      const scope = scopeOf(m);
+      byScope.set(scope, [...(byScope.get(scope) ?? []), m]);
+    }
+    for (const [scope, list] of byScope) await this.plan(trx, 'alert', scope, paging, list, severityOf);
   }
 
   /** In the transaction that records an escalation level: its cards, paged by the level's channel; `scope` includes the level. */

@@ -120,7 +120,7 @@ describe('paging', () => {
     assert.equal((await put({ timezone: 'Mars/Olympus' })).status, 400);
     assert.deepEqual((await a.t.api('GET', `/api/v1/users/${a.users.alice}/notify-settings`)).body.quietHours, quiet);
 
-    // Another send group: alice was just buzzed for pg-rules, and one buzz per group per 10 min is the storm guard.
+    // Another send group (so another alert group): the storm guard is one buzz per person and alert group per 10 min.
     const quietGroup = await sendGroup(a, 'pg-quiet', { paging: { warning: 'buzz_app' } });
     await fire(quietGroup.id, 'LaterPlease', 'warning');
     await a.feishu.waitFor(() => privateCard('ou_alice', 'LaterPlease') !== undefined);
@@ -164,6 +164,27 @@ describe('paging', () => {
     assert.deepEqual(urgentCalls(escalatedCard('ou_bob', 'EscalateMe')!.message_id), ['phone']);
     const rows = await db()('feishu_buzzes').where({ open_id: 'ou_bob', purpose: 'escalation', group_key: `grp${groupId}:l1` });
     assert.deepEqual(rows.map((r: any) => r.kind), ['phone']);
+  });
+
+  test('storm guard per alert group: a second incident in the same send group buzzes again; more alerts of the first do not', async () => {
+    const g = await sendGroup(a, 'pg-incidents', { paging: { critical: 'buzz_app' } });
+    const first = `{}:{test="${newFingerprint()}"}`;
+    const post = async (name: string, groupKey: string) => {
+      const r = await postWebhook(a.t, webhookBody([{ sendGroup: g.id, name, severity: 'critical', fingerprint: newFingerprint() }], groupKey));
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+    };
+    await post('IncidentOne', first);
+    await a.feishu.waitFor(() => buzzesOf(privateCard('ou_alice', 'IncidentOne')).includes('app:ou_alice'));
+    await post('IncidentTwo', `{}:{test="${newFingerprint()}"}`);
+    await a.feishu.waitFor(() => buzzesOf(privateCard('ou_alice', 'IncidentTwo')).includes('app:ou_alice'));
+    // A later alert of the first incident (same Alertmanager group) rides on its card: no new buzz.
+    await post('IncidentOne', first);
+    await settled(a.t, ['alerts', 'delivery']);
+    const mine = db()('alert_events').where({ send_group_id: g.id }).select('id');
+    const rows = await db()('feishu_buzzes').where({ open_id: 'ou_alice', purpose: 'alert' }).whereIn('event_id', mine).orderBy('id');
+    const one = await groupOf('IncidentOne');
+    const two = await groupOf('IncidentTwo');
+    assert.deepEqual(rows.map((r: any) => r.group_key), [`grp${one}`, `grp${two}`]);
   });
 
   test('a storm of 200 alerts escalated at once: the escalation user gets one buzz', async () => {
