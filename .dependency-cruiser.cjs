@@ -23,6 +23,7 @@ const PURE = [
   '^src/events/(delivery-plan|outbox-keys|transition|webhook)[.]ts$',
   '^src/stats/(figures|local-days)[.]ts$',
   '^src/querylog/(parse|rank)[.]ts$',
+  '^src/paging/(model|plan|quiet-hours|buzz-errors|intents)[.]ts$',
   '^src/remedy/(plan|action-schema)[.]ts$',
 ];
 
@@ -34,7 +35,7 @@ const IO = [
 ];
 
 /** The domain: what promduty manages and decides. Reaches transports only through core/ports.ts. */
-const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog|remedy)/';
+const DOMAIN = '^src/(users|inventory|scrape|rules|routing|instances|publish|oncall|events|chat|alertmanager|cards|stats|querylog|paging|remedy)/';
 const WIRING = '^src/(main[.]ts$|wiring/)';
 
 module.exports = {

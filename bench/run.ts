@@ -10,6 +10,7 @@ import os from 'node:os';
 import { alertsBench } from './alerts';
 import { calendarBench } from './calendar';
 import { chatBench } from './chat';
+import { groupsBench } from './groups';
 import { i18nBench } from './i18n';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
@@ -35,6 +36,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   roster,
   alerts: alertsBench,
   chat: () => chatBench(),
+  groups: groupsBench,
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,

@@ -26,15 +26,18 @@ import { PoolConfigService } from './publish/pool-config';
 import { SdCache } from './scrape/sd-cache';
 import { SdService } from './scrape/sd-service';
 import { ClusterConfigService } from './publish/cluster-snapshot';
+import type { ChatDeps } from './chat/types';
 import { chatOps } from './wiring/chatops';
 import { buildServices, type Services } from './wiring/services';
 import { remedyServices } from './wiring/remedy';
 import { remedyQueueTuning } from './queue/remedy-jobs';
 import { startFeishuWs } from './feishu/ws';
 import { alertPipeline } from './events';
-import { larkCardSender, webhookBotSender } from './feishu/send';
+import { larkBuzzer, larkCardSender, webhookBotSender } from './feishu/send';
 import { RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
+import { bullPagingJobs } from './queue/paging-jobs';
+import { pagingRoom, type PagingRoom } from './paging/room';
 import { oncallJobs } from './queue/oncall-jobs';
 import { statsMetricsRefresh } from './stats/metrics';
 
@@ -59,6 +62,10 @@ export interface Promduty {
   services: Services;
   /** The built-in Feishu (FEISHU_SANDBOX), when it stands in for a Feishu app. */
   sandbox: FeishuSandbox | null;
+  /** Paging: notification settings and buzzes. */
+  paging: PagingRoom;
+  /** What people do to alert groups, as the chat's cards and commands run it. */
+  groups: ChatDeps['groups'];
   stop(): Promise<void>;
 }
 
@@ -109,14 +116,18 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
   const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);
+  const paging = pagingRoom({ db, clock, logger, metrics, buzzer: larkBuzzer(lark, logger, metrics), jobs: bullPagingJobs(queues) });
   const remedy = remedyServices({ db, clock, logger, sender: cardSender, queues, retryMs: settings.actionRetryMs, minuteMs: settings.alerts.escalationMinuteMs, locale: settings.locale });
   const alerts = alertPipeline({
     db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
-    remedy: remedy.runner,
+    paging: paging.paging, remedy: remedy.runner,
   });
   const eventCards = alerts.cards;
   metrics.refreshOnScrape(statsMetricsRefresh(services.stats, metrics, clock));
-  const chatops = chatOps({ settings, db, redis, queues, alertJobs, clock, logger, services: { ...services, poolConfigs, eventCards, actions: remedy.actions, remedy: remedy.runner } });
+  const chatops = chatOps({
+    settings, db, redis, queues, alertJobs, destinations: alerts.destinations, paging: paging.paging, clock, logger,
+    services: { ...services, poolConfigs, eventCards, notify: paging.settings, actions: remedy.actions, remedy: remedy.runner },
+  });
   logger.info({ role, feishu: lark ? 'on' : 'off', clock: clock === systemClock ? 'system' : 'injected' }, 'promduty starting');
 
   let server: Server | null = null;
@@ -126,9 +137,11 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       redisDurability: { check: checkRedisDurability, required: settings.redisDurability.required },
       sd: new SdService(db, services.hosts, services.sdCache),
       poolConfigs,
+      notifySettings: paging.settings,
       feishu: chatops.receiver,
       alertIngest: alerts.ingest,
       deadLetters: alerts.deadLetterReplay,
+      alertGroups: alerts.alertGroups,
       actions: remedy.actions,
       clusterConfigs: new ClusterConfigService(db, settings),
       sandbox: sandbox && { feishu: sandbox, directory: promdutyDirectory(services), allowRemote: settings.feishu.sandbox?.allowRemote ?? false },
@@ -153,7 +166,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       prefix: settings.redisPrefix,
       processors,
       ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
-        metrics, alerts, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner },
+        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner },
       tuning: { ...alertQueueTuning, remedy: remedyQueueTuning },
       lockMs: settings.jobLockMs,
       logger,
@@ -186,7 +199,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       logger.info('stopped');
     })());
 
-  return { settings, logger, db, redis, url, services, sandbox, stop };
+  return { settings, logger, db, redis, url, services, sandbox, paging, groups: chatops.chat.groups, stop };
 }
 
 async function cli(argv: string[]): Promise<void> {

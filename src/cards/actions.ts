@@ -23,8 +23,14 @@ const index = z
   .union([z.number(), z.string().regex(/^\d+$/, 'must be a number').transform(Number)])
   .pipe(z.number().int().min(0).max(50));
 
+/** Alert group buttons: `i` is the group's id. */
+export const GROUP_ACTIONS = ['g_ack', 'g_unack', 'g_take', 'g_resolve', 'g_escalate', 'g_silence', 'g_note', 'g_responder'] as const;
+export type GroupActionName = (typeof GROUP_ACTIONS)[number];
+
 export const cardActionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('claim'), e: id }),
+  z.object({ a: z.literal('unclaim'), e: id }),
+  ...GROUP_ACTIONS.map((a) => z.object({ a: z.literal(a), i: id })),
   z.object({ a: z.literal('silence'), e: id, d: silenceDuration }),
   z.object({ a: z.literal('silence_alertname'), e: id, d: silenceDuration }),
   z.object({ a: z.literal('unsilence'), e: id }),
@@ -44,6 +50,7 @@ export const cardActionSchema = z.discriminatedUnion('a', [
 ]);
 export type CardAction = z.output<typeof cardActionSchema>;
 export type CardActionName = CardAction['a'];
+export type GroupCardAction = Extract<CardAction, { i: number }>;
 /** The value of a select_static whose chosen option supplies the duration `d`. */
 export type CardActionAwaitingOption = Omit<Extract<CardAction, { d: SilenceDuration }>, 'd'>;
 
@@ -67,6 +74,20 @@ export function parseCardAction(action: CallbackAction): CardAction {
       : value;
   return parseInput(cardActionSchema, merged, 'card action');
 }
+
+/**
+ * `action.form_value` of a group card's forms: the silence form (a picked or typed duration
+ * and a reason), the note form and the add-responder form. Parsed further by the handler
+ * (the typed duration needs the clock and the zone).
+ */
+export const groupFormSchema = z.object({
+  duration: z.string().trim().max(40).optional(),
+  picked: z.string().trim().max(10).optional(),
+  reason: z.string().trim().max(500).optional(),
+  note: z.string().trim().max(1000).optional(),
+  user: z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Feishu open_id').optional(),
+});
+export type GroupForm = z.output<typeof groupFormSchema>;
 
 // ---- forms: field names and parsing shared by the form cards and their handlers ----
 

@@ -10,4 +10,6 @@ export interface EventCards {
   active(limit: number): Promise<{ events: AlertEventView[]; total: number }>;
   /** The current card of a message promduty sent for an event, or null when the message is no event card. */
   forMessage(messageId: string): Promise<Card | null>;
+  /** An alert group's card as it is now, or null when there is no such group. */
+  groupCardOf(groupId: number): Promise<Card | null>;
 }

@@ -45,10 +45,10 @@ export async function eachId(
 
 /** A command that does one event action to each event id it is given (/claim, /unsilence). */
 export function eventIdsCommand(o: {
-  name: 'claim' | 'unsilence';
+  name: 'claim' | 'unsilence' | 'ack' | 'unack';
   aliases: string[];
   /** What the reply is titled: `Claimed`. */
-  title: 'reply.claimed' | 'reply.unsilenced';
+  title: 'reply.claimed' | 'reply.unsilenced' | 'reply.acknowledged' | 'reply.unacknowledged';
   act: (d: ChatDeps, id: number, actor: Actor) => Promise<ActionResult>;
 }): Command {
   const usage = `cmd.${o.name}.usage` as const;

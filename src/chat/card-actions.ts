@@ -1,4 +1,7 @@
-import { parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction } from '../cards/actions';
+import { groupFormSchema, parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction, type GroupCardAction } from '../cards/actions';
+import { invalidField } from '../core/errors';
+import { parseInput } from '../core/validate';
+import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
 import { isAppError, type FieldIssue } from '../core/errors';
 import { describeError, sayText, t, type Locale } from '../i18n';
@@ -77,6 +80,15 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
         const r = await acceptSuggestion(d, user, action);
         return toast('success', t(L, r.created ? 'toast.recordRuleCreated' : 'toast.recordedAlready', { record: r.record }), r.card);
       }
+      case 'g_ack':
+      case 'g_unack':
+      case 'g_take':
+      case 'g_resolve':
+      case 'g_escalate':
+      case 'g_silence':
+      case 'g_note':
+      case 'g_responder':
+        return await groupAction(d, user, action, cb);
       case 'remedy':
         return await runAction(d, user, action);
       default:
@@ -90,6 +102,54 @@ export async function handleCardAction(cb: CardCallback, d: ChatDeps): Promise<C
 
 type EventCardAction = Exclude<Extract<CardAction, { e: number }>, { a: 'remedy' }>;
 
+/**
+ * A group card's button or form: the group changes, and the clicked card (group card,
+ * escalation card or storm digest) comes back as it now is. Refusals (already acknowledged,
+ * not firing) toast why.
+ */
+async function groupAction(d: ChatDeps, user: User, action: GroupCardAction, cb: CardCallback): Promise<CardAnswer> {
+  const actor = actorOf(user);
+  let answer: CardAnswer['toast'];
+  try {
+    const r = await runGroupAction(d, actor, action.a, action.i, cb.action);
+    answer = { type: 'success', content: r.message };
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    answer = { type: 'error', content: e.message };
+  }
+  const card = (cb.messageId ? await d.eventCards.forMessage(cb.messageId) : null) ?? (await d.eventCards.groupCardOf(action.i)) ?? undefined;
+  return card ? { toast: answer, card } : { toast: answer };
+}
+
+/** One group action with what its form (or a digest's select) gave. */
+function runGroupAction(d: ChatDeps, actor: ReturnType<typeof actorOf>, a: GroupCardAction['a'], id: number, raw: CallbackAction) {
+  const form = parseInput(groupFormSchema, raw.form_value ?? {}, 'form');
+  switch (a) {
+    case 'g_ack':
+      return d.groups.acknowledge(id, actor);
+    case 'g_unack':
+      return d.groups.unacknowledge(id, actor);
+    case 'g_take':
+      return d.groups.takeOver(id, actor);
+    case 'g_resolve':
+      return d.groups.resolve(id, actor);
+    case 'g_escalate':
+      return d.groups.escalateNow(id, actor);
+    case 'g_note':
+      return d.groups.note(id, form.note ?? '', actor);
+    case 'g_responder':
+      if (!form.user) throw invalidField('user', 'pick the person to add');
+      return d.groups.addResponder(id, form.user, actor);
+    case 'g_silence': {
+      // A digest's select sends its choice as `option`; the card's form as `picked` or typed `duration`.
+      const typed = form.duration || form.picked || (typeof raw.option === 'string' ? raw.option : '');
+      const ms = parseSilenceLength(typed, d.clock.now(), d.timezone);
+      if (!ms) throw invalidField('duration', 'pick a duration or type one such as 90m, 2d or until 09:00 (at most 30 days)');
+      return d.groups.silence(id, ms, form.reason ?? '', actor);
+    }
+  }
+}
+
 async function eventAction(d: ChatDeps, user: User, action: EventCardAction, messageId: string | null): Promise<CardAnswer> {
   const actor = actorOf(user);
   let answer: CardAnswer['toast'];
@@ -97,9 +157,11 @@ async function eventAction(d: ChatDeps, user: User, action: EventCardAction, mes
     const r =
       action.a === 'claim'
         ? await d.events.claim(action.e, actor)
-        : action.a === 'unsilence'
-          ? await d.events.unsilence(action.e, actor)
-          : await d.events.silence(action.e, parseDuration(action.d)!, actor, action.a === 'silence' ? 'event' : 'alertname');
+        : action.a === 'unclaim'
+          ? await d.events.unclaim(action.e, actor)
+          : action.a === 'unsilence'
+            ? await d.events.unsilence(action.e, actor)
+            : await d.events.silence(action.e, parseDuration(action.d)!, actor, action.a === 'silence' ? 'event' : 'alertname');
     answer = { type: 'success', content: sayText(d.locale, r.say) };
   } catch (e) {
     if (!isAppError(e)) throw e;

@@ -1,5 +1,7 @@
+import { ackCommand, unackCommand } from './commands/ack';
 import { actionsCommand } from './commands/actions';
 import { alertsCommand } from './commands/alerts';
+import { groupCommand } from './commands/group';
 import { claimCommand } from './commands/claim';
 import { configCommand } from './commands/config';
 import { helpCommand } from './commands/help';
@@ -13,16 +15,21 @@ import { statsCommand } from './commands/stats';
 import { swapCommand } from './commands/swap';
 import { unsilenceCommand } from './commands/unsilence';
 import { whoamiCommand } from './commands/whoami';
+import { notifyCommand } from './commands/notify';
 import type { Command } from './types';
 
 /** Every chat command, in the order /help lists them. */
 export const COMMANDS: readonly Command[] = [
   helpCommand(() => COMMANDS),
   whoamiCommand,
+  notifyCommand,
   oncallCommand,
   rosterCommand,
   swapCommand,
   alertsCommand,
+  groupCommand,
+  ackCommand,
+  unackCommand,
   claimCommand,
   silenceCommand,
   unsilenceCommand,

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Actor } from '../db/audit';
 import type { EventActions } from '../events/actions';
+import type { GroupActions } from '../events/group-actions';
 import type { OncallGroupService } from '../oncall/groups';
 import type { OncallService } from '../oncall/roster-service';
 import type { SwapRequestService } from '../oncall/swap-requests';
@@ -13,6 +14,7 @@ import type { PoolConfigService } from '../publish/pool-config';
 import type { PoolService } from '../scrape/pools';
 import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
+import type { NotifySettingsService } from '../paging/notify-settings';
 import type { ActionService } from '../remedy/actions';
 import type { RemedyRunner } from '../remedy/runner';
 import type { Role, User, UserService } from '../users/users';
@@ -78,10 +80,13 @@ export interface ChatDeps {
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;
   poolConfigs: Pick<PoolConfigService, 'instanceFiles' | 'rulePlacement'>;
-  events: Pick<EventActions, 'claim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
+  events: Pick<EventActions, 'claim' | 'unclaim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
+  groups: Pick<GroupActions, 'acknowledge' | 'unacknowledge' | 'takeOver' | 'resolve' | 'escalateNow' | 'note' | 'addResponder' | 'silence'>;
   eventCards: EventCards;
   stats: Pick<StatsService, 'report' | 'groups'>;
   queryLog: Pick<QueryLogService, 'suggest' | 'accept'>;
+  /** Per-user notification rules (`/notify`). */
+  notify: Pick<NotifySettingsService, 'get' | 'set'>;
   actions: Pick<ActionService, 'list' | 'findByName'>;
   remedy: Pick<RemedyRunner, 'request'>;
 }

@@ -105,6 +105,12 @@ export function createMetrics() {
       "Pages sent outside 09:00-18:00 Monday to Friday (and on weekends) in the on-call group's zone, per send group",
     ),
     statsFlappingAlerts: statsGauge('promduty_stats_flapping_alerts', 'Alerts (fingerprints) with 3 or more firing episodes in the window, per send group'),
+    feishuBuzzes: new Counter({
+      name: 'promduty_feishu_buzz_total',
+      help: 'Feishu buzzes (加急) by kind (app, sms, phone) and outcome (buzzed, skipped, quota, unread_cap, ...)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
     escalations: new Counter({
       name: 'promduty_escalations_total',
       help: 'Escalation timers fired, by outcome (escalated, stale)',

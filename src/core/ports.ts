@@ -34,6 +34,15 @@ export interface CardSender {
 
 export type ReplyContent = { card: object } | { text: string };
 
+/**
+ * Buzzes (加急) a message the app bot sent: in the app, by SMS or by phone call. Resolves to
+ * the ids Feishu found invalid (not in the message's chat), or null when Feishu is off. Rejects
+ * like CardSender (AppError 'upstream_failed' with a `SendFailure`).
+ */
+export interface Buzzer {
+  buzz(messageId: string, openIds: string[], kind: 'app' | 'sms' | 'phone'): Promise<{ invalid: string[] } | null>;
+}
+
 /** A Feishu custom bot (a group's webhook URL, signed when it has a secret); same failures as CardSender. */
 export interface WebhookBotSender {
   send(hook: { url: string; secret: string | null }, card: object): Promise<void>;

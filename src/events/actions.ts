@@ -9,7 +9,7 @@ import { equalityMatchers, type Silences } from '../alertmanager/silences';
 
 /** What the group is told after an action, and which events' cards must be re-rendered. */
 export interface EventChange {
-  kind: 'claimed' | 'silenced' | 'unsilenced';
+  kind: 'claimed' | 'unclaimed' | 'silenced' | 'unsilenced';
   /** Every event whose cards show the change. */
   eventIds: number[];
   sendGroupId: number | null;
@@ -101,6 +101,27 @@ export class EventActions {
       key: `claim-${timelineId}`,
     });
     return { eventId: event.id, ...result(said('action.claimed', { id: event.id, alertname: event.alertname })) };
+  }
+
+  /** Un-acknowledges one alert (it was claimed); the claimer or anyone with the role may. */
+  async unclaim(eventId: number, actor: Actor): Promise<ActionResult> {
+    const { event, timelineId } = await this.d.db.transaction(async (trx) => {
+      const e = await this.lock(trx, eventId);
+      if (e.claimedBy === null) throw userError('conflict', 'action.notClaimed', { id: e.id, alertname: e.alertname });
+      const now = this.d.clock.now();
+      await trx('alert_events').where({ id: e.id }).update({ claimed_by: null, claimed_at: null, updated_at: now });
+      const id = await this.timeline(trx, e.id, 'claimed', actor, { undone: true });
+      await writeAudit(trx, actor, { action: 'unclaim', entity: 'alert_event', entityId: e.id, before: { claimedBy: e.claimedBy } });
+      return { event: e, timelineId: id };
+    });
+    await this.d.afterChange({
+      kind: 'unclaimed',
+      eventIds: [event.id],
+      sendGroupId: event.sendGroupId,
+      ...line(said('action.notice.unclaimed', { actor: actor.name, id: event.id, alertname: event.alertname })),
+      key: `unclaim-${timelineId}`,
+    });
+    return { eventId: event.id, ...result(said('action.unclaimed', { id: event.id, alertname: event.alertname })) };
   }
 
   /**

@@ -6,6 +6,9 @@ import type { AlertEventView } from '../cards/alert-parts';
 import type { Card, Person } from '../cards/card';
 import { digestCard } from '../cards/digest-card';
 import { escalationCard } from '../cards/escalation-card';
+import { groupCard } from '../cards/group-card';
+import { groupDigestCard } from '../cards/group-digest-card';
+import { loadGroups } from './group-view';
 import type { Clock } from '../core/clock';
 import { isAppError, type AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -54,6 +57,8 @@ export class EventCardService {
     const now = this.d.clock.now();
     const withButtons = first.channel !== 'webhook';
     const timezone = this.d.timezone;
+    const grouped = await this.renderGroups(rows, digest, now);
+    if (grouped) return grouped;
     if (digest) {
       const { lines, sendGroupName } = await loadEventLines(this.d.db, rows.map((r) => r.eventId));
       const alerts = rows.flatMap((r) => lines.get(r.eventId) ?? []);
@@ -70,6 +75,39 @@ export class EventCardService {
     }
     const actions = withButtons && this.d.actionButtons ? await this.d.actionButtons(rec.view.id) : [];
     return alertCard({ ...facts, withButtons, eventUrl: null, actions });
+  }
+
+  /**
+   * A message of alert groups (its rows are on the groups' lead events): one group's card, its
+   * escalation card, or a storm digest of groups. Null when the rows are no group's.
+   */
+  private async renderGroups(rows: OutboxRow[], digest: boolean, now: Date): Promise<Card | null> {
+    const leads = await this.d.db('alert_groups').whereIn('lead_event_id', rows.map((r) => r.eventId)).select('id', 'lead_event_id');
+    if (!leads.length) return null;
+    const groups = await loadGroups(this.d.db, leads.map((l: any) => l.id));
+    const first = rows[0]!;
+    const base = { timezone: this.d.timezone, now, withButtons: first.channel !== 'webhook' };
+    if (digest) {
+      const views = [...groups.values()].map((g) => g.view);
+      const oncall = await this.oncallOfGroup([...groups.values()][0]?.oncallGroupId ?? null);
+      return views.length ? groupDigestCard({ ...base, sendGroupName: views[0]!.sendGroupName, groups: views, oncall }) : null;
+    }
+    const g = groups.get(leads[0].id);
+    if (!g) return null;
+    const oncall = await this.oncallOfGroup(g.oncallGroupId);
+    if (first.channel === 'escalation') {
+      const at = first.updatedAt ?? now;
+      const minutes = Math.max(0, Math.floor((at.getTime() - g.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));
+      return groupCard({ ...base, group: g.view, oncall, escalation: { level: Math.max(1, g.view.escalationLevel), unacknowledgedMinutes: minutes } });
+    }
+    return groupCard({ ...base, group: g.view, oncall });
+  }
+
+  /** A group's card as it is now (for `/group ID` and the answer to a click on a command's card). */
+  async groupCardOf(groupId: number): Promise<Card | null> {
+    const g = (await loadGroups(this.d.db, [groupId])).get(groupId);
+    if (!g) return null;
+    return groupCard({ group: g.view, oncall: await this.oncallOfGroup(g.oncallGroupId), timezone: this.d.timezone, now: this.d.clock.now(), withButtons: true });
   }
 
   /** The current card of a message promduty sent for an event; null when it is none of ours. */
@@ -120,13 +158,17 @@ export class EventCardService {
     return out;
   }
 
-  private async oncallOf(rec: EventRecord): Promise<Person | null> {
-    if (rec.oncallGroupId === null) return null;
+  private oncallOf(rec: EventRecord): Promise<Person | null> {
+    return this.oncallOfGroup(rec.oncallGroupId);
+  }
+
+  private async oncallOfGroup(oncallGroupId: number | null): Promise<Person | null> {
+    if (oncallGroupId === null) return null;
     try {
-      return await this.d.oncall.oncallNow(rec.oncallGroupId, this.d.clock.now());
+      return await this.d.oncall.oncallNow(oncallGroupId, this.d.clock.now());
     } catch (e) {
       // A card without the mention beats no card.
-      this.d.logger.warn({ err: e, groupId: rec.oncallGroupId }, 'on-call lookup failed');
+      this.d.logger.warn({ err: e, groupId: oncallGroupId }, 'on-call lookup failed');
       return null;
     }
   }

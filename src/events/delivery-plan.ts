@@ -19,8 +19,14 @@ export interface PlanEvent {
   lineBytes?: number;
   status: 'firing' | 'resolved';
   repeatCount: number;
-  escalationId: string | null;
-  escalationLevel: number;
+  /** Its alert group (null: stored before groups existed; the event is a group of its own). */
+  groupId?: number | null;
+  /** The group's lead event, whose outbox rows are the group's cards. */
+  leadId?: number | null;
+  /** The group has no firing alert left (it closed). */
+  groupClosed?: boolean;
+  /** The group has an escalation to start once its first card is out. */
+  groupEscalates?: boolean;
 }
 
 export interface Recipients {
@@ -60,14 +66,17 @@ export interface PlannedMessage {
 
 export interface Plan {
   messages: PlannedMessage[];
-  /** Outbox rows to write (message_id = the pending uuid). */
+  /** Outbox rows to write (message_id = the pending uuid); one per group and recipient, on its lead event. */
   rows: OutboxRow[];
-  /** "Resolved after …" replies under single cards, or one summary when there are too many. */
-  replies: { uuid: string; eventIds: number[]; summary: boolean }[];
-  /** Events whose posted cards must be re-rendered. */
+  /**
+   * One "resolved after …" reply per closed group (per event for groupless ones) under its card,
+   * or one summary when there are too many. `eventIds`: the lead events.
+   */
+  replies: { uuid: string; eventIds: number[]; summary: boolean; groupId: number | null }[];
+  /** Lead events whose posted cards must be re-rendered (an alert joined, repeated or resolved). */
   refresh: number[];
-  /** Firing events posted now whose first escalation level must be scheduled. */
-  escalate: number[];
+  /** Groups whose first card is posted now: their escalation's first level must be scheduled. */
+  escalateGroups: number[];
 }
 
 /** Lines of a "N alerts resolved" reply card (name, target and how long it lasted): ~24 KB. */
@@ -88,6 +97,9 @@ export const cardUuid = (e: PlanEvent, channel: Channel, receiveId: string): str
 export const digestUuid = (events: PlanEvent[], channel: Channel, receiveId: string): string =>
   `dg${events[0]!.id}x${events.length}-${CHANNEL_LETTER[channel]}${nth(events[0]!)}-${h8(receiveId)}`;
 export const resolvedReplyUuid = (e: PlanEvent): string => `ev${e.id}-r${e.repeatCount + 1}`;
+/** A group is posted once per recipient and resolves once (a later alert of its key opens a new group). */
+export const groupCardUuid = (groupId: number, channel: Channel, receiveId: string): string => `gp${groupId}-${CHANNEL_LETTER[channel]}-${h8(receiveId)}`;
+export const groupResolvedUuid = (groupId: number): string => `gp${groupId}-resolved`;
 export const resolvedSummaryUuid = (events: PlanEvent[]): string => `rs${events[0]!.id}x${events.length}-${events[0]!.repeatCount + 1}`;
 export const isDigestUuid = (uuid: string): boolean => uuid.startsWith('dg');
 
@@ -126,56 +138,86 @@ function digestChunk(events: PlanEvent[], channel: Channel, input: PlanInput): n
   return Math.ceil(events.length / digests);
 }
 
+/** The events of one card: a group's waiting events, or one groupless event. */
+interface Unit {
+  lead: PlanEvent;
+  groupId: number | null;
+  events: PlanEvent[];
+}
+
+function unitsOf(events: PlanEvent[]): Unit[] {
+  const units = new Map<number, Unit>();
+  for (const e of [...events].sort((a, b) => a.id - b.id)) {
+    const leadId = e.groupId ? (e.leadId ?? e.id) : e.id;
+    const u = units.get(leadId) ?? { lead: { ...e, id: leadId }, groupId: e.groupId ?? null, events: [] };
+    u.events.push(e);
+    units.set(leadId, u);
+  }
+  return [...units.values()];
+}
+
+/** A group's card lists differing labels, not rows: about this much of a digest's budget. */
+const GROUP_LINE_BYTES = 550;
+
+/**
+ * Alert groups are the unit: each group gets one card per recipient (its lead event's outbox
+ * row), posted when the group first has something to say and re-rendered in place afterwards
+ * as alerts join, repeat and resolve. A storm (more groups for one recipient than its
+ * budget) folds into digests that list groups; a group on a digest stays there. When a group
+ * closes, the group chat gets one reply under its card.
+ */
 export function planDelivery(input: PlanInput): Plan {
   const { recipients: to } = input;
   const rowsOf = new Map<number, OutboxRow[]>();
   for (const r of input.rows) rowsOf.set(r.eventId, [...(rowsOf.get(r.eventId) ?? []), r]);
-  const posted = (e: PlanEvent) => (rowsOf.get(e.id)?.length ?? 0) > 0;
 
-  const toPost = new Map<string, { channel: Channel; receiveId: string; events: PlanEvent[] }>(
-    targetsOf(to).map(([channel, receiveId]) => [`${channel}:${receiveId}`, { channel, receiveId, events: [] }]),
+  const toPost = new Map<string, { channel: Channel; receiveId: string; units: Unit[] }>(
+    targetsOf(to).map(([channel, receiveId]) => [`${channel}:${receiveId}`, { channel, receiveId, units: [] }]),
   );
-  const post = (e: PlanEvent, only?: Channel) => {
-    for (const t of toPost.values()) if (!only || t.channel === only) t.events.push(e);
-  };
-
-  const plan: Plan = { messages: [], rows: [], replies: [], refresh: [], escalate: [] };
-  const resolvedReplies: PlanEvent[] = [];
-  for (const e of [...input.events].sort((a, b) => a.id - b.id)) {
-    if (e.status === 'firing') {
-      post(e);
-      if (e.escalationId && e.escalationLevel === 0) plan.escalate.push(e.id);
-    } else if (!posted(e)) {
-      if (input.sendResolved) post(e);
-    } else {
-      const rows = rowsOf.get(e.id)!;
-      if (rows.some((r) => r.channel !== 'webhook' && feishuMessageId(r.messageId))) plan.refresh.push(e.id);
-      if (!input.sendResolved) continue;
-      const single = rows.find((r) => r.channel === 'group' && r.receiveId === to.group && r.messageId && !isDigestCopy(r.messageId));
-      if (single) resolvedReplies.push(e);
-      post(e, 'webhook');
+  const plan: Plan = { messages: [], rows: [], replies: [], refresh: [], escalateGroups: [] };
+  const closed: Unit[] = [];
+  for (const u of unitsOf(input.events)) {
+    const rows = rowsOf.get(u.lead.id) ?? [];
+    const firing = u.events.some((e) => e.status === 'firing');
+    let refresh = false;
+    for (const t of toPost.values()) {
+      const have = rows.find((r) => r.channel === t.channel && r.receiveId === t.receiveId && r.messageId);
+      if (have) refresh ||= t.channel !== 'webhook' && feishuMessageId(have.messageId) !== null;
+      else if (firing || (input.sendResolved && !rows.length)) t.units.push(u);
+    }
+    if (refresh) plan.refresh.push(u.lead.id);
+    const inChat = rows.some((r) => r.channel === 'group' && r.receiveId === to.group && r.messageId);
+    if (firing && u.groupId && u.events.some((e) => e.groupEscalates) && !rows.length) plan.escalateGroups.push(u.groupId);
+    const over = u.groupId ? u.events.some((e) => e.groupClosed) : u.lead.status === 'resolved';
+    if (over && input.sendResolved && inChat) {
+      const single = rows.find((r) => r.channel === 'group' && r.receiveId === to.group && !isDigestCopy(r.messageId));
+      if (single) closed.push(u);
     }
   }
 
   for (const t of toPost.values()) {
-    if (!t.events.length) continue;
-    const fold = t.events.length >= 2 && (input.recentRound || t.events.length + (input.backlog.get(t.receiveId) ?? 0) > input.threshold);
-    const groups = fold ? chunkEvenly(t.events, digestChunk(t.events, t.channel, input)) : t.events.map((e) => [e]);
-    for (const events of groups) {
-      const digest = fold;
-      const uuid = digest ? digestUuid(events, t.channel, t.receiveId) : cardUuid(events[0]!, t.channel, t.receiveId);
-      plan.messages.push({ uuid, channel: t.channel, receiveId: t.receiveId, eventIds: events.map((e) => e.id), digest });
-      for (const e of events) plan.rows.push({ eventId: e.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(input.sendGroupId, uuid) });
+    if (!t.units.length) continue;
+    const fold = t.units.length >= 2 && (input.recentRound || t.units.length + (input.backlog.get(t.receiveId) ?? 0) > input.threshold);
+    const leads = t.units.map((u) => ({ ...u.lead, lineBytes: u.groupId ? GROUP_LINE_BYTES : u.lead.lineBytes }));
+    const chunks = fold ? chunkEvenly(leads, digestChunk(leads, t.channel, input)) : leads.map((e) => [e]);
+    for (const chunk of chunks) {
+      const lead = chunk[0]!;
+      const groupId = t.units.find((u) => u.lead.id === lead.id)?.groupId ?? null;
+      const uuid = fold ? digestUuid(chunk, t.channel, t.receiveId) : groupId ? groupCardUuid(groupId, t.channel, t.receiveId) : cardUuid(lead, t.channel, t.receiveId);
+      plan.messages.push({ uuid, channel: t.channel, receiveId: t.receiveId, eventIds: chunk.map((e) => e.id), digest: fold });
+      for (const e of chunk) plan.rows.push({ eventId: e.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(input.sendGroupId, uuid) });
     }
   }
 
   const groupBacklog = to.group ? (input.backlog.get(to.group) ?? 0) : 0;
-  if (resolvedReplies.length >= 2 && resolvedReplies.length + groupBacklog > input.threshold) {
-    for (const chunk of chunkEvenly(resolvedReplies, Math.min(input.digestSize, RESOLVED_SUMMARY_SIZE))) {
-      plan.replies.push({ uuid: resolvedSummaryUuid(chunk), eventIds: chunk.map((e) => e.id), summary: true });
+  if (closed.length >= 2 && closed.length + groupBacklog > input.threshold) {
+    for (const chunk of chunkEvenly(closed, Math.min(input.digestSize, RESOLVED_SUMMARY_SIZE))) {
+      plan.replies.push({ uuid: resolvedSummaryUuid(chunk.map((u) => u.lead)), eventIds: chunk.map((u) => u.lead.id), summary: true, groupId: null });
     }
   } else {
-    for (const e of resolvedReplies) plan.replies.push({ uuid: resolvedReplyUuid(e), eventIds: [e.id], summary: false });
+    for (const u of closed) {
+      plan.replies.push({ uuid: u.groupId ? groupResolvedUuid(u.groupId) : resolvedReplyUuid(u.lead), eventIds: [u.lead.id], summary: false, groupId: u.groupId });
+    }
   }
   return plan;
 }

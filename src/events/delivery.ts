@@ -4,9 +4,10 @@ import type { Logger } from '../core/logger';
 import type { OncallService } from '../oncall/roster-service';
 import type { OncallPerson } from '../oncall/store';
 import type { AlertDestination } from '../routing/alert-destination';
-import { digestLineBytes, planDelivery, targetsOf, type Recipients } from './delivery-plan';
+import { digestLineBytes, planDelivery, targetsOf, type Plan, type Recipients } from './delivery-plan';
 import type { Destinations } from './destinations';
-import { firstStep } from './escalation-steps';
+import { firstStep, scheduleStep } from './escalation-steps';
+import type { Paging } from '../paging/paging';
 import type { AlertJobs, ReplyJob } from './jobs';
 import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 import { backlogOf, groupsWithPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
@@ -25,6 +26,8 @@ export interface DeliveryDeps {
   escalationMinuteMs: number;
   /** Events per digest card (every one is listed by id). */
   digestSize?: number;
+  /** Buzzes on the private cards (the send group's paging per severity). */
+  paging: Pick<Paging, 'planAlertCards'>;
 }
 
 /** Messages queued app-wide (a quarter second of Feishu's 50/s) beyond which rounds wait. */
@@ -52,6 +55,12 @@ const RECENT_MS = 1000;
  */
 const DIGEST_SIZE = 400;
 const DIGEST_BYTES = 22_000;
+
+function replyJobOf(r: Plan['replies'][number]): ReplyJob {
+  if (r.summary) return { kind: 'resolved-summary', uuid: r.uuid, eventIds: r.eventIds };
+  if (r.groupId) return { kind: 'group-resolved', uuid: r.uuid, groupId: r.groupId };
+  return { kind: 'resolved', uuid: r.uuid, eventId: r.eventIds[0]! };
+}
 
 export function recipientsOf(dest: AlertDestination, oncall: OncallPerson | null): Recipients {
   const people = [
@@ -134,13 +143,15 @@ export class DeliveryService {
    * between, say) stays waiting and the next run plans what is left to say about it.
    */
   private async plan(sendGroupId: number, dest: AlertDestination, now: Date): Promise<{ events: number; messages: number; sends: PendingSend[] }> {
-    const events = await this.d.db('alert_events')
-      .where({ send_group_id: sendGroupId })
-      .whereNull('last_notified_at')
-      .orderBy('id')
+    const events = await this.d.db('alert_events as e')
+      .leftJoin('alert_groups as g', 'g.id', 'e.group_id')
+      .where({ 'e.send_group_id': sendGroupId })
+      .whereNull('e.last_notified_at')
+      .orderBy('e.id')
       .limit(BATCH)
-      .select('id', 'status', 'repeat_count', 'escalation_id', 'escalation_level', 'first_seen_at', 'updated_at', 'alertname', 'severity')
-      .select(this.d.db.raw("JSON_UNQUOTE(JSON_EXTRACT(labels, '$.instance')) AS instance"));
+      .select('e.id', 'e.status', 'e.repeat_count', 'e.updated_at', 'e.alertname', 'e.severity', 'e.group_id', 'g.lead_event_id', 'g.first_seen_at as group_first_seen_at', 'g.escalation_id as group_escalation_id')
+      .select(this.d.db.raw("g.open_key IS NULL AS group_closed"))
+      .select(this.d.db.raw("JSON_UNQUOTE(JSON_EXTRACT(e.labels, '$.instance')) AS instance"));
     if (!events.length) return { events: 0, messages: 0, sends: [] };
     const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
     const last = (await this.d.db('alert_events').where({ send_group_id: sendGroupId }).max({ at: 'last_notified_at' }).first())?.at as Date | null;
@@ -152,10 +163,12 @@ export class DeliveryService {
         lineBytes: digestLineBytes(e.alertname, e.instance ?? '', e.severity ?? ''),
         status: e.status,
         repeatCount: e.repeat_count,
-        escalationId: e.escalation_id,
-        escalationLevel: e.escalation_level,
+        groupId: e.group_id,
+        leadId: e.lead_event_id,
+        groupClosed: Boolean(e.group_closed),
+        groupEscalates: e.group_escalation_id !== null,
       })),
-      rows: await rowsOfEvents(this.d.db, events.filter((e: any) => e.status === 'resolved').map((e: any) => e.id)),
+      rows: await rowsOfEvents(this.d.db, [...new Set(events.map((e: any) => e.lead_event_id ?? e.id))]),
       recipients,
       sendResolved: dest.sendResolved,
       backlog: await backlogOf(this.d.db, targetsOf(recipients).map(([, id]) => id)),
@@ -163,8 +176,17 @@ export class DeliveryService {
       digestSize: this.d.digestSize ?? DIGEST_SIZE,
       digestBytes: DIGEST_BYTES,
     });
+    const severity = new Map<number, string | null>(events.map((e: any) => [e.id, e.severity ?? null]));
+    const alertGroup = new Map<number, number | null>(events.map((e: any) => [e.id, e.group_id ?? null]));
     await this.d.db.transaction(async (trx) => {
       await writePending(trx, plan.rows, now);
+      const privately = plan.messages.filter((m) => m.channel === 'private').map((m) => ({ uuid: m.uuid, openId: m.receiveId, eventIds: m.eventIds }));
+      // The storm guard is per alert group (a digest is paged under its first alert's group).
+      const scopeOf = (m: { eventIds: number[] }) => {
+        const group = alertGroup.get(m.eventIds[0]!);
+        return group ? `grp${group}` : `sg${sendGroupId}`;
+      };
+      await this.d.paging.planAlertCards(trx, scopeOf, dest.paging, privately, (id) => severity.get(id) ?? null);
       await trx('alert_events')
         .whereNull('last_notified_at')
         .whereIn(['id', 'updated_at'], events.map((e: any) => [e.id, e.updated_at]))
@@ -172,13 +194,15 @@ export class DeliveryService {
       // Queued before the commit: each is true and idempotent whether or not this commits
       // (the events already are resolved / escalating), and a crash right after the commit
       // must not lose them. Sends wait for the commit: they read the rows written above.
-      await this.d.jobs.reply(
-        plan.replies.map((r): ReplyJob => (r.summary ? { kind: 'resolved-summary', uuid: r.uuid, eventIds: r.eventIds } : { kind: 'resolved', uuid: r.uuid, eventId: r.eventIds[0]! })),
-      );
+      await this.d.jobs.reply(plan.replies.map(replyJobOf));
       await this.d.jobs.patch(await messagesOfEvents(trx, plan.refresh));
-      for (const e of events.filter((x: any) => plan.escalate.includes(x.id))) {
-        const step = firstStep({ eventId: e.id, escalationId: e.escalation_id, sendGroupId, firstSeenAt: e.first_seen_at }, dest, this.d.escalationMinuteMs);
-        if (step) await this.d.jobs.escalate(step, Math.max(0, step.dueAt - now.getTime()));
+      const started = new Set<number>();
+      for (const e of events.filter((x: any) => plan.escalateGroups.includes(x.group_id))) {
+        if (started.has(e.group_id)) continue;
+        started.add(e.group_id);
+        const lead = { eventId: e.lead_event_id ?? e.id, groupId: e.group_id, escalationId: e.group_escalation_id, sendGroupId, firstSeenAt: e.group_first_seen_at };
+        const step = firstStep(lead, dest, this.d.escalationMinuteMs);
+        if (step) await scheduleStep(this.d.jobs, step, now.getTime(), this.d.escalationMinuteMs);
       }
     }, RC);
     if (plan.messages.some((m) => m.digest)) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);

@@ -3,7 +3,9 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import { toJson, type Db } from '../db/knex';
-import { escalationCardUuid, escalationNoticeUuid, nextStep } from './escalation-steps';
+import { GroupEscalation } from './group-escalation';
+import { escalationCardUuid, escalationNoticeUuid, nextStep, scheduleStep } from './escalation-steps';
+import type { Paging } from '../paging/paging';
 import type { AlertJobs, EscalationStep } from './jobs';
 import { messagesOfEvents, RC, rowsOfEvents, writePending } from './outbox';
 import { isPending, pendingMessageId, uuidOfPending } from './outbox-keys';
@@ -16,6 +18,8 @@ export interface EscalationDeps {
   jobs: AlertJobs;
   /** settings.alerts.escalationMinuteMs */
   minuteMs: number;
+  /** Buzzes on the escalation cards, by the level's channel. */
+  paging: Pick<Paging, 'planEscalationCards'>;
 }
 
 export type EscalationOutcome = 'escalated' | 'resumed' | 'stale';
@@ -39,9 +43,14 @@ export async function cancelEscalation(db: Db, eventId: number): Promise<boolean
  * again after a crash finds its level recorded and queues those again (each is idempotent).
  */
 export class EscalationService {
-  constructor(private readonly d: EscalationDeps) {}
+  private readonly groups: GroupEscalation;
+
+  constructor(private readonly d: EscalationDeps) {
+    this.groups = new GroupEscalation(d);
+  }
 
   async fire(step: EscalationStep): Promise<EscalationOutcome> {
+    if (step.groupId) return this.groups.fire({ ...step, groupId: step.groupId });
     const now = this.d.clock.now();
     const levelUsers = step.levels[step.level - 1]?.users ?? [];
     const outcome = await this.d.db.transaction(async (trx): Promise<EscalationOutcome> => {
@@ -60,6 +69,8 @@ export class EscalationService {
         .flatMap((u) => (u.openId ? [u.openId] : []))
         .map((openId) => ({ eventId: e.id, channel: 'escalation' as const, receiveId: openId, messageId: pendingMessageId(step.sendGroupId, escalationCardUuid(step, openId)) }));
       await writePending(trx, rows, now);
+      const cards = levelUsers.flatMap((u) => (u.openId ? [{ uuid: escalationCardUuid(step, u.openId), openId: u.openId, eventIds: [e.id as number] }] : []));
+      await this.d.paging.planEscalationCards(trx, `sg${step.sendGroupId}:l${step.level}`, step.levels[step.level - 1]?.channel ?? 'chat', cards, () => e.severity ?? null);
       await trx('event_timeline').insert({
         event_id: e.id,
         kind: 'escalated',
@@ -78,7 +89,7 @@ export class EscalationService {
     await this.d.jobs.reply([{ kind: 'escalated', uuid: escalationNoticeUuid(step), eventId: step.eventId, level: step.level, users: levelUsers }]);
     await this.d.jobs.patch(await messagesOfEvents(this.d.db, [step.eventId]));
     const next = nextStep(step, this.d.minuteMs);
-    if (next) await this.d.jobs.escalate(next, Math.max(0, next.dueAt - now.getTime()));
+    if (next) await scheduleStep(this.d.jobs, next, now.getTime(), this.d.minuteMs);
     if (outcome === 'escalated') this.d.logger.info({ eventId: step.eventId, level: step.level, users: levelUsers.map((u) => u.name) }, 'alert escalated');
     return outcome;
   }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { fromJson, toJson } from '../db/knex';
 import { RC } from './outbox';
 import { insertedIds, insertRows, tupleIn, updateOnDuplicate } from './sql';
+import { openGroups, settleGroups, type GroupRef } from './group-store';
 import { decide, type DecideContext, type Decision, type EventState } from './transition';
 import type { BatchAlert } from './webhook';
 
@@ -18,12 +19,25 @@ export interface PreparedAlert {
   sendGroupId: number | null;
   repeatIntervalMs: number;
   escalates: boolean;
+  /** The Alertmanager group of its notification (the incident it belongs to). */
+  group: GroupRef;
 }
 
 export interface Applied {
   eventId: number;
   sendGroupId: number | null;
+  /** The alert group the event is in (null only for events stored before groups existed). */
+  groupId: number | null;
   decision: Decision;
+}
+
+/** What one stored batch did: per alert, and to the groups. */
+export interface AppliedBatch {
+  applied: Applied[];
+  /** Groups resolved by hand that a firing alert reopened. */
+  reopened: number[];
+  /** Groups whose last firing alert resolved in this batch. */
+  closed: number[];
 }
 
 export interface StoreContext extends Pick<DecideContext, 'dedupWindowMs' | 'newEscalationId'> {
@@ -79,7 +93,7 @@ const UPDATED: string[] = Object.keys(stateColumns(stateOf({}), new Date()));
  * loser hits the unique key, rolls back and runs again, now finding the row (locked) and
  * deciding against it.
  */
-export async function applyBatch(db: Knex, alerts: PreparedAlert[], ctx: StoreContext): Promise<Applied[]> {
+export async function applyBatch(db: Knex, alerts: PreparedAlert[], ctx: StoreContext): Promise<AppliedBatch> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction((trx) => applyOnce(trx, alerts, ctx), RC);
@@ -98,6 +112,8 @@ interface Episode {
   state: EventState | undefined;
   created: boolean;
   changed: boolean;
+  /** Resolved → firing again: it joins the key's open group. */
+  refired: boolean;
 }
 
 function fold(alerts: PreparedAlert[], existing: Map<string, any>, ctx: StoreContext) {
@@ -107,18 +123,27 @@ function fold(alerts: PreparedAlert[], existing: Map<string, any>, ctx: StoreCon
     let e = episodes.get(key);
     if (!e) {
       const row = existing.get(key);
-      e = { key, first: p, last: p, row, state: row ? stateOf(row) : undefined, created: false, changed: false };
+      e = { key, first: p, last: p, row, state: row ? stateOf(row) : undefined, created: false, changed: false, refired: false };
       episodes.set(key, e);
     }
-    const decision = decide(e.state, p.alert, { ...ctx, receivedAt: p.receivedAt, repeatIntervalMs: p.repeatIntervalMs, escalates: p.escalates });
+    // Escalation is the group's (alert_groups.escalation_id), not each alert's: 200 alerts of
+    // one incident escalate once.
+    const decision = decide(e.state, p.alert, { ...ctx, receivedAt: p.receivedAt, repeatIntervalMs: p.repeatIntervalMs, escalates: false });
     if (decision.next) Object.assign(e, { state: decision.next, last: p, changed: true });
     if (decision.created) e.created = true;
+    if (decision.change === 'refired') e.refired = true;
     return { episode: e, decision };
   });
   return { episodes: [...episodes.values()], decided };
 }
 
-async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: StoreContext): Promise<Applied[]> {
+async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: StoreContext): Promise<AppliedBatch> {
+  const groups = await openGroups(
+    trx,
+    alerts.map((p) => ({ group: p.group, alertname: p.alertname, sendGroupId: p.sendGroupId, escalates: p.escalates, firing: p.alert.status === 'firing' })),
+    ctx.now,
+    ctx.newEscalationId,
+  );
   const unique = [...new Map(alerts.map((p) => [keyOf(p.alert.fingerprint, p.alert.startsAt), p.alert])).values()];
   const [where, keys] = tupleIn(['fingerprint', 'starts_at'], unique.map((a) => [a.fingerprint, new Date(a.startsAt)]));
   const [rows] = await trx.raw(`SELECT * FROM alert_events WHERE ${where} FOR UPDATE`, keys);
@@ -144,6 +169,7 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
         send_group_id: e.first.sendGroupId,
         severity: e.first.severity,
         ...stateColumns(e.state!, at),
+        group_id: groups.ids.get(e.last.group.hash) ?? null,
         created_at: at,
       })),
     );
@@ -152,18 +178,22 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
   }
   const changed = episodes.filter((e) => e.row && e.changed);
   if (changed.length) {
-    const updates = changed.map((e) => ({ id: e.row.id, ...identity(e.last), ...stateColumns(e.state!, at) }));
-    await insertRows(trx, 'alert_events', updates, updateOnDuplicate(UPDATED));
+    const groupOf = (e: Episode): number | null => (e.refired ? (groups.ids.get(e.last.group.hash) ?? null) : e.row.group_id);
+    const updates = changed.map((e) => ({ id: e.row.id, ...identity(e.last), ...stateColumns(e.state!, at), group_id: groupOf(e) }));
+    await insertRows(trx, 'alert_events', updates, updateOnDuplicate([...UPDATED, 'group_id']));
   }
 
   const applied = decided.map(({ episode: e, decision }) => ({
     eventId: ids.get(e.key)!,
     sendGroupId: e.row ? e.row.send_group_id : e.first.sendGroupId,
+    groupId: (e.row && !e.refired ? e.row.group_id : groups.ids.get(e.last.group.hash)) ?? null,
     decision,
   }));
   const timeline = applied.flatMap((a) =>
     a.decision.timeline.map((t) => ({ event_id: a.eventId, kind: t.kind, actor: 'alertmanager', detail: toJson(t.detail), at: t.at })),
   );
   if (timeline.length) await insertRows(trx, 'event_timeline', timeline);
-  return applied;
+  const touched = [...new Set(applied.flatMap((a) => a.groupId ?? []))];
+  const closed = await settleGroups(trx, touched, applied.some((a) => a.decision.change === 'resolved'), at);
+  return { applied, reopened: groups.reopened, closed };
 }

@@ -1,3 +1,4 @@
+import type { PageChannel } from '../paging/model';
 import type { PendingSend } from './outbox-keys';
 import type { AlertBatch } from './webhook';
 
@@ -25,6 +26,8 @@ export interface AlertJobs {
   reply(replies: ReplyJob[]): Promise<void>;
   /** Runs one escalation level after `delayMs`. */
   escalate(step: EscalationStep, delayMs: number): Promise<void>;
+  /** Reminds the owners of an event that `step`'s level is near, after `delayMs`. */
+  remind(step: EscalationStep, delayMs: number): Promise<void>;
   /** Announces the dead letters not announced yet in the default send group's chat, one card for a burst (dead-letter-notice.ts). */
   announceDeadLetters(): Promise<void>;
 }
@@ -40,11 +43,16 @@ export interface EscalationLevelSnapshot {
   level: number;
   afterMinutes: number;
   users: EscalationUser[];
+  /** How the level reaches its users (timers queued before paging existed have none: chat). */
+  channel?: PageChannel;
 }
 
 /** A timer's data: which level of which escalation of which event, with the whole chain. */
 export interface EscalationStep {
+  /** For a group: its lead event (whose outbox rows carry the group's cards). */
   eventId: number;
+  /** The alert group escalating (steps queued before groups existed have none). */
+  groupId?: number;
   escalationId: string;
   /** The event's send group as stored: it namespaces the escalation's messages. */
   sendGroupId: number;
@@ -53,10 +61,16 @@ export interface EscalationStep {
   levels: EscalationLevelSnapshot[];
   /** When the level is due (epoch ms, the injected clock). */
   dueAt: number;
+  /** Minutes before the level that its current owners are reminded (0 or absent: no reminder). */
+  reminderMinutes?: number;
 }
 
 /** Messages in a send group's chat that are not an event's card. `uuid` is the Feishu key. */
 export type ReplyJob =
   | { kind: 'resolved'; uuid: string; eventId: number }
   | { kind: 'resolved-summary'; uuid: string; eventIds: number[] }
-  | { kind: 'escalated'; uuid: string; eventId: number; level: number; users: EscalationUser[] };
+  | { kind: 'escalated'; uuid: string; eventId: number; level: number; users: EscalationUser[] }
+  | { kind: 'group-resolved'; uuid: string; groupId: number }
+  | { kind: 'group-escalated'; uuid: string; groupId: number; level: number; users: EscalationUser[] }
+  /** What a person did to a group (acknowledged, took over, noted…), one line in its thread. */
+  | { kind: 'group-action'; uuid: string; groupId: number; text: string; to?: string };

@@ -11,7 +11,12 @@ import { toJson } from '../db/knex';
 import type { Destinations } from './destinations';
 import { t, type Locale } from '../i18n';
 import { loadEvents, type EventRecord } from './event-view';
+import { groupNoticeCard } from '../cards/group-notice-card';
+import { loadGroups } from './group-view';
 import type { ReplyJob } from './jobs';
+
+type GroupNotice = Extract<ReplyJob, { groupId: number }>;
+const isGroupNotice = (job: ReplyJob): job is GroupNotice => 'groupId' in job;
 import { rowsOfEvents } from './outbox';
 import { feishuMessageId, isDigestCopy, isPending } from './outbox-keys';
 import type { RateGate, SendOutcome } from './sender';
@@ -52,7 +57,7 @@ export class NoticeService {
   /** `wait` also when the card a reply answers is not posted yet. */
   async send(job: ReplyJob, lastAttempt: boolean, gate: RateGate): Promise<SendOutcome> {
     const where = await this.where(job);
-    if (job.kind === 'resolved' && where.pending) return { status: 'wait', afterMs: CARD_WAIT_MS };
+    if ((job.kind === 'resolved' || isGroupNotice(job)) && where.pending) return { status: 'wait', afterMs: CARD_WAIT_MS };
     if (!where.chatId || (job.kind === 'resolved' && !where.replyTo)) return { status: 'gone' };
     const wait = await gate(where.chatId);
     if (wait > 0) return { status: 'wait', afterMs: wait };
@@ -60,6 +65,7 @@ export class NoticeService {
     if (!content) return { status: 'gone' };
     try {
       if (where.replyTo) await this.d.sender.reply(where.replyTo, content, job.uuid);
+      else if ('card' in content && job.kind === 'group-action' && job.to) await this.d.sender.sendToUser(job.to, content.card, job.uuid);
       else if ('card' in content) await this.d.sender.sendToChat(where.chatId, content.card, job.uuid);
       else return { status: 'gone' };
       this.d.metrics.alertNotifications.inc({ channel: 'group', kind: job.kind, outcome: 'sent' });
@@ -73,8 +79,17 @@ export class NoticeService {
     }
   }
 
+  /** The event whose cards the notice answers: a group's lead event. */
+  private async eventOf(job: ReplyJob): Promise<number | null> {
+    if (job.kind === 'resolved-summary') return job.eventIds[0]!;
+    if (!isGroupNotice(job)) return job.eventId;
+    return (await this.d.db('alert_groups').where({ id: job.groupId }).first('lead_event_id'))?.lead_event_id ?? null;
+  }
+
   private async where(job: ReplyJob): Promise<Where> {
-    const eventId = job.kind === 'resolved-summary' ? job.eventIds[0]! : job.eventId;
+    if (job.kind === 'group-action' && job.to) return { chatId: job.to, replyTo: null, pending: false };
+    const eventId = await this.eventOf(job);
+    if (eventId === null) return { chatId: null, replyTo: null, pending: false };
     const groupId = (await this.d.db('alert_events').where({ id: eventId }).first('send_group_id'))?.send_group_id;
     const chatId = groupId == null ? null : ((await this.d.destinations.forGroup(groupId)).dest?.feishuChatId ?? null);
     if (job.kind === 'resolved-summary') return { chatId, replyTo: null, pending: false };
@@ -84,6 +99,7 @@ export class NoticeService {
   }
 
   private async content(job: ReplyJob): Promise<ReplyContent | null> {
+    if (isGroupNotice(job)) return this.groupContent(job);
     const ids = job.kind === 'resolved-summary' ? job.eventIds : [job.eventId];
     const records = [...(await loadEvents(this.d.db, ids)).values()];
     const first = records[0];
@@ -103,6 +119,13 @@ export class NoticeService {
     }
   }
 
+  /** Always a card: a group's card may be on a digest, and then the notice goes into the chat. */
+  private async groupContent(job: GroupNotice): Promise<ReplyContent | null> {
+    const g = (await loadGroups(this.d.db, [job.groupId])).get(job.groupId)?.view;
+    if (!g) return null;
+    return { card: groupNoticeCard(job, g, this.d.clock.now()) };
+  }
+
   private summary(records: EventRecord[]): Card {
     const L = this.d.settings.locale;
     const lines = records.map((r) => t(L, 'notice.lasted', { what: what(r), lasted: lasted(r) }));
@@ -112,6 +135,11 @@ export class NoticeService {
   private async refused(job: ReplyJob, reason: string, feishuCode: number | null): Promise<void> {
     this.d.metrics.alertNotifications.inc({ channel: 'group', kind: job.kind, outcome: 'failed' });
     this.d.logger.warn({ uuid: job.uuid, kind: job.kind, feishuCode, reason }, 'notice not delivered');
+    if (isGroupNotice(job)) {
+      const detail = toJson({ kind: job.kind, feishuCode, reason: clip(reason, 300) });
+      await this.d.db('alert_group_timeline').insert({ group_id: job.groupId, kind: 'notify_failed', actor: 'promduty', detail, at: this.d.clock.now() });
+      return;
+    }
     const ids = job.kind === 'resolved-summary' ? job.eventIds : [job.eventId];
     const detail = toJson({ channel: 'group', kind: job.kind, feishuCode, reason: clip(reason, 300) });
     await this.d.db('event_timeline').insert(ids.map((id) => ({ event_id: id, kind: 'notify_failed', actor: 'promduty', detail, at: this.d.clock.now() })));

@@ -83,8 +83,15 @@ export async function backlogOf(db: Db, receiveIds: string[]): Promise<Map<strin
   return new Map(rows.map((r: any) => [r.receive_id as string, Number(r.n)]));
 }
 
-/** The real (updatable) Feishu messages showing these events, each once. */
+/**
+ * The real (updatable) Feishu messages showing these events, each once: their own, and their
+ * group's (a group's cards are the outbox rows of its lead event).
+ */
 export async function messagesOfEvents(db: Db, eventIds: number[]): Promise<string[]> {
-  const rows = await rowsOfEvents(db, eventIds);
+  if (!eventIds.length) return [];
+  const leads = (
+    await db('alert_events as e').join('alert_groups as g', 'g.id', 'e.group_id').whereIn('e.id', eventIds).whereNotNull('g.lead_event_id').distinct('g.lead_event_id').pluck('g.lead_event_id')
+  ).map(Number);
+  const rows = await rowsOfEvents(db, [...new Set([...eventIds, ...leads])]);
   return [...new Set(rows.filter((r) => r.channel !== 'webhook').flatMap((r) => feishuMessageId(r.messageId) ?? []))];
 }

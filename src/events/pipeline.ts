@@ -1,3 +1,4 @@
+import type { Paging } from '../paging/paging';
 import type { ActionButtonView } from '../cards/action-buttons';
 import type { Locale } from '../i18n';
 import type { OncallService } from '../oncall/roster-service';
@@ -5,16 +6,19 @@ import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
 import { DeadLetterStore } from './dead-letters';
 import { DeliveryService } from './delivery';
+import { AlertGroupQueries } from './group-api';
 import { Destinations } from './destinations';
 import { EscalationService } from './escalation';
 import { EventCardService } from './card-refresh';
 import { AlertIngest } from './ingest';
 import { NoticeService } from './notices';
 import { AlertProcessor } from './processing';
+import { ReminderService } from './reminders';
 import { OutboxSender, type SenderDeps } from './sender';
 
 /** The pipeline takes what its outbox sender takes, minus the parts it builds itself. */
-export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations'> {
+export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations' | 'paging'> {
+  paging: Pick<Paging, 'sent' | 'planAlertCards' | 'planEscalationCards'>;
   oncall: Pick<OncallService, 'oncallNow'>;
   settings: {
     timezone: string;
@@ -50,12 +54,14 @@ export function alertPipeline(d: PipelineDeps) {
     ingest: new AlertIngest(d),
     processor,
     deadLetters,
+    alertGroups: new AlertGroupQueries(d.db),
     deadLetterReplay: new DeadLetterReplay({ deadLetters, processor, timezone: d.settings.timezone }),
     deadLetterNotice: new DeadLetterNotice({ ...d, destinations, deadLetters, timezone: d.settings.timezone, locale: d.settings.locale }),
     delivery: new DeliveryService({ ...d, destinations, threshold: alerts.digestThreshold, escalationMinuteMs: alerts.escalationMinuteMs }),
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),
     escalation: new EscalationService({ ...d, minuteMs: alerts.escalationMinuteMs }),
+    reminders: new ReminderService({ ...d, minuteMs: alerts.escalationMinuteMs, locale: d.settings.locale }),
   };
 }
 

@@ -6,7 +6,8 @@ import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { DeadLetterStore } from './dead-letters';
 import type { Destinations } from './destinations';
-import { applyBatch, type Applied, type PreparedAlert } from './event-store';
+import { applyBatch, type AppliedBatch, type PreparedAlert } from './event-store';
+import { groupRef } from './group-store';
 import type { AlertJobs } from './jobs';
 import { messagesOfEvents } from './outbox';
 import { failureKind, failureText, settle, unwrap, type StoreOutcome } from './store-failures';
@@ -162,7 +163,8 @@ export class AlertProcessor {
     }
     const prepared = await this.prepare(notifications);
     if (!prepared.length) return { events: 0, changes: {}, undeliverable: 0 };
-    const applied = await applyBatch(this.d.db, prepared, { now: this.d.clock.now(), dedupWindowMs: this.d.dedupWindowMs, newEscalationId });
+    const batch = await applyBatch(this.d.db, prepared, { now: this.d.clock.now(), dedupWindowMs: this.d.dedupWindowMs, newEscalationId });
+    const { applied } = batch;
     const changes: Partial<Record<Change, number>> = {};
     for (const a of applied) {
       changes[a.decision.change] = (changes[a.decision.change] ?? 0) + 1;
@@ -172,18 +174,19 @@ export class AlertProcessor {
     if (undeliverable.length) {
       this.d.logger.warn({ events: undeliverable }, 'alerts stored but not sent: no such send group and no default send group');
     }
-    await this.followUp(applied);
+    await this.followUp(batch);
     return { events: new Set(applied.map((a) => a.eventId)).size, changes, undeliverable: undeliverable.length };
   }
 
   private async prepare(notifications: AlertBatch[]): Promise<PreparedAlert[]> {
     const alerts = notifications.flatMap((n) => {
       const receivedAt = new Date(n.receivedAt);
-      return n.alerts.map((alert) => ({ alert, receivedAt }));
+      const group = groupRef(n);
+      return n.alerts.map((alert) => ({ alert, receivedAt, group }));
     });
     const known = await this.d.destinations.knownRules(alerts.flatMap(({ alert }) => ruleIdOf(alert) ?? []));
     return Promise.all(
-      alerts.map(async ({ alert, receivedAt }) => {
+      alerts.map(async ({ alert, receivedAt, group }) => {
         const route = await this.d.destinations.forLabel(alert.labels.send_group);
         const ruleId = ruleIdOf(alert);
         const escalation = route.dest?.escalation;
@@ -196,12 +199,13 @@ export class AlertProcessor {
           sendGroupId: route.dest?.sendGroupId ?? null,
           repeatIntervalMs: route.repeatIntervalMs,
           escalates: Boolean(escalation?.enabled && escalation.levels.length),
+          group,
         };
       }),
     );
   }
 
-  private async followUp(applied: Applied[]): Promise<void> {
+  private async followUp({ applied, reopened }: AppliedBatch): Promise<void> {
     const groups = [...new Set(applied.flatMap((a) => a.sendGroupId ?? []))];
     await this.d.jobs.deliver(groups);
     const fired = [...new Set(applied.filter((a) => a.decision.change === 'fired' || a.decision.change === 'refired').map((a) => a.eventId))];
@@ -209,7 +213,9 @@ export class AlertProcessor {
       // The alerts are stored; a failure to plan their actions must not fail the notification's job.
       await this.d.remedy.onFired(fired).catch((err: unknown) => this.d.logger.error({ err, events: fired }, 'remediation actions not planned'));
     }
-    const refresh = [...new Set(applied.filter((a) => a.decision.refresh).map((a) => a.eventId))];
+    // A reopened group's card shows it firing again: its lead event's messages are the group's.
+    const reopenedLeads = reopened.length ? (await this.d.db('alert_groups').whereIn('id', reopened).whereNotNull('lead_event_id').pluck('lead_event_id')).map(Number) : [];
+    const refresh = [...new Set([...applied.filter((a) => a.decision.refresh).map((a) => a.eventId), ...reopenedLeads])];
     if (refresh.length) await this.d.jobs.patch(await messagesOfEvents(this.d.db, refresh));
   }
 }

@@ -10,6 +10,7 @@ import { isDigestUuid } from './delivery-plan';
 import type { Destinations } from './destinations';
 import type { EventCardService } from './card-refresh';
 import type { AlertJobs } from './jobs';
+import type { Paging } from '../paging/paging';
 import { hasPending, RC, rowsOfMessage } from './outbox';
 import { digestMessageId, pendingMessageId, webhookSentId, type OutboxRow } from './outbox-keys';
 
@@ -23,6 +24,8 @@ export interface SenderDeps {
   cards: EventCardService;
   destinations: Destinations;
   jobs: AlertJobs;
+  /** Hears of every private and escalation card sent: the buzzes riding on it go next. */
+  paging: Pick<Paging, 'sent'>;
 }
 
 /**
@@ -70,6 +73,7 @@ export class OutboxSender {
       const stored = await this.deliver(sendGroupId, first, card, uuid);
       if (stored === null) return await this.refuse(pending, rows, 'Feishu delivery is off', kind);
       await this.record(pending, digest && stored.startsWith('om_') ? digestMessageId(stored) : stored);
+      if (first.channel === 'private' || first.channel === 'escalation') await this.d.paging.sent(uuid, stored);
       this.d.metrics.alertNotifications.inc({ channel: first.channel, kind, outcome: 'sent' });
       return { status: 'sent' };
     } catch (e) {

@@ -136,14 +136,15 @@ export function parseWebhook(body: unknown): WebhookPayload {
   if (!Number.isInteger(truncated) || (truncated as number) < 0) r.fail('truncatedAlerts', 'must be a whole number, 0 or more');
   r.status(b, 'status');
   const receiver = r.string(b, 'receiver', 'receiver', 256);
-  for (const key of ['groupLabels', 'commonLabels', 'commonAnnotations']) r.stringMap(b, key, key);
+  const groupLabels = r.stringMap(b, 'groupLabels', 'groupLabels');
+  for (const key of ['commonLabels', 'commonAnnotations']) r.stringMap(b, key, key);
   const list = b.alerts;
   if (!Array.isArray(list)) r.fail('alerts', 'must be a list');
   else if (!list.length) r.fail('alerts', 'must hold at least one alert');
   const alerts = Array.isArray(list) ? list.map((a, i) => readAlert(r, a, `alerts[${i}]`)) : [];
   const first = r.issues[0];
   if (first) throw invalid(`invalid Alertmanager webhook: ${first.path}: ${first.message}`, r.issues);
-  return { groupKey, truncatedAlerts: truncated as number, receiver, alerts: alerts as BatchAlert[] };
+  return { groupKey, groupLabels, truncatedAlerts: truncated as number, receiver, alerts: alerts as BatchAlert[] };
 }
 
 /** One alert as the pipeline carries it. */
@@ -165,6 +166,8 @@ export interface AlertBatch {
   receivedAt: number;
   receiver: string;
   groupKey: string;
+  /** The route's group_by labels (jobs queued before groups existed have none). */
+  groupLabels?: Record<string, string>;
   truncatedAlerts: number;
   alerts: BatchAlert[];
 }
@@ -184,6 +187,7 @@ export function toWebhookBody(b: WebhookPayload) {
   return {
     version: '4',
     groupKey: b.groupKey,
+    groupLabels: b.groupLabels ?? {},
     truncatedAlerts: b.truncatedAlerts,
     receiver: b.receiver,
     status: b.alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',

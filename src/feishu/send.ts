@@ -2,7 +2,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
-import type { CardSender, ReplyContent, SendFailure, WebhookBotSender } from '../core/ports';
+import type { Buzzer, CardSender, ReplyContent, SendFailure, WebhookBotSender } from '../core/ports';
 import { signWebhook } from '../core/webhook-sign';
 
 /** Feishu's limit on a send's idempotency key. */
@@ -14,7 +14,7 @@ const RETRYABLE_CODES = new Set([99991400, 230020, 99991661, 99991663, 99991668,
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-type Op = 'send' | 'reply' | 'patch' | 'webhook';
+type Op = 'send' | 'reply' | 'patch' | 'webhook' | 'buzz';
 
 interface ResponseLike {
   status?: number;
@@ -118,6 +118,28 @@ export function larkCardSender(client: lark.Client | null, logger: Logger, metri
       const id = res.data?.message_id;
       if (!id) throw classify(messageId, { response: { status: 200, data: res } });
       return { messageId: id };
+    },
+  };
+}
+
+/**
+ * Buzzes through the app bot's SDK client (`urgentApp` / `urgentSms` / `urgentPhone`: PATCH
+ * /open-apis/im/v1/messages/:id/urgent_*), by open_id; `client` null means Feishu is off.
+ */
+export function larkBuzzer(client: lark.Client | null, logger: Logger, metrics?: Metrics): Buzzer {
+  const call = caller(metrics);
+  return {
+    buzz: async (messageId, openIds, kind) => {
+      if (!client) {
+        logger.info({ messageId, kind }, 'feishu off: buzz not sent');
+        return null;
+      }
+      const m = client.im.message;
+      const fn = kind === 'app' ? m.urgentApp : kind === 'sms' ? m.urgentSms : m.urgentPhone;
+      const res = await call('buzz', messageId, () =>
+        fn.call(m, { path: { message_id: messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: openIds } }),
+      );
+      return { invalid: res.data?.invalid_user_id_list ?? [] };
     },
   };
 }

@@ -41,17 +41,22 @@ import { alertWebhookRoutes } from './routes/alerts';
 import type { AlertIngest } from '../events/ingest';
 import type { DeadLetterReplay } from '../events/dead-letter-replay';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { alertGroupRoutes } from './routes/alert-groups';
+import type { AlertGroupQueries } from '../events/group-api';
 import { statsRoutes } from './routes/stats';
 import { queryLogRoutes, ruleSuggestionRoutes } from './routes/query-log';
 import type { QueryLogService } from '../querylog/service';
 import type { StatsService } from '../stats/service';
 import { byteLimit } from './read-json';
+import type { NotifySettingsService } from '../paging/notify-settings';
 import { sandboxRoutes, type SandboxDeps } from './routes/sandbox';
 import { feishuRoutes, type FeishuReceiver } from '../feishu/receiver';
 import type { ActionService } from '../remedy/actions';
 import { actionRoutes } from './routes/actions';
 
 export interface HttpDeps extends HealthDeps {
+  /** Per-user notification rules (src/paging/notify-settings.ts). */
+  notifySettings: Pick<NotifySettingsService, 'get' | 'set'>;
   /** The built-in Feishu's page and endpoints; null when a real Feishu app is configured. */
   sandbox?: SandboxDeps | null;
   /** Feishu event and card callbacks (src/feishu/receiver.ts). */
@@ -62,6 +67,8 @@ export interface HttpDeps extends HealthDeps {
   alertIngest: Pick<AlertIngest, 'accept'>;
   /** Notifications accepted but not stored (src/events/dead-letter-replay.ts). */
   deadLetters: DeadLetterReplay;
+  /** Alert groups with their events (src/events/group-api.ts). */
+  alertGroups: AlertGroupQueries;
   users: UserService;
   tree: TreeService;
   hosts: HostService;
@@ -134,7 +141,7 @@ export function createHttpApp(d: HttpDeps): Koa {
 
   const admin = new Router();
   admin.use('/api/v1', bearer(() => [d.settings.apiToken], 'api'), wellFormedBody);
-  userRoutes(admin, d.users);
+  userRoutes(admin, d.users, d.notifySettings);
   treeRoutes(admin, d.tree, d.hosts);
   scrapeRoutes(admin, d.pools, d.jobs);
   routingRoutes(admin, d.clusters, d.sendGroups);
@@ -142,6 +149,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   topologyRoutes(admin, d.poolConfigs, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
+  alertGroupRoutes(admin, d.alertGroups);
   statsRoutes(admin, d.stats);
   ruleSuggestionRoutes(admin, d.queryLog);
   actionRoutes(admin, d.actions);

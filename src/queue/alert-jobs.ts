@@ -1,4 +1,4 @@
-import { escalationJobId } from '../events/escalation-steps';
+import { escalationJobId, reminderJobId } from '../events/escalation-steps';
 import type { AlertJobs } from '../events/jobs';
 import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 import { NotificationQueue } from './notification-queue';
@@ -12,6 +12,7 @@ export const NOTIFY_SEND = 'notify-send';
 export const NOTIFY_PATCH = 'notify-patch';
 export const NOTIFY_REPLY = 'notify-reply';
 export const ESCALATE = 'escalate';
+export const REMIND = 'escalation-reminder';
 export const DEAD_LETTER_NOTICE = 'dead-letter-notice';
 
 /** A short wait lets a burst from many Alertmanager groups land in one delivery (and fold). */
@@ -83,6 +84,9 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadl
     },
     escalate: async (step, delayMs) => {
       await queues.escalation.add(ESCALATE, step, { jobId: escalationJobId(step), delay: Math.max(0, Math.round(delayMs)), attempts: 5 });
+    },
+    remind: async (step, delayMs) => {
+      await queues.escalation.add(REMIND, step, { jobId: reminderJobId(step), delay: Math.max(0, Math.round(delayMs)), attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
     },
     announceDeadLetters: () => addFolding(queues.notify, DEAD_LETTER_NOTICE, DEAD_LETTER_NOTICE_DELAY_MS, [[DEAD_LETTER_NOTICE, {}]]),
   };

@@ -29,6 +29,7 @@ import type { RecipientRateLimit } from '../feishu/rate-limit';
 import type { Metrics } from '../core/metrics';
 import type { ChatDeps } from '../chat/types';
 import type { StatsDigest } from '../stats/digest';
+import type { PagingRoom } from '../paging/room';
 import type { RemedyRunner } from '../remedy/runner';
 
 /**
@@ -72,6 +73,8 @@ export interface WorkerContext {
   recipientLimit: RecipientRateLimit;
   /** ChatOps: what chat commands and event-change jobs use (src/wiring/chatops.ts). */
   chat: ChatDeps;
+  /** Paging: buzzes and per-user notification rules (src/paging/room.ts). */
+  paging: PagingRoom;
   /** The weekly stats digest (src/stats/digest.ts). */
   statsDigest: StatsDigest;
   /** Runs of remediation actions (src/remedy/runner.ts). */

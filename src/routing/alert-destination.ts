@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import type { PageChannel, SendGroupPaging } from '../paging/model';
 import { loadSendGroups, type SendGroup } from './send-group-rows';
 
 export interface DestinationUser {
@@ -24,7 +25,9 @@ export interface AlertDestination {
   webhook: { url: string; secret: string | null } | null;
   /** First-level users. */
   users: DestinationUser[];
-  escalation: { enabled: boolean; levels: { level: number; afterMinutes: number; users: DestinationUser[] }[] };
+  escalation: { enabled: boolean; reminderMinutes: number; levels: { level: number; afterMinutes: number; channel: PageChannel; users: DestinationUser[] }[] };
+  /** Per severity, how the people messaged privately are paged. */
+  paging: SendGroupPaging;
 }
 
 /** The send group id a `send_group` label names (surrounding spaces ignored), or null: missing or not an id. */
@@ -68,7 +71,9 @@ async function toDestination(db: Db, g: SendGroup, fallback: boolean): Promise<A
     users: users(g.userIds),
     escalation: {
       enabled: g.escalation.enabled,
-      levels: g.escalation.levels.map((l, i) => ({ level: i + 1, afterMinutes: l.afterMinutes, users: users(l.userIds) })),
+      reminderMinutes: g.escalation.reminderMinutes,
+      levels: g.escalation.levels.map((l, i) => ({ level: i + 1, afterMinutes: l.afterMinutes, channel: l.channel, users: users(l.userIds) })),
     },
+    paging: g.paging,
   };
 }

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import { fromJson, toJson, type Db } from '../db/knex';
+import { DEFAULT_PAGING, type PageChannel, type SendGroupPaging } from '../paging/model';
 import { REDACTED, type SendGroupInput } from './send-group-schema';
 
 export interface EscalationLevel {
   afterMinutes: number;
   userIds: number[];
+  channel: PageChannel;
 }
 
 /** A send group as stored; the API shows it through `redactSendGroup`. */
@@ -26,7 +28,8 @@ export interface SendGroup {
   groupInterval: string | null;
   repeatInterval: string | null;
   /** Levels in order (level 1 first), `afterMinutes` increasing. */
-  escalation: { enabled: boolean; levels: EscalationLevel[] };
+  escalation: { enabled: boolean; levels: EscalationLevel[]; reminderMinutes: number };
+  paging: SendGroupPaging;
 }
 
 export const redactSendGroup = (g: SendGroup): SendGroup => (g.webhookSecret ? { ...g, webhookSecret: REDACTED } : g);
@@ -47,6 +50,8 @@ export const toSendGroupRow = (g: SendGroupInput) => ({
   group_interval: g.groupInterval,
   repeat_interval: g.repeatInterval,
   escalation_enabled: g.escalation.enabled,
+  escalation_reminder_minutes: g.escalation.reminderMinutes,
+  paging: toJson(g.paging),
 });
 
 /** Send groups in id order with their users and escalation levels (three queries, any count). */
@@ -80,8 +85,10 @@ export async function loadSendGroups(db: Db, scope: (q: Knex.QueryBuilder) => Kn
       enabled: Boolean(r.escalation_enabled),
       levels: levels
         .filter((l: any) => l.send_group_id === r.id)
-        .map((l: any) => ({ afterMinutes: l.after_minutes, userIds: levelUsers.filter((u: any) => u.level_id === l.id).map((u: any) => u.user_id) })),
+        .map((l: any) => ({ afterMinutes: l.after_minutes, userIds: levelUsers.filter((u: any) => u.level_id === l.id).map((u: any) => u.user_id), channel: l.channel })),
+      reminderMinutes: r.escalation_reminder_minutes,
     },
+    paging: fromJson<SendGroupPaging>(r.paging, DEFAULT_PAGING),
   }));
 }
 
@@ -92,7 +99,7 @@ export async function replaceMembers(trx: Knex.Transaction, groupId: number, g: 
   // Level users go with their level (ON DELETE CASCADE).
   await trx('escalation_levels').where({ send_group_id: groupId }).delete();
   for (const [i, level] of g.escalation.levels.entries()) {
-    const [levelId] = (await trx('escalation_levels').insert({ send_group_id: groupId, level: i + 1, after_minutes: level.afterMinutes })) as [number];
+    const [levelId] = (await trx('escalation_levels').insert({ send_group_id: groupId, level: i + 1, after_minutes: level.afterMinutes, channel: level.channel })) as [number];
     await trx('escalation_level_users').insert(level.userIds.map((user_id) => ({ level_id: levelId, user_id })));
   }
 }

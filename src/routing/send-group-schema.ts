@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityName, httpUrl } from '../core/names';
+import { DEFAULT_PAGING, pageChannel, sendGroupPagingSchema } from '../paging/model';
 import { groupByList, positiveDuration, zeroOrPositiveDuration } from './validate';
 
 /** What the API shows instead of the webhook signing secret; sent back, it keeps the stored one. */
@@ -19,6 +20,8 @@ const escalationLevel = z
     /** Minutes after the alert fired, if nobody claimed it, to message these users. */
     afterMinutes: z.number().int('must be a whole number of minutes').min(1, 'must be at least 1').max(10_080, 'must be at most a week (10080)'),
     userIds: userIds.min(1, 'must name at least one user'),
+    /** How the level reaches its users: the card alone (chat), or the card and a buzz. */
+    channel: pageChannel.default('chat'),
   })
   .strict();
 
@@ -26,6 +29,8 @@ const escalation = z
   .object({
     enabled: z.boolean(),
     levels: z.array(escalationLevel).max(10, 'at most 10 levels'),
+    /** Minutes before a level escalates that the current owners are reminded (0: never). */
+    reminderMinutes: z.number().int('must be a whole number of minutes').min(0, 'must not be negative').max(1440, 'must be at most a day (1440)').default(5),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -60,6 +65,8 @@ const sendGroupFields = {
   groupInterval: positiveDuration.nullable(),
   repeatInterval: positiveDuration.nullable(),
   escalation,
+  /** Per severity, how the people messaged privately are paged (default: critical → app buzz). */
+  paging: sendGroupPagingSchema,
 };
 
 function crossChecks(g: { webhookUrl?: string | null; webhookSecret?: string | null }, ctx: z.RefinementCtx): void {
@@ -83,7 +90,8 @@ export const sendGroupCreateSchema = z
     groupWait: sendGroupFields.groupWait.default(null),
     groupInterval: sendGroupFields.groupInterval.default(null),
     repeatInterval: sendGroupFields.repeatInterval.default(null),
-    escalation: sendGroupFields.escalation.default({ enabled: false, levels: [] }),
+    escalation: sendGroupFields.escalation.default({ enabled: false, levels: [], reminderMinutes: 5 }),
+    paging: sendGroupFields.paging.default(DEFAULT_PAGING),
   })
   .strict()
   .superRefine(crossChecks);

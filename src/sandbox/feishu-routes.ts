@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { signWebhook } from '../core/webhook-sign';
 import { appBodyLimit, BODY_LIMIT, cardProblem, contentProblem, parseContentString } from './feishu-content';
+import { buzzMessage, type BuzzKind, type BuzzPolicy } from './feishu-buzz';
 import { CODE, fail, ok, type FaultQueue, type FaultRoute, type FeishuReply } from './feishu-replies';
 import { newMessageId, type SandboxMessage, type SandboxStore } from './feishu-store';
 
@@ -21,13 +22,15 @@ export interface SandboxConfig {
   appSecret?: string;
   webhookSecrets: Record<string, string>;
   clock: Clock;
+  /** What the tenant allows of buzzes; tests change it in place (FeishuServer.buzzPolicy). */
+  buzz: BuzzPolicy;
 }
 
 const ROUTES: Array<[method: string, pattern: RegExp, route: FaultRoute]> = [
   ['POST', /^\/open-apis\/auth\/v3\/(?:tenant|app)_access_token\/internal\/?$/, 'token'],
   ['POST', /^\/open-apis\/im\/v1\/messages\/?$/, 'send'],
   ['POST', /^\/open-apis\/im\/v1\/messages\/(?<id>[^/]+)\/reply\/?$/, 'reply'],
-  ['PATCH', /^\/open-apis\/im\/v1\/messages\/(?<id>[^/]+)\/urgent_app\/?$/, 'urgent'],
+  ['PATCH', /^\/open-apis\/im\/v1\/messages\/(?<id>[^/]+)\/urgent_(?<kind>app|sms|phone)\/?$/, 'urgent'],
   ['PATCH', /^\/open-apis\/im\/v1\/messages\/(?<id>[^/]+)\/?$/, 'patch'],
   ['GET', /^\/open-apis\/im\/v1\/messages\/(?<id>[^/]+)\/?$/, 'get'],
   ['POST', /^\/open-apis\/bot\/v2\/hook\/(?<id>[^/]+)\/?$/, 'webhook'],
@@ -41,7 +44,6 @@ const RECEIVE_ID_FORMAT: Record<string, RegExp> = {
   user_id: /^\S+$/,
   email: /^[^@\s]+@[^@\s]+$/,
 };
-const URGENT_ID_FORMAT: Record<string, RegExp> = { open_id: /^ou_\S+$/, union_id: /^on_\S+$/, user_id: /^\S+$/ };
 
 const UUID_MAX = 50;
 const EDIT_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
@@ -93,16 +95,17 @@ export class SandboxApi {
     const [, pattern, route] = matched;
     const injected = this.faults.take(route);
     if (injected) return injected;
-    const id = decodeURIComponent(pattern.exec(req.path)?.groups?.id ?? '');
+    const groups = pattern.exec(req.path)?.groups;
+    const id = decodeURIComponent(groups?.id ?? '');
     try {
-      return this.handle(route, id, req);
+      return this.handle(route, id, req, groups?.kind as BuzzKind | undefined);
     } catch (e) {
       if (e instanceof Refusal) return e.reply;
       throw e;
     }
   }
 
-  private handle(route: FaultRoute, id: string, req: SandboxRequest): FeishuReply {
+  private handle(route: FaultRoute, id: string, req: SandboxRequest, kind: BuzzKind = 'app'): FeishuReply {
     const body = isObject(req.body) ? req.body : {};
     if (route === 'token') return this.token(req.path, body);
     if (route === 'webhook') return this.webhook(id, body, req.bytes);
@@ -114,10 +117,10 @@ export class SandboxApi {
         return this.reply(this.replyTarget(id), body, req.bytes);
       case 'patch':
         return this.patch(this.appMessage(id), body, req.bytes);
-      case 'urgent':
-        return this.urgent(this.appMessage(id), req.query.user_id_type, body);
       case 'get':
         return ok({ items: [this.view(this.appMessage(id))] });
+      case 'urgent':
+        return buzzMessage(this.store, this.config.buzz, { messageId: id, kind, userIdType: req.query.user_id_type, body, now: this.now() });
     }
   }
 
@@ -225,19 +228,6 @@ export class SandboxApi {
     message.updated_at = now;
     this.store.changed();
     return ok({});
-  }
-
-  private urgent(message: SandboxMessage, userIdType: string | undefined, body: Record<string, unknown>): FeishuReply {
-    const format = userIdType ? URGENT_ID_FORMAT[userIdType] : undefined;
-    if (!format) return refuse(CODE.fieldValidation, 'user_id_type must be open_id, user_id or union_id');
-    const list: unknown = body.user_id_list;
-    if (!Array.isArray(list) || list.length === 0 || !list.every(nonEmpty)) {
-      return refuse(CODE.fieldValidation, 'user_id_list must be a non-empty list of ids');
-    }
-    const valid = list.filter((id) => format.test(id));
-    message.urgent = [...new Set([...(message.urgent ?? []), ...valid])];
-    this.store.changed();
-    return ok({ invalid_user_id_list: list.filter((id) => !format.test(id)) });
   }
 
   private webhook(token: string, body: Record<string, unknown>, bytes: number): FeishuReply {

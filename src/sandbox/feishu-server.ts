@@ -5,6 +5,7 @@ import { cardProblem } from './feishu-content';
 import { CODE, fail, FaultQueue, type Fault, type FaultRoute, type FeishuReply } from './feishu-replies';
 import { p2pChatId, SandboxApi } from './feishu-routes';
 import { newMessageId, SandboxStore, type SandboxMessage } from './feishu-store';
+import { DEFAULT_BUZZ_POLICY, type BuzzPolicy } from './feishu-buzz';
 
 export type { Fault, FaultRoute, SandboxMessage };
 
@@ -31,6 +32,8 @@ export interface FeishuServerOptions {
   webhookSecrets?: Record<string, string>;
   /** Drives message times, token expiry, the uuid window and the webhook timestamp check. */
   clock?: Clock;
+  /** What the tenant allows of buzzes (default: every kind, no quota, 200 unread per person). */
+  buzz?: Partial<BuzzPolicy>;
 }
 
 /** Anything bigger is refused before parsing (Feishu's own limits are far below this). */
@@ -52,10 +55,14 @@ export class FeishuServer {
   private readonly clock: Clock;
   private readonly http: Server;
   private baseUrl = '';
+  /** What the tenant allows of buzzes: change it in place (`server.buzzPolicy.scopes.phone = false`). */
+  readonly buzzPolicy: BuzzPolicy;
 
   private constructor(opts: FeishuServerOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.buzzPolicy = { ...structuredClone(DEFAULT_BUZZ_POLICY), ...opts.buzz };
     this.api = new SandboxApi(this.store, this.faults, {
+      buzz: this.buzzPolicy,
       appId: opts.appId,
       appSecret: opts.appSecret,
       webhookSecrets: { ...opts.webhookSecrets },
@@ -160,6 +167,11 @@ export class FeishuServer {
     return undefined;
   }
 
+  /** The person read their buzzed messages: their unread-buzz count starts again from 0. */
+  readBuzzes(openId: string): void {
+    this.store.readBuzzes(openId);
+  }
+
   /** The next `times` calls to `route` get this failure instead of the real behaviour. */
   failNext(route: FaultRoute, fault: Fault, times = 1): void {
     this.faults.add(route, fault, times);
@@ -231,7 +243,7 @@ export class FeishuServer {
 function describe(m: SandboxMessage): string {
   const title = m.content?.header?.title?.content ?? m.content?.text;
   const glimpse = typeof title === 'string' ? title : JSON.stringify(m.content);
-  const urgent = m.urgent?.length ? ` urgent→${m.urgent.join(',')}` : '';
+  const urgent = m.buzzes?.length ? ` buzz→${m.buzzes.map((b) => `${b.kind}:${b.openId}`).join(',')}` : '';
   return `${m.message_id} ${m.msg_type} → ${m.receive_id}${urgent}: ${glimpse.slice(0, 80)}`;
 }
 

@@ -16,8 +16,10 @@ export interface SandboxMessage {
   uuid?: string;
   created_at: number;
   updated_at: number;
-  /** Users buzzed with urgent_app, in order, without repeats. */
+  /** Users buzzed (any kind), in order, without repeats. */
   urgent?: string[];
+  /** Every buzz of the message: kind, who, when. */
+  buzzes?: { kind: 'app' | 'sms' | 'phone'; openId: string; at: number }[];
   /** `user`: written by a person (the sandbox page), with their open_id as `sender`. */
   via: 'app' | 'webhook' | 'user';
   sender?: string;
@@ -37,6 +39,22 @@ export class SandboxStore {
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly tokens = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
+  /** Unread buzzes per person (Feishu refuses more than 200); reading the chat clears them. */
+  private readonly unreadBuzzes = new Map<string, number>();
+
+  unreadBuzzesOf(openId: string): number {
+    return this.unreadBuzzes.get(openId) ?? 0;
+  }
+
+  addUnreadBuzz(openId: string): void {
+    this.unreadBuzzes.set(openId, this.unreadBuzzesOf(openId) + 1);
+  }
+
+  /** The person read their buzzed messages (the sandbox page, or a test). */
+  readBuzzes(openId: string): void {
+    this.unreadBuzzes.delete(openId);
+    this.changed();
+  }
 
   all(): SandboxMessage[] {
     return [...this.messages.values()].map((m) => structuredClone(m));
@@ -91,6 +109,7 @@ export class SandboxStore {
   clear(): void {
     this.messages.clear();
     this.uuids.clear();
+    this.unreadBuzzes.clear();
     this.changed();
   }
 }

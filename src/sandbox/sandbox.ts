@@ -105,7 +105,7 @@ export class FeishuSandbox {
   version(): string {
     return this.server
       .messages()
-      .map((m) => `${m.message_id}:${m.updated_at}:${m.urgent?.length ?? 0}`)
+      .map((m) => `${m.message_id}:${m.updated_at}:${m.buzzes?.length ?? m.urgent?.length ?? 0}`)
       .join(',');
   }
 

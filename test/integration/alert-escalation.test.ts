@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Queue } from 'bullmq';
-import { cancelEscalation } from '../../src/events/escalation';
 import { cards, escalationQueue, postWebhook, runEscalationNow, sendGroup, settled, startAlertApp, textOf, titleOf, webhookBody, type AlertTestApp } from '../support/alerts';
 import { waitFor } from '../support/processes';
 
@@ -27,26 +26,28 @@ describe('escalation', () => {
   });
 
   const event = (alertname: string) => a.t.app.db('alert_events').where({ alertname }).first();
+  /** Escalation belongs to the alert group (Alertmanager's group), not to each alert. */
+  const group = (alertname: string) => a.t.app.db('alert_groups').where({ alertname }).first();
   const escalatedCards = (openId: string, alertname: string) => cards(a.feishu, openId).filter((m) => titleOf(m) === `Escalated: ${alertname}`);
-  /** Fires an alert in the slow group and waits until its escalation timer is set. */
+  /** Fires an alert in the slow group and waits until its group's escalation timer is set. */
   const fireSlow = async (alertname: string) => {
-    await postWebhook(a.t, webhookBody([{ sendGroup: slow.id, name: alertname, fingerprint: `f${alertname}` }]));
-    const e = await waitFor(`${alertname} stored`, () => event(alertname), undefined, 20);
-    await waitFor(`${alertname} timer`, async () => (await escalation.getJob(`esc-${e.id}-${e.escalation_id}-1`)) !== undefined, undefined, 20);
-    return e;
+    await postWebhook(a.t, webhookBody([{ sendGroup: slow.id, name: alertname, fingerprint: `f${alertname}` }], `{}:{alertname="${alertname}"}`));
+    const g = await waitFor(`${alertname} stored`, async () => (await group(alertname))?.lead_event_id ? group(alertname) : undefined, undefined, 20);
+    await waitFor(`${alertname} timer`, async () => (await escalation.getJob(`escg-${g.id}-${g.escalation_id}-1`)) !== undefined, undefined, 20);
+    return g;
   };
-  /** Runs the level-1 timer of `e` now, as if it were due, and waits until it has run. */
-  const pastDue = (e: any) => runEscalationNow(escalation, e);
+  /** Runs the level-1 timer of group `g` now, as if it were due, and waits until it has run. */
+  const pastDue = (g: any) => runEscalationNow(escalation, { id: g.lead_event_id, groupId: g.id, escalation_id: g.escalation_id });
 
-  test('unclaimed: level 1 after its delay (private card, the group told), then level 2', async () => {
+  test('unacknowledged: level 1 after its delay (private group card, the chat told), then level 2', async () => {
     await postWebhook(a.t, webhookBody([{ sendGroup: fast.id, name: 'CpuHot' }]));
     await a.feishu.waitFor(() => escalatedCards('ou_bob', 'CpuHot').length === 1);
-    let e = await event('CpuHot');
+    const e = await event('CpuHot');
     const firstSeen = e.first_seen_at.getTime();
     const bobCard = escalatedCards('ou_bob', 'CpuHot')[0]!;
     assert.ok(bobCard.created_at - firstSeen >= MINUTE, `escalated ${bobCard.created_at - firstSeen} ms after first seen`);
     assert.match(textOf(bobCard), /Escalated to you\*\* \(level 1\)/);
-    assert.match(textOf(bobCard), /"a":"claim"/);
+    assert.match(textOf(bobCard), /"a":"g_ack"/, 'the escalation card carries the group actions');
     const [groupCard] = cards(a.feishu, fast.chat);
     // Each level's notice is a reply to the group's card. Found by what it says, not by order:
     // on a busy machine level 2's notice may go out before level 1's.
@@ -57,47 +58,43 @@ describe('escalation', () => {
     assert.ok(escalatedCards('ou_carol', 'CpuHot')[0]!.created_at - firstSeen >= 3 * MINUTE);
     await a.feishu.waitFor(() => notice(/escalated to <at id=ou_carol><\/at> \(level 2\)/));
     await settled(a.t);
-    e = await event('CpuHot');
-    assert.equal(e.escalation_level, 2);
-    const escalated = await a.t.app.db('event_timeline').where({ event_id: e.id, kind: 'escalated' }).orderBy('id');
+    const g = await group('CpuHot');
+    assert.equal(g.escalation_level, 2);
+    const escalated = await a.t.app.db('alert_group_timeline').where({ group_id: g.id, kind: 'escalated' }).orderBy('id');
     assert.equal(escalated.length, 2);
-    assert.match(textOf(cards(a.feishu, fast.chat)[0]!), /Escalated:\*\* level 2/, 'the alert card shows the level');
+    assert.match(textOf(cards(a.feishu, fast.chat)[0]!), /Escalated:\*\* level 2/, 'the group card shows the level');
     const text = (await a.t.api('GET', '/metrics')).body as string;
     assert.match(text, /promduty_escalations_total\{outcome="escalated"\} 2/);
     assert.match(text, /promduty_escalation_lateness_seconds_count 2/);
   });
 
-  test('claimed before the timer (claimed_by set, escalation cancelled): the timer does nothing', async () => {
-    const e = await fireSlow('Claimed');
-    await a.t.app.db.transaction(async (trx) => {
-      await trx('alert_events').where({ id: e.id }).update({ claimed_by: a.users.alice, claimed_at: new Date() });
-      assert.equal(await cancelEscalation(trx, e.id), true);
-      assert.equal(await cancelEscalation(trx, e.id), false, 'nothing left to cancel');
-    });
-    await pastDue(e);
-    assert.equal((await event('Claimed')).escalation_level, 0);
+  test('acknowledged before the timer: the timer does nothing', async () => {
+    const g = await fireSlow('Claimed');
+    await a.t.app.db('alert_groups').where({ id: g.id }).update({ acknowledged_by: a.users.alice, acknowledged_at: new Date() });
+    await pastDue(g);
+    assert.equal((await group('Claimed')).escalation_level, 0);
     assert.equal(escalatedCards('ou_bob', 'Claimed').length, 0);
-    assert.equal((await a.t.app.db('event_timeline').where({ event_id: e.id, kind: 'escalated' })).length, 0);
+    assert.equal((await a.t.app.db('alert_group_timeline').where({ group_id: g.id, kind: 'escalated' })).length, 0);
   });
 
   test('resolved before the timer: nothing', async () => {
-    const e = await fireSlow('GoneAway');
-    await postWebhook(a.t, webhookBody([{ sendGroup: slow.id, name: 'GoneAway', fingerprint: 'fGoneAway', status: 'resolved', endsAt: '2026-01-05T01:01:00Z' }]));
-    await waitFor('resolved', async () => (await event('GoneAway')).status === 'resolved', undefined, 20);
-    await pastDue(e);
-    assert.equal((await event('GoneAway')).escalation_level, 0);
+    const g = await fireSlow('GoneAway');
+    await postWebhook(a.t, webhookBody([{ sendGroup: slow.id, name: 'GoneAway', fingerprint: 'fGoneAway', status: 'resolved', endsAt: '2026-01-05T01:01:00Z' }], `{}:{alertname="GoneAway"}`));
+    await waitFor('resolved', async () => (await group('GoneAway')).status === 'resolved', undefined, 20);
+    await pastDue(g);
+    assert.equal((await group('GoneAway')).escalation_level, 0);
     assert.equal(escalatedCards('ou_bob', 'GoneAway').length, 0);
   });
 
-  test('a stale timer (the event has another escalation id now) does nothing; silenced events neither', async () => {
+  test('a stale timer (the group has another escalation id now) does nothing; silenced groups neither', async () => {
     const stale = await fireSlow('Replaced');
-    await a.t.app.db('alert_events').where({ id: stale.id }).update({ escalation_id: 'another-one' });
+    await a.t.app.db('alert_groups').where({ id: stale.id }).update({ escalation_id: 'another-one' });
     const silenced = await fireSlow('Hushed');
-    await a.t.app.db('alert_events').where({ id: silenced.id }).update({ silenced_until: new Date(Date.now() + 3_600_000), silence_id: 's1' });
+    await a.t.app.db('alert_groups').where({ id: silenced.id }).update({ silenced_until: new Date(Date.now() + 3_600_000), silence_id: 's1' });
     await pastDue(stale);
     await pastDue(silenced);
     assert.equal(escalatedCards('ou_bob', 'Replaced').length + escalatedCards('ou_bob', 'Hushed').length, 0);
-    assert.equal((await event('Replaced')).escalation_level, 0);
+    assert.equal((await group('Replaced')).escalation_level, 0);
     assert.match((await a.t.api('GET', '/metrics')).body, /promduty_escalations_total\{outcome="stale"\} 4/);
   });
 });

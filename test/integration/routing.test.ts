@@ -74,7 +74,8 @@ describe('Alertmanager clusters and send groups API', () => {
     });
     assert.equal(g.webhookSecret, '[redacted]');
     assert.deepEqual(g.userIds, [u1, u2]);
-    assert.deepEqual(g.escalation, { enabled: true, levels: [{ afterMinutes: 10, userIds: [u2] }, { afterMinutes: 30, userIds: [u1, u3] }] });
+    assert.deepEqual(g.escalation, { enabled: true, reminderMinutes: 5, levels: [{ afterMinutes: 10, userIds: [u2], channel: 'chat' }, { afterMinutes: 30, userIds: [u1, u3], channel: 'chat' }] });
+    assert.deepEqual(g.paging, { critical: 'buzz_app' }, 'by default critical alerts buzz in the app');
     assert.equal((await t.app.db('send_groups').where({ id: g.id }).first()).webhook_secret, 's3cret');
     assert.ok(!JSON.stringify(await t.app.db('audit_log').where({ entity: 'send_group' })).includes('s3cret'), 'no secret in the audit log');
 

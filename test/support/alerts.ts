@@ -154,8 +154,8 @@ export const escalationQueue = (t: TestApp): Queue => new Queue('escalation', { 
  * has run. Tests give timers long delays, so nothing a test does first (a claim, a silence) can
  * race them on a slow machine, and then fire them with this.
  */
-export async function runEscalationNow(queue: Queue, e: { id: number; escalation_id: string }, level = 1): Promise<void> {
-  const jobId = escalationJobId({ eventId: e.id, escalationId: e.escalation_id, level });
+export async function runEscalationNow(queue: Queue, e: { id: number; escalation_id: string; groupId?: number }, level = 1): Promise<void> {
+  const jobId = escalationJobId({ eventId: e.id, groupId: e.groupId, escalationId: e.escalation_id, level });
   const job = await waitFor(`escalation timer ${jobId}`, async () => queue.getJob(jobId), undefined, 20);
   // It may start on its own between the two calls; the wait below covers both.
   if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);

@@ -6,7 +6,9 @@ import { digestCard } from '../../src/cards/digest-card';
 import { CARD_MAX_BYTES, cardBytes } from '../../src/cards/card';
 import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox-keys';
 
-const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, escalationId: `e${id}`, escalationLevel: 0, ...over });
+const firing = (id: number, over: Partial<PlanEvent> = {}): PlanEvent => ({ id, status: 'firing', repeatCount: 0, ...over });
+/** An alert of group `g` whose lead event is `lead`. */
+const inGroup = (id: number, g: number, lead: number, over: Partial<PlanEvent> = {}): PlanEvent => firing(id, { groupId: g, leadId: lead, groupEscalates: true, ...over });
 
 const input = (events: PlanEvent[], over: Partial<PlanInput> = {}): PlanInput => ({
   sendGroupId: 3,
@@ -24,7 +26,7 @@ const input = (events: PlanEvent[], over: Partial<PlanInput> = {}): PlanInput =>
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
 
 describe('delivery plan', () => {
-  test('a few new events: one card each to the chat and the person on call, first escalation level', () => {
+  test('a few new groupless events: one card each to the chat and the person on call', () => {
     const plan = planDelivery(input([firing(1), firing(2)]));
     assert.deepEqual(
       plan.messages.map((m) => [m.channel, m.receiveId, m.eventIds, m.digest]),
@@ -35,7 +37,7 @@ describe('delivery plan', () => {
         ['private', 'ou_alice', [2], false],
       ],
     );
-    assert.deepEqual(plan.escalate, [1, 2]);
+    assert.deepEqual(plan.escalateGroups, []);
     assert.equal(plan.rows.length, 4);
     assert.ok(plan.messages.every((m) => m.uuid.length <= 50));
     assert.equal(new Set(plan.messages.map((m) => m.uuid)).size, 4, 'every message its own uuid');
@@ -75,7 +77,7 @@ describe('delivery plan', () => {
     assert.deepEqual(plan.messages, []);
     assert.deepEqual(plan.refresh, [1, 2]);
     assert.deepEqual(plan.replies.map((r) => [r.eventIds, r.summary]), [[[1], false]]);
-    assert.deepEqual(plan.escalate, []);
+    assert.deepEqual(plan.escalateGroups, []);
   });
 
   test('many resolve at once: one summary instead of a reply each', () => {
@@ -90,15 +92,56 @@ describe('delivery plan', () => {
     assert.deepEqual([plan.messages, plan.replies, plan.refresh], [[], [], [1]]);
   });
 
-  test('a repost (repeat interval passed) posts again with a new uuid; the custom bot gets resolved posts too', () => {
+  test('an event with a card is updated in place, not posted again; the custom bot gets no second post', () => {
     const webhook = 'hook:abc';
-    const rows: OutboxRow[] = [{ eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' }];
-    const first = planDelivery(input([firing(1)], { recipients: { group: 'oc_ops', private: [], webhook } }));
+    const rows: OutboxRow[] = [
+      { eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' },
+      { eventId: 1, channel: 'webhook', receiveId: webhook, messageId: 'sent:1' },
+    ];
     const again = planDelivery(input([firing(1, { repeatCount: 3 })], { rows, recipients: { group: 'oc_ops', private: [], webhook } }));
-    assert.notEqual(first.messages[0]?.uuid, again.messages[0]?.uuid);
-    const resolved = planDelivery(input([firing(1, { status: 'resolved', repeatCount: 3 })], { rows, recipients: { group: 'oc_ops', private: [], webhook } }));
-    assert.deepEqual(resolved.messages.map((m) => m.channel), ['webhook']);
-    assert.equal(resolved.rows[0]?.messageId, pendingMessageId(3, resolved.messages[0]!.uuid));
+    assert.deepEqual([again.messages, again.refresh], [[], [1]]);
+    const first = planDelivery(input([firing(1)], { recipients: { group: 'oc_ops', private: [], webhook } }));
+    assert.deepEqual(first.messages.map((m) => m.channel), ['group', 'webhook']);
+    assert.equal(first.rows[0]?.messageId, pendingMessageId(3, first.messages[0]!.uuid));
+  });
+
+  test('200 alerts of one group: one card per recipient, on the lead event, and its escalation starts', () => {
+    const plan = planDelivery(input(range(200).map((id) => inGroup(id, 9, 1))));
+    assert.deepEqual(
+      plan.messages.map((m) => [m.channel, m.eventIds, m.digest]),
+      [
+        ['group', [1], false],
+        ['private', [1], false],
+      ],
+    );
+    assert.ok(plan.messages.every((m) => m.uuid.startsWith('gp9-')));
+    assert.deepEqual(plan.escalateGroups, [9]);
+  });
+
+  test('alerts joining a group with a card refresh it; a pending card takes them when sent', () => {
+    const rows: OutboxRow[] = [
+      { eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_g' },
+      { eventId: 1, channel: 'private', receiveId: 'ou_alice', messageId: pendingMessageId(3, 'gp9-p-x') },
+    ];
+    const plan = planDelivery(input(range(50, 2).map((id) => inGroup(id, 9, 1)), { rows }));
+    assert.deepEqual([plan.messages, plan.refresh, plan.escalateGroups], [[], [1], []]);
+  });
+
+  test('a group that closed gets one resolve reply under its card; one still firing gets none', () => {
+    const rows: OutboxRow[] = [{ eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_g' }];
+    const closed = planDelivery(input(range(200).map((id) => inGroup(id, 9, 1, { status: 'resolved', groupClosed: true })), { rows }));
+    assert.deepEqual(closed.replies, [{ uuid: 'gp9-resolved', eventIds: [1], summary: false, groupId: 9 }]);
+    const open = planDelivery(input(range(20).map((id) => inGroup(id, 9, 1, { status: 'resolved' })), { rows }));
+    assert.deepEqual(open.replies, []);
+  });
+
+  test('a storm of 100 groups folds into digests that list groups, every group on one', () => {
+    const events = range(100).flatMap((g) => range(100, (g - 1) * 100 + 1).map((id) => inGroup(id, g, (g - 1) * 100 + 1)));
+    const plan = planDelivery(input(events, { digestSize: 400, digestBytes: 22_000 }));
+    const chat = plan.messages.filter((m) => m.channel === 'group');
+    assert.ok(chat.length <= 3 && chat.every((m) => m.digest), `${chat.length} digests`);
+    assert.equal(chat.flatMap((m) => m.eventIds).length, 100, 'one line per group (its lead)');
+    assert.equal(plan.escalateGroups.length, 100);
   });
 
   test('property: every event to post reaches every recipient exactly once, in ≤ digestSize chunks', () => {

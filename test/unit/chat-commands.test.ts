@@ -214,7 +214,7 @@ describe('commands through handleMessage', () => {
   });
 
   test('an unexpected failure is logged and answered with a generic error card', async () => {
-    const { d, calls } = fakeDeps({ eventCards: { active: () => Promise.reject(new Error('db down')), forMessage: async () => null } });
+    const { d, calls } = fakeDeps({ eventCards: { active: () => Promise.reject(new Error('db down')), forMessage: async () => null, groupCardOf: async () => null } });
     const r = await handleMessage(said('ou_vic', '/alerts'), d);
     assert.match(body(r), /Something went wrong on our side/);
     assert.doesNotMatch(body(r), /db down/);

@@ -1,3 +1,4 @@
+import { NO_SETTINGS, notifySettingsSchema, type NotifySettings } from '../../src/paging/model';
 import * as i18n from '../../src/i18n';
 import { ManualClock } from '../../src/core/clock';
 import { conflict, forbidden, notFound } from '../../src/core/errors';
@@ -79,20 +80,45 @@ export interface Calls {
   errors: unknown[];
   stats: StatsQuery[];
   accepted: Array<{ poolId: number; hash: string; index: number; by: string }>;
+  /** Group actions as [action, group id, argument]. */
+  groups: Array<[string, number, unknown]>;
+  unclaims: number[];
   runs: Array<{ actionId: number; eventId: number; by: string; trigger: string }>;
 }
 
+/** Group actions record what they were asked; group 99 is already acknowledged. */
+function groupFakes(calls: Calls): ChatDeps['groups'] {
+  const done = (what: string, id: number, arg: unknown = null) => {
+    if (id === 99 && what === 'acknowledge') throw conflict('group #99 is already acknowledged by ada');
+    calls.groups.push([what, id, arg]);
+    return Promise.resolve({ groupId: id, message: `${what} group #${id}` });
+  };
+  return {
+    acknowledge: (id) => done('acknowledge', id),
+    unacknowledge: (id) => done('unacknowledge', id),
+    takeOver: (id) => done('takeOver', id),
+    resolve: (id) => done('resolve', id),
+    escalateNow: (id) => done('escalateNow', id),
+    note: (id, text) => done('note', id, text),
+    addResponder: (id, openId) => done('addResponder', id, openId),
+    silence: (id, ms, reason) => done('silence', id, { ms, reason }),
+  };
+}
+
 export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Calls; clock: ManualClock } {
-  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], runs: [] };
+  const calls: Calls = { decisions: [], claims: [], silences: [], byName: [], unsilences: [], swaps: [], enabled: [], updates: [], errors: [], stats: [], accepted: [], groups: [], unclaims: [], runs: [] };
   const clock = new ManualClock('2026-05-10T03:00:00Z');
+  const notifyStore = new Map<number, NotifySettings>();
   // What the real EventActions say, for an event whose alertname is HighCPU.
-  const result = (id: number, what: 'claimed' | 'silenced' | 'unsilenced'): ActionResult => {
+  const result = (id: number, what: 'claimed' | 'unclaimed' | 'silenced' | 'unsilenced'): ActionResult => {
     const say =
       what === 'claimed'
         ? i18n.said('action.claimed', { id, alertname: 'HighCPU' })
-        : what === 'silenced'
-          ? i18n.said('action.silencedEvent', { id, alertname: 'HighCPU', span: '1h' })
-          : i18n.said('action.unsilenced', { id, alertname: 'HighCPU' });
+        : what === 'unclaimed'
+          ? i18n.said('action.unclaimed', { id, alertname: 'HighCPU' })
+          : what === 'silenced'
+            ? i18n.said('action.silencedEvent', { id, alertname: 'HighCPU', span: '1h' })
+            : i18n.said('action.unsilenced', { id, alertname: 'HighCPU' });
     return { eventId: id, message: i18n.sayText('en', say), say };
   };
   const d: ChatDeps = {
@@ -179,10 +205,16 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.unsilences.push(id);
         return result(id, 'unsilenced');
       },
+      unclaim: async (id) => {
+        calls.unclaims.push(id);
+        return result(id, 'unclaimed');
+      },
     },
+    groups: groupFakes(calls),
     eventCards: {
       active: async () => ({ events: [], total: 0 }),
       forMessage: async (messageId) => (messageId === 'om_event' ? textCard({ title: 'event card', markdown: 'x' }) : null),
+      groupCardOf: async (id) => (id === 404 ? null : textCard({ title: `group card ${id}`, markdown: 'x' })),
     },
     stats: {
       groups: async () => [{ id: 4, name: 'infra-alerts', enabled: true, feishuChatId: 'oc_room', timeZone: null }],
@@ -190,6 +222,15 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         calls.stats.push(q);
         const figures = computeStats(statsWindow(clock.now(), q.days, 'UTC'), [], [], { zoneOf: () => 'UTC' });
         return { sendGroup: q.sendGroupId === null ? null : { id: q.sendGroupId, name: 'infra-alerts' }, flapEpisodes: 3, figures };
+      },
+    },
+    notify: {
+      get: async (userId) => notifyStore.get(userId) ?? NO_SETTINGS,
+      set: async (userId, input, _actor, by) => {
+        if (by && by.id !== userId && by.role !== 'admin') throw forbidden("changing another person's notification rules takes the admin role");
+        const s = notifySettingsSchema.parse(input);
+        notifyStore.set(userId, s);
+        return s;
       },
     },
     queryLog: {

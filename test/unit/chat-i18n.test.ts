@@ -27,6 +27,10 @@ const SAMPLES: Record<string, { user: string; args: string }> = {
   config: { user: 'ou_vic', args: '1' },
   stats: { user: 'ou_vic', args: 'infra-alerts 7' },
   actions: { user: 'ou_vic', args: '' },
+  ack: { user: 'ou_eve', args: '42' },
+  unack: { user: 'ou_eve', args: '42' },
+  group: { user: 'ou_eve', args: '12 ack' },
+  notify: { user: 'ou_vic', args: 'critical phone 5m' },
 };
 
 /** Chinese sub-command words and the English ones they stand for. */
@@ -37,6 +41,7 @@ const WORDS: Array<[zh: string, en: string]> = [
   ['/换班 infra 2026-05-12 转让', '/swap infra 2026-05-12 offer'],
   ['/规则详情 停用 12', '/rule disable 12'],
   ['/统计 全部 30', '/stats all 30'],
+  ['/通知 quiet 22:00-07:00 Asia/Shanghai', '/notify quiet 22:00-07:00 Asia/Shanghai'],
 ];
 
 const reply = async (text: string, user: string, locale: (typeof LOCALES)[number]) => {

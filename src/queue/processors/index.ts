@@ -19,6 +19,8 @@ import { swapRequestNoticeProcessor } from './swap-request-notice';
 import { shiftNoticesProcessor } from './shift-notices';
 import { swapRequestExpiryProcessor } from './swap-request-expiry';
 import { statsDigestProcessor } from './stats-digest';
+import { buzzProcessor } from './buzz';
+import { escalationReminderProcessor } from './escalation-reminder';
 import { remedyRunProcessor } from './remedy-run';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
@@ -42,5 +44,7 @@ export const processors: Processor<WorkerContext>[] = [
   shiftNoticesProcessor,
   swapRequestExpiryProcessor,
   statsDigestProcessor,
+  buzzProcessor,
+  escalationReminderProcessor,
   remedyRunProcessor,
 ];

@@ -118,7 +118,7 @@ function renderChat() {
   }
   let previous = null;
   for (const m of wanted) {
-    const version = `${m.updated_at}:${(m.urgent || []).length}`;
+    const version = `${m.updated_at}:${(m.buzzes || m.urgent || []).length}`;
     let entry = drawn.get(m.message_id);
     if (!entry || entry.version !== version) {
       const node = renderMessage(m, c);
@@ -158,7 +158,11 @@ function renderMessage(m, c) {
     row.append(h('div', 'reply-to', `↪ reply to: ${String(quote).slice(0, 80)}`));
   }
   row.append(renderContent(m, c));
-  if (m.urgent && m.urgent.length) {
+  if (m.buzzes && m.buzzes.length) {
+    const icon = { app: '🔔', sms: '✉️', phone: '📞' };
+    const what = { app: 'in-app buzz', sms: 'SMS buzz', phone: 'phone buzz' };
+    for (const b of m.buzzes) row.append(h('div', 'urgent', `${icon[b.kind] || '🔔'} ${what[b.kind] || 'buzz'}: ${names().get(b.openId) || b.openId} · ${time(b.at)}`));
+  } else if (m.urgent && m.urgent.length) {
     row.append(h('div', 'urgent', `🔔 buzzed (urgent): ${m.urgent.map((id) => names().get(id) || id).join(', ')}`));
   }
   return row;

@@ -1,0 +1,15 @@
+import { BUZZ } from '../paging-jobs';
+import type { WorkerContext } from '../context';
+import type { Processor } from '../processor';
+import { lastAttempt } from '../put-back';
+
+/** One planned buzz is due: buzz the person on their private card, or record why not. */
+export const buzzProcessor: Processor<Pick<WorkerContext, 'paging'>, { id: number }> = {
+  queue: 'notify',
+  name: BUZZ,
+  handle: async (job, ctx) => {
+    const out = await ctx.paging.buzzes.run(job.data.id, lastAttempt(job));
+    if (out === 'retry') throw new Error(`buzz ${job.data.id}: Feishu failed, retrying`);
+    return out;
+  },
+};
