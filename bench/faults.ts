@@ -1,5 +1,5 @@
 /**
- * `npm run faults`: the fault scenarios of test/e2e/faults.test.ts with thousands of alerts
+ * `npm run faults`: the fault scenarios of test/e2e/faults-*.test.ts with thousands of alerts
  * each; prints the figures table (for BENCHMARKS.md) and fails when an acknowledged alert was
  * lost or a card posted twice. `npm run faults -- "Redis SIGKILL"` runs only the scenarios
  * named; `--small` uses the sizes of `npm test`.

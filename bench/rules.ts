@@ -1,6 +1,7 @@
 import { validatePromql } from '../src/rules/promql';
 import { renderPoolRuleFiles } from '../src/rules/pool-rule-files';
 import type { AlertRuleSpec } from '../src/rules/model';
+import { renderPool } from '../src/publish/render-pool';
 import { median, timeRuns, type Figure } from './stats';
 
 const EXPRS = [
@@ -35,7 +36,29 @@ export async function rulesBench(): Promise<Figure[]> {
   }));
   const instances = [1, 2, 3, 4].map((i) => ({ address: `127.0.0.1:${9090 + i}`, healthy: true }));
   const render = median(await timeRuns(() => renderPoolRuleFiles(instances, { alertRules: rules, recordRules: [] }), 7));
+  // Issue 14: every file of 4 Prometheus evaluators, each rule on 2 of them (10,000 placements).
+  const evaluators = instances.map((i, k) => ({ id: k + 1, ...i }));
+  const pool = {
+    id: 1,
+    name: 'eval',
+    role: 'evaluate' as const,
+    ruleEngine: 'prometheus' as const,
+    ruleReplicas: 2,
+    datasourceUrl: null,
+    scrapeInterval: '30s',
+    scrapeTimeout: '10s',
+    evaluationInterval: '30s',
+    externalLabels: {},
+    remoteWrite: [{ url: 'http://store:9090/api/v1/write' }],
+    remoteRead: [{ url: 'http://store:9090/api/v1/read' }],
+    sharding: 'hashmod' as const,
+    alertRulesEnabled: true,
+    recordRulesEnabled: true,
+  };
+  const snapshot = { pool, instances: evaluators, jobs: [], alertmanagers: ['127.0.0.1:9093'], alertRules: rules, recordRules: [] };
+  const replicated = median(await timeRuns(() => renderPool(snapshot, { publicUrl: 'http://promduty', sdToken: 't' }), 7));
   return [
+    { issue: 14, name: 'place + render 5,000 rules with ruleReplicas 2 over 4 evaluators (all their files)', value: replicated, unit: 'ms', goal: { op: '<=', value: 200 } },
     { issue: 4, name: 'validate 1,000 PromQL expressions', value: validate, unit: 'ms', goal: { op: '<=', value: 200 } },
     { issue: 4, name: 'place + render 5,000 alert rules for a pool of 4 instances', value: render, unit: 'ms', goal: { op: '<=', value: 200 } },
   ];

@@ -6,12 +6,14 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { alertsBench } from './alerts';
+import { calendarBench } from './calendar';
 import { chatBench } from './chat';
 import { groupsBench } from './groups';
 import { rosterBench, rosterBenchData } from './roster';
 import { rulesBench } from './rules';
 import { scrapeBench } from './scrape';
 import { suggestBench } from './suggest';
+import { timingBench } from './timing';
 import { statsBench } from './stats-report';
 import { validationBench } from './validation';
 import { median, meets, type Figure } from './stats';
@@ -34,6 +36,8 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   validation: validationBench,
   suggest: suggestBench,
   stats: statsBench,
+  calendar: calendarBench,
+  timing: timingBench,
 };
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

@@ -6,11 +6,10 @@
  * (perf_hooks' event-loop delay): the events are read and folded in pages, so the loop never
  * waits for the whole month.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock } from '../src/core/clock';
 import { StatsService } from '../src/stats/service';
 import { freshDatabase } from '../test/support/env';
-import { median, type Figure } from './stats';
+import { median, timeWithStall, type Figure } from './stats';
 
 const EVENTS = 100_000;
 const GROUPS = 5;
@@ -58,13 +57,9 @@ export async function statsBench(): Promise<Figure[]> {
     const runs: number[] = [];
     const stalls: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const loop = monitorEventLoopDelay({ resolution: 5 });
-      loop.enable();
-      const t0 = performance.now();
-      const r = await stats.report({ sendGroupId: null, days: 30 });
-      runs.push(performance.now() - t0);
-      loop.disable();
-      stalls.push(loop.max / 1e6);
+      const { value: r, ms, stallMs } = await timeWithStall(() => stats.report({ sendGroupId: null, days: 30 }));
+      runs.push(ms);
+      stalls.push(stallMs);
       if (r.figures.alerts < EVENTS * 0.95) throw new Error(`only ${r.figures.alerts} alerts in the window`);
     }
     return [

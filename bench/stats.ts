@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 /** Small statistics over timing samples (milliseconds). */
 export function quantile(samples: number[], q: number): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -30,3 +32,16 @@ export interface Figure {
 
 export const meets = (f: Figure): boolean | null =>
   f.goal ? (f.goal.op === '<=' ? f.value <= f.goal.value : f.value >= f.goal.value) : null;
+
+/** Runs `fn` once: how long it took, and the longest the event loop waited meanwhile (ms). */
+export async function timeWithStall<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; stallMs: number }> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    return { value, ms: performance.now() - t0, stallMs: loop.max / 1e6 };
+  } finally {
+    loop.disable();
+  }
+}

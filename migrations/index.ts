@@ -4,6 +4,7 @@ import * as m002 from './002_alert_delivery';
 import * as m003 from './003_outbox_pending_indexes';
 import * as m004 from './004_alert_dead_letters';
 import * as m005 from './005_publish_refusals';
+import * as m006 from './006_pool_topology';
 import * as m007 from './007_alert_groups';
 import * as m008 from './008_oncall_life';
 import * as m010 from './010_stats_and_query_log';
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '003_outbox_pending_indexes': m003,
   '004_alert_dead_letters': m004,
   '005_publish_refusals': m005,
+  '006_pool_topology': m006,
   '007_alert_groups': m007,
   '008_oncall_life': m008,
   '010_stats_and_query_log': m010,

@@ -18,22 +18,24 @@ function banner(demo: Demo): string {
     `  Feishu sandbox   ${u.sandbox}`,
     `  promduty API     ${u.promduty}/api/v1  (Authorization: Bearer ${demo.apiToken})`,
     `  Feishu Open API  ${u.feishuApi}  (the sandbox the SDK talks to)`,
-    ...u.prometheus.map((p, i) => `  Prometheus ${i + 1}     ${p}`),
+    ...u.prometheus.map((p, i) => `  Prometheus ${i + 1}     ${p}  (collector, shard ${i + 1} of 2)`),
+    ...(u.victoriaMetrics ? [`  VictoriaMetrics  ${u.victoriaMetrics}  (central store)`] : []),
+    ...(u.vmalert ? [`  vmalert          ${u.vmalert}  (evaluates the rules against the store)`] : []),
     ...(u.alertmanager ? [`  Alertmanager     ${u.alertmanager}`] : []),
     ...(u.nodeExporter ? [`  node exporter    ${u.nodeExporter}`] : []),
     '',
-    `Open the sandbox: the ${DEMO.firingRule} alert card appears in the "${DEMO.sendGroup}" chat within a minute.`,
+    `Open the sandbox: the ${DEMO.firingRule} and ${DEMO.aggregateRule} (counts both shards) alert cards appear in the "${DEMO.sendGroup}" chat within a minute.`,
     'Act as Alice (admin) or Bob (editor): Claim, Silence, Unsilence; type /help, /alerts, /oncall or /roster.',
   ];
   if (demo.missing.length) {
-    lines.push('', `Not installed: ${demo.missing.join(', ')}; no alert will fire without Prometheus and Alertmanager.`, `Install them: ${INSTALL_HINT}`);
+    lines.push('', `Not installed: ${demo.missing.join(', ')}; no alert will fire without Prometheus, VictoriaMetrics (vmalert) and Alertmanager.`, `Install them: ${INSTALL_HINT}`);
   }
   lines.push('', 'Ctrl-C stops everything.', '');
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  console.log('promduty demo: resetting the promduty_demo database, starting Prometheus, Alertmanager and promduty…');
+  console.log('promduty demo: resetting the promduty_demo database, starting Prometheus, VictoriaMetrics, vmalert, Alertmanager and promduty…');
   const demo = await startDemo({
     port: process.env.DEMO_PORT ? Number(process.env.DEMO_PORT) : undefined,
     mysqlUrl: process.env.DEMO_MYSQL_URL,
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping promduty, Prometheus and Alertmanager…`);
+    console.log(`\n${signal}: stopping promduty and the processes it manages…`);
     demo.stop().then(
       () => process.exit(0),
       (e: unknown) => {

@@ -13,8 +13,9 @@ import { prepare } from './prepare/machine.mjs';
 
 // A test or hook without its own `{ timeout }` gets 120 s (test/support/default-timeouts.mjs;
 // TEST_TIMEOUT_MS overrides); a whole file gets FILE_TIMEOUT_MS, which only a file stuck
-// outside any test reaches.
-const FILE_TIMEOUT_MS = 360_000;
+// outside any test reaches: it is above what the longest file's tests may take at their own
+// timeouts (a fault-scenario file: 90 s of servers, two scenarios of 200 s, 60 s to clean up).
+const FILE_TIMEOUT_MS = 600_000;
 
 function collect(path, out) {
   const st = statSync(path);

@@ -2,33 +2,35 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { instanceDirName } from '../../src/publish/render-pool';
-import { startAlertmanager, startPrometheus, waitFor, writeFileDeep, type RunningProcess } from '../../test/support/processes';
+import { startAlertmanager, startPrometheus, startVictoriaMetrics, startVmalert, waitFor, writeFileDeep, type RunningProcess } from '../../test/support/processes';
 
 /**
- * The real Prometheus, Alertmanager and node exporter the demo runs on loopback (Debian
- * packages). Each starts on a bootstrap config written where promduty publishes its own, so
- * the first publish replaces it and reloads the process.
+ * The real Prometheus (the collectors), VictoriaMetrics (the central store), vmalert (the
+ * evaluator), Alertmanager and node exporter the demo runs on loopback (Debian packages).
+ * Prometheus and Alertmanager start on a bootstrap config written where promduty publishes
+ * its own, so the first publish replaces it and reloads the process; vmalert starts with the
+ * flags promduty shows for it and reads the rule files promduty publishes.
  */
 
 export const BINARIES = {
   prometheus: 'prometheus',
   alertmanager: 'prometheus-alertmanager',
   nodeExporter: 'prometheus-node-exporter',
+  victoriaMetrics: 'victoria-metrics',
+  vmalert: 'vmalert',
 } as const;
 export type Binary = keyof typeof BINARIES;
 
-export const INSTALL_HINT = 'sudo apt-get install -y prometheus prometheus-alertmanager prometheus-node-exporter';
+export const INSTALL_HINT = 'sudo apt-get install -y prometheus prometheus-alertmanager prometheus-node-exporter victoria-metrics';
 
 const onPath = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 
-/** Which of the three binaries are installed. */
+/** Which of the binaries are installed. */
 export function installed(): Record<Binary, boolean> {
-  return {
-    prometheus: onPath(BINARIES.prometheus),
-    alertmanager: onPath(BINARIES.alertmanager),
-    nodeExporter: onPath(BINARIES.nodeExporter),
-  };
+  return Object.fromEntries(Object.entries(BINARIES).map(([k, bin]) => [k, onPath(bin)])) as Record<Binary, boolean>;
 }
+
+export { startVictoriaMetrics, startVmalert };
 
 const PROMETHEUS_BOOTSTRAP = 'global:\n  scrape_interval: 5s\nscrape_configs: []\n';
 const ALERTMANAGER_BOOTSTRAP = "route:\n  receiver: bootstrap\nreceivers:\n  - name: bootstrap\n";

@@ -6,8 +6,8 @@ import { loadSettings } from '../../src/config/settings';
 import { dropDatabase } from '../../src/db/connect';
 import { startPromduty, type Promduty } from '../../src/main';
 import { freePort, waitFor, type RunningProcess } from '../../test/support/processes';
-import { installed, startDemoAlertmanager, startDemoPrometheus, startNodeExporter, type Binary } from './processes';
-import { apiClient, createRules, createWorld, DEMO, worldPublished, type DemoWorld } from './world';
+import { installed, startDemoAlertmanager, startDemoPrometheus, startNodeExporter, startVictoriaMetrics, startVmalert, type Binary } from './processes';
+import { apiClient, createRules, createWorld, DEMO, vmalertFlags, worldPublished, type DemoWorld } from './world';
 
 export interface DemoOptions {
   /** Its own database, reset on every start (default `promduty_demo`). */
@@ -31,6 +31,8 @@ export interface DemoUrls {
   prometheus: string[];
   alertmanager: string | null;
   nodeExporter: string | null;
+  victoriaMetrics: string | null;
+  vmalert: string | null;
 }
 
 export interface Demo {
@@ -67,8 +69,8 @@ async function portFree(port: number): Promise<void> {
 }
 
 /**
- * The whole demo: a fresh database, real Prometheus ×2, Alertmanager and node exporter on
- * loopback (when installed), promduty (role all) with the Feishu sandbox, and the demo world.
+ * The whole demo: a fresh database, real Prometheus ×2 (sharded collectors), VictoriaMetrics,
+ * vmalert, Alertmanager and node exporter on loopback (when installed), promduty (role all) with the Feishu sandbox, and the demo world.
  * Running it again starts from scratch: its database, Redis keys and config files are reset.
  */
 export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
@@ -84,7 +86,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 
   const has = installed();
   const missing = (Object.keys(has) as Binary[]).filter((b) => !has[b]);
-  const [prom1, prom2, am, node] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [prom1, prom2, am, node, vm, vmalert] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const processes: RunningProcess[] = [];
   const stopProcesses = () => Promise.allSettled(processes.map((p) => p.stop()));
   let app: Promduty | null = null;
@@ -94,6 +96,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       has.prometheus ? startDemoPrometheus(configDir, DEMO.pool, prom2) : null,
       has.alertmanager ? startDemoAlertmanager(configDir, DEMO.cluster, am) : null,
       has.nodeExporter ? startNodeExporter(node) : null,
+      has.victoriaMetrics ? startVictoriaMetrics(vm) : null,
     ]);
     // Keep every process that did start, so a failure of one still stops the others.
     for (const r of started) if (r.status === 'fulfilled' && r.value) processes.push(r.value);
@@ -119,10 +122,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     app = await startPromduty(settings, { role: 'all' });
     const url = app.url ?? `http://127.0.0.1:${port}`;
     const api = apiClient(url, API_TOKEN);
-    const at = { prometheus: [`127.0.0.1:${prom1}`, `127.0.0.1:${prom2}`] as [string, string], alertmanager: `127.0.0.1:${am}`, nodeExporterPort: node };
+    const at = {
+      prometheus: [`127.0.0.1:${prom1}`, `127.0.0.1:${prom2}`] as [string, string],
+      alertmanager: `127.0.0.1:${am}`,
+      nodeExporterPort: node,
+      victoriaMetrics: `127.0.0.1:${vm}`,
+      vmalert: `127.0.0.1:${vmalert}`,
+    };
     const base = await createWorld(api, at, timezone);
-    if (has.prometheus && has.alertmanager) {
-      await waitFor('Prometheus and Alertmanager to load the published configs', () => worldPublished(api, base), 60_000, 500);
+    // vmalert runs with exactly the flags promduty shows for it.
+    if (has.vmalert && has.victoriaMetrics) processes.push(await startVmalert(await vmalertFlags(api, base)));
+    if (has.prometheus && has.alertmanager && has.victoriaMetrics && has.vmalert) {
+      await waitFor('Prometheus, vmalert and Alertmanager to load the published files', () => worldPublished(api, base), 60_000, 500);
     }
     const world = { ...base, ...(await createRules(api, base)) };
 
@@ -139,6 +150,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
         prometheus: has.prometheus ? at.prometheus.map((a) => `http://${a}`) : [],
         alertmanager: has.alertmanager ? `http://${at.alertmanager}` : null,
         nodeExporter: has.nodeExporter ? `http://127.0.0.1:${node}/metrics` : null,
+        victoriaMetrics: has.victoriaMetrics ? `http://${at.victoriaMetrics}` : null,
+        vmalert: has.vmalert && has.victoriaMetrics ? `http://${at.vmalert}` : null,
       },
       stop: async () => {
         await running.stop();

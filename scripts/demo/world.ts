@@ -1,7 +1,7 @@
 /**
  * The demo world, created through promduty's public REST API as an operator would: people
  * with Feishu open_ids, an on-call rotation, an Alertmanager cluster, a send group posting to
- * a sandbox chat, a service tree with hosts, a pool of two Prometheus instances, scrape jobs,
+ * a sandbox chat, a service tree with hosts, two sharded Prometheus collectors writing to VictoriaMetrics, a vmalert evaluator, scrape jobs,
  * and rules, one of which fires at once.
  */
 
@@ -24,6 +24,8 @@ export function apiClient(baseUrl: string, token: string): Api {
 
 export const DEMO = {
   pool: 'demo',
+  rulesPool: 'demo-rules',
+  aggregateRule: 'DemoFleetScraped',
   cluster: 'demo-am',
   sendGroup: 'ops',
   oncallGroup: 'sre',
@@ -41,6 +43,8 @@ export interface WorldAddresses {
   prometheus: [string, string];
   alertmanager: string;
   nodeExporterPort: number;
+  victoriaMetrics: string;
+  vmalert: string;
 }
 
 export interface DemoWorld {
@@ -49,6 +53,7 @@ export interface DemoWorld {
   clusterId: number;
   sendGroupId: number;
   poolId: number;
+  rulesPoolId: number;
   webNodeId: number;
 }
 
@@ -107,28 +112,45 @@ export async function createWorld(api: Api, at: WorldAddresses, timezone: string
     ],
   });
 
+  // Issue 14's topology: two collectors shard the scrape and write everything to
+  // VictoriaMetrics; vmalert evaluates the rules against it, so every rule sees every target.
   const pool = await api('POST', '/api/v1/pools', {
     name: DEMO.pool,
+    role: 'scrape',
     instances: at.prometheus,
     scrapeInterval: '5s',
     scrapeTimeout: '4s',
+    externalLabels: { env: 'demo' },
+    remoteWrite: [{ url: `http://${at.victoriaMetrics}/api/v1/write`, name: 'victoria-metrics' }],
+  });
+  const rulesPool = await api('POST', '/api/v1/pools', {
+    name: DEMO.rulesPool,
+    role: 'evaluate',
+    ruleEngine: 'vmalert',
+    instances: [at.vmalert],
     evaluationInterval: '5s',
     externalLabels: { env: 'demo' },
+    datasourceUrl: `http://${at.victoriaMetrics}`,
     alertmanagerClusterId: cluster.id,
   });
   await api('POST', '/api/v1/scrape-jobs', { poolId: pool.id, name: 'node', port: at.nodeExporterPort, discovery: { kind: 'http_sd', nodeIds: [web.id, db.id] } });
   await api('POST', '/api/v1/scrape-jobs', { poolId: pool.id, name: 'prometheus', discovery: { kind: 'static', targets: at.prometheus } });
-  return { userIds, oncallGroupId: oncall.id, clusterId: cluster.id, sendGroupId: sendGroup.id, poolId: pool.id, webNodeId: web.id };
+  return { userIds, oncallGroupId: oncall.id, clusterId: cluster.id, sendGroupId: sendGroup.id, poolId: pool.id, rulesPoolId: rulesPool.id, webNodeId: web.id };
+}
+
+/** The command line promduty says the demo's vmalert must run with. */
+export async function vmalertFlags(api: Api, w: DemoWorld): Promise<string[]> {
+  return (await api('GET', `/api/v1/pools/${w.rulesPoolId}/topology`)).evaluators[0].vmalertFlags;
 }
 
 /**
- * The rules; DemoHeartbeat fires within seconds. Its `for: 10s` is deliberate: for a few
- * seconds after each reload Prometheus has not yet rediscovered its Alertmanagers, and an
- * alert that fires then loses its first notification until the resend a minute later.
+ * The rules, all evaluated by vmalert against VictoriaMetrics. DemoHeartbeat fires within
+ * seconds (its `for: 10s` lets a newcomer see it appear); DemoFleetScraped aggregates over
+ * both collectors' shards (4 targets: 2 node exporters, one of them down, and the 2 collectors).
  */
 export async function createRules(api: Api, w: DemoWorld): Promise<{ firingRuleId: number }> {
   const firing = await api('POST', '/api/v1/alert-rules', {
-    poolId: w.poolId,
+    poolId: w.rulesPoolId,
     sendGroupId: w.sendGroupId,
     treeNodeId: w.webNodeId,
     name: DEMO.firingRule,
@@ -141,7 +163,19 @@ export async function createRules(api: Api, w: DemoWorld): Promise<{ firingRuleI
     },
   });
   await api('POST', '/api/v1/alert-rules', {
-    poolId: w.poolId,
+    poolId: w.rulesPoolId,
+    sendGroupId: w.sendGroupId,
+    treeNodeId: w.webNodeId,
+    name: DEMO.aggregateRule,
+    expr: 'count(up) >= 4',
+    severity: 'info',
+    annotations: {
+      summary: 'VictoriaMetrics holds {{ $value }} targets from both collectors',
+      description: 'Each collector scrapes half of the targets; this rule counts them all because vmalert reads the central store.',
+    },
+  });
+  await api('POST', '/api/v1/alert-rules', {
+    poolId: w.rulesPoolId,
     sendGroupId: w.sendGroupId,
     treeNodeId: w.webNodeId,
     name: 'HighLoad',
@@ -151,16 +185,20 @@ export async function createRules(api: Api, w: DemoWorld): Promise<{ firingRuleI
     annotations: { summary: '{{ $labels.instance }} load is {{ $value }}' },
   });
   await api('POST', '/api/v1/record-rules', {
-    poolId: w.poolId,
+    poolId: w.rulesPoolId,
     record: 'instance:node_cpu_busy:rate1m',
     expr: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[1m]))',
   });
   return { firingRuleId: firing.id };
 }
 
-/** True once every Prometheus and Alertmanager instance took its published config (reload succeeded). */
+/** True once every Prometheus, vmalert and Alertmanager instance took its published files (reload succeeded). */
 export async function worldPublished(api: Api, w: DemoWorld): Promise<boolean> {
-  const [pool, cluster] = await Promise.all([api('GET', `/api/v1/pools/${w.poolId}`), api('GET', `/api/v1/alertmanager-clusters/${w.clusterId}`)]);
-  const instances = [...pool.instances, ...cluster.instances] as Array<{ publish: Array<{ reloadOk: boolean }> }>;
+  const [pool, rulesPool, cluster] = await Promise.all([
+    api('GET', `/api/v1/pools/${w.poolId}`),
+    api('GET', `/api/v1/pools/${w.rulesPoolId}`),
+    api('GET', `/api/v1/alertmanager-clusters/${w.clusterId}`),
+  ]);
+  const instances = [...pool.instances, ...rulesPool.instances, ...cluster.instances] as Array<{ publish: Array<{ reloadOk: boolean }> }>;
   return instances.every((i) => i.publish.length > 0 && i.publish.every((p) => p.reloadOk));
 }

@@ -15,6 +15,17 @@ export interface RuleView {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   enabled: boolean;
+  /** Where the rule runs and whether it sees all its data (issue 14); absent: not shown. */
+  placement?: RulePlacementLine | null;
+}
+
+export interface RulePlacementLine {
+  engine: string;
+  replicas: number;
+  evaluators: string[];
+  complete: boolean;
+  /** One line: where the data comes from. */
+  source: string;
 }
 
 export interface RuleCardInput {
@@ -75,6 +86,7 @@ export function ruleCard({ rule, editable, draft, error }: RuleCardInput): Card 
     ['Send group', rule.sendGroupName ? escLine(rule.sendGroupName) : '—'],
   ];
   if (rule.treePath) pairs.push(['Service tree', escLine(rule.treePath)]);
+  if (rule.placement) pairs.push(...placementPairs(rule.placement));
   elements.push(...fields(pairs));
 
   const tooLong = (['expr', 'labels', 'annotations'] as const).filter((f) => values[f].length > INPUT_MAX);
@@ -110,4 +122,12 @@ export function ruleCard({ rule, editable, draft, error }: RuleCardInput): Card 
   const tags = [textTag(rule.enabled ? 'ENABLED' : 'DISABLED', rule.enabled ? 'green' : 'neutral'), textTag(clip(rule.severity, 20), severityStyle(rule.severity).color)];
   const subtitle = [rule.poolName, rule.sendGroupName].filter(Boolean).join(' · ');
   return card(header(error ? 'red' : rule.enabled ? 'blue' : 'grey', `Rule #${rule.id}: ${rule.alertname}`, subtitle, tags), elements);
+}
+
+function placementPairs(p: RulePlacementLine): Array<[string, string]> {
+  const where = p.evaluators.length ? `${p.evaluators.map(escLine).join(', ')} (${escLine(p.engine)}${p.replicas > 1 ? `, ${p.replicas} replicas` : ''})` : 'nowhere';
+  return [
+    ['Runs on', where],
+    ['Data', `${p.complete ? '✅' : '⚠️'} ${escLine(p.source)}`],
+  ];
 }

@@ -73,7 +73,7 @@ export interface ChatDeps {
   alertRules: Pick<AlertRuleService, 'search' | 'get' | 'update' | 'setEnabled'>;
   sendGroups: Pick<SendGroupService, 'get'>;
   pools: Pick<PoolService, 'list' | 'get' | 'findByName'>;
-  poolConfigs: Pick<PoolConfigService, 'instanceFiles'>;
+  poolConfigs: Pick<PoolConfigService, 'instanceFiles' | 'rulePlacement'>;
   events: Pick<EventActions, 'claim' | 'unclaim' | 'silence' | 'silenceAlertname' | 'unsilence'>;
   groups: Pick<GroupActions, 'acknowledge' | 'unacknowledge' | 'takeOver' | 'resolve' | 'escalateNow' | 'note' | 'addResponder' | 'silence'>;
   eventCards: EventCards;

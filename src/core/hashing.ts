@@ -18,6 +18,30 @@ export function rendezvousPick<N extends string>(key: string, nodes: readonly N[
   return best;
 }
 
+/**
+ * The `count` nodes with the highest weights for `key`, best first: rendezvous hashing with
+ * replicas. A node leaving moves only the keys it held (each to the next node in its list);
+ * one joining takes a key only where it outranks one of the chosen.
+ */
+export function rendezvousTop<N extends string>(key: string, nodes: readonly N[], count: number): N[] {
+  // Insertion into a list of at most `count`: no sort, no per-node objects (runs per rule).
+  const top: N[] = [];
+  const weights: bigint[] = [];
+  for (const node of nodes) {
+    const w = weight(node, key);
+    let i = top.length;
+    while (i > 0 && (w > weights[i - 1]! || (w === weights[i - 1]! && node < top[i - 1]!))) i--;
+    if (i >= count) continue;
+    top.splice(i, 0, node);
+    weights.splice(i, 0, w);
+    if (top.length > count) {
+      top.pop();
+      weights.pop();
+    }
+  }
+  return top;
+}
+
 function weight(node: string, key: string): bigint {
   const h = createHash('sha1').update(node).update('\0').update(key).digest();
   return h.readBigUInt64BE(0);

@@ -6,8 +6,11 @@ import { isAppError } from './errors';
 
 /** Asks for a re-render and publish of configs after a committed change (debounced). */
 export interface ConfigPublisher {
-  /** Prometheus configs and rule files of one pool. */
-  schedulePool(poolId: number): Promise<void>;
+  /**
+   * Prometheus configs and rule files of one pool. `now`: skip the debounce (a health change
+   * seen by the probe: it comes once, and re-sharding has a 15 s budget).
+   */
+  schedulePool(poolId: number, opts?: { now?: boolean }): Promise<void>;
   /** alertmanager.yml of one Alertmanager cluster. */
   scheduleCluster(clusterId: number): Promise<void>;
 }

@@ -17,6 +17,7 @@ import type { TreeService } from '../inventory/tree';
 import type { HostService } from '../inventory/hosts';
 import type { JobService } from '../scrape/jobs';
 import type { PoolConfigService } from '../publish/pool-config';
+import { topologyRoutes } from './routes/topology';
 import type { PoolService } from '../scrape/pools';
 import type { SdService } from '../scrape/sd-service';
 import { configRoutes } from './routes/configs';
@@ -139,6 +140,7 @@ export function createHttpApp(d: HttpDeps): Koa {
   scrapeRoutes(admin, d.pools, d.jobs);
   routingRoutes(admin, d.clusters, d.sendGroups);
   ruleRoutes(admin, d.alertRules, d.recordRules);
+  topologyRoutes(admin, d.poolConfigs, d.alertRules, d.recordRules);
   oncallRoutes(admin, d);
   deadLetterRoutes(admin, d.deadLetters);
   alertGroupRoutes(admin, d.alertGroups);

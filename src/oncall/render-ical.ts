@@ -5,7 +5,8 @@
  * are computed with (vtimezone.ts). Pure: the caller gathers the shifts.
  */
 import type { Dayjs } from 'dayjs';
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEvent } from 'ical-generator';
+import { foldLines } from './ical-fold';
 import { offsetChanges, repeatedLocalTimes, vtimezone } from './vtimezone';
 import { wallTimeAt } from './zone';
 
@@ -49,11 +50,26 @@ function localTime(instant: Date, tz: string): Dayjs {
   return { format: (f: string) => (f === 'YYYYMMDD' ? date : time), isValid: () => true, toDate: () => instant } as unknown as Dayjs;
 }
 
+/** The calendar's last line; the VTIMEZONEs and events are written before it. */
+const END = 'END:VCALENDAR';
+
+/**
+ * The calendar's own properties come from `cal.toString()` (a few lines, folded by
+ * ical-generator) and each event from ical-generator's `ICalEvent#toString()`; only the
+ * folding of the events and zones is ours (ical-fold.ts). ical-generator 10 has no option to
+ * fold faster or not at all, and its fold was ~80 % of a 400-day render, so the whole feed
+ * went through it. Chosen over rendering in a worker thread by measurement (bench part
+ * `calendar`): with the fold gone a 400-day feed renders in a few ms and 20 concurrent feed
+ * requests stall the loop well under the 50 ms goal, with no pool, queue or cache to keep
+ * fresh. The calendar properties now precede the components, as RFC 5545's grammar has it.
+ */
 export function renderIcal(feed: IcalFeed): string {
   const starts = feed.shifts.map((s) => s.startsAt.getTime());
   const ends = feed.shifts.map((s) => s.endsAt.getTime());
   const from = (starts.length ? Math.min(...starts) : feed.now.getTime()) - MARGIN_MS;
   const to = (ends.length ? Math.max(...ends) : feed.now.getTime()) + MARGIN_MS;
+  // No calendar-wide zone: ical-generator would then write DTSTAMP as a local time, and RFC
+  // 5545 wants it in UTC. Every event names its zone, which gets a VTIMEZONE.
   const cal = ical({
     name: feed.name,
     description: feed.description,
@@ -62,28 +78,42 @@ export function renderIcal(feed: IcalFeed): string {
     // Calendar apps poll a subscribed feed; this asks for hourly.
     ttl: 3600,
   });
-  // No calendar-wide zone: ical-generator would then write DTSTAMP as a local time, and RFC
-  // 5545 wants it in UTC. Every event names its zone; the generator adds each one's VTIMEZONE.
-  const zones = new Map<string, ReturnType<typeof offsetChanges>>();
-  const changesOf = (tz: string) => zones.get(tz) ?? zones.set(tz, offsetChanges(tz, from, to)).get(tz)!;
-  cal.timezone({ name: null, generator: (tz) => vtimezone(tz, from, to, changesOf(tz)) });
   if (feed.timezone) cal.x('X-WR-TIMEZONE', feed.timezone);
-  const repeated = new Map<string, (ms: number) => boolean>();
+  const head = cal.toString();
+  if (!head.endsWith(END)) throw new Error('ical-generator: the calendar does not end with END:VCALENDAR');
+
+  const zones = new Map<string, { changes: ReturnType<typeof offsetChanges>; repeated: (ms: number) => boolean }>();
+  const zoneOf = (tz: string) => {
+    let z = zones.get(tz);
+    if (!z) {
+      const changes = offsetChanges(tz, from, to);
+      zones.set(tz, (z = { changes, repeated: repeatedLocalTimes(tz, from, to, changes) }));
+    }
+    return z;
+  };
+  const localZones = new Set<string>();
+  const events: string[] = [];
   for (const s of feed.shifts) {
     // Local times with TZID, except a start or end in an hour a fall-back repeats: that one
     // reads the same twice, and parsers disagree about which is meant (see vtimezone.ts).
-    let isRepeated = repeated.get(s.timezone);
-    if (!isRepeated) repeated.set(s.timezone, (isRepeated = repeatedLocalTimes(s.timezone, from, to, changesOf(s.timezone))));
-    const utc = isRepeated(s.startsAt.getTime()) || isRepeated(s.endsAt.getTime());
-    cal.createEvent({
-      id: s.uid,
-      summary: s.summary,
-      description: s.description,
-      start: utc ? s.startsAt : localTime(s.startsAt, s.timezone),
-      end: utc ? s.endsAt : localTime(s.endsAt, s.timezone),
-      timezone: utc ? null : s.timezone,
-      stamp: feed.now,
-    });
+    // A group in UTC is written in UTC too (ical-generator takes a zone named UTC for none).
+    const zone = zoneOf(s.timezone);
+    const utc = s.timezone === 'UTC' || zone.repeated(s.startsAt.getTime()) || zone.repeated(s.endsAt.getTime());
+    if (!utc) localZones.add(s.timezone);
+    const event = new ICalEvent(
+      {
+        id: s.uid,
+        summary: s.summary,
+        description: s.description,
+        start: utc ? s.startsAt : localTime(s.startsAt, s.timezone),
+        end: utc ? s.endsAt : localTime(s.endsAt, s.timezone),
+        timezone: utc ? null : s.timezone,
+        stamp: feed.now,
+      },
+      cal,
+    );
+    events.push(event.toString());
   }
-  return cal.toString();
+  const vtimezones = [...localZones].map((tz) => vtimezone(tz, from, to, zoneOf(tz).changes));
+  return head.slice(0, -END.length) + foldLines(vtimezones.join('') + events.join('')) + END;
 }

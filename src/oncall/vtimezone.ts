@@ -6,40 +6,17 @@
  * than the runtime's rules, and a calendar whose zone data disagrees with the roster would
  * move shifts by an hour exactly where DST is concerned.
  */
-import { DAY_MS, wallTimeAt } from './zone';
+import { offsetChangesBetween, wallTimeAt, type OffsetChange } from './zone';
+
+type Observance = OffsetChange;
 
 /**
- * Offset changes are found by scanning at this step, then bisected to the millisecond. A day
- * holds at most one change in every zone of the tz database (zone.ts assumes the same).
+ * Offset changes of `tz` between two instants, oldest first (the first entry: the offset at
+ * `fromMs`), from the zone tables wallTimeAt reads (zone.ts): the same rules place the shifts.
  */
-const STEP_MS = DAY_MS;
-const offsetAt = (tz: string, ms: number): number => wallTimeAt(tz, ms) - ms;
-
-interface Observance {
-  /** The instant the offset takes effect. */
-  at: number;
-  from: number;
-  to: number;
-}
-
-/** Offset changes of `tz` between two instants, oldest first (the first entry: the offset at `fromMs`). */
 export function offsetChanges(tz: string, fromMs: number, toMs: number): Observance[] {
-  let offset = offsetAt(tz, fromMs);
-  const out: Observance[] = [{ at: fromMs, from: offset, to: offset }];
-  for (let t = fromMs + STEP_MS, prev = fromMs; prev < toMs; prev = t, t += STEP_MS) {
-    const next = offsetAt(tz, t);
-    if (next === offset) continue;
-    let lo = prev;
-    let hi = t;
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (offsetAt(tz, mid) === offset) lo = mid;
-      else hi = mid;
-    }
-    out.push({ at: hi, from: offset, to: next });
-    offset = next;
-  }
-  return out;
+  const offset = wallTimeAt(tz, fromMs) - fromMs;
+  return [{ at: fromMs, from: offset, to: offset }, ...offsetChangesBetween(tz, fromMs, toMs)];
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

@@ -17,6 +17,8 @@ export interface CheckTarget {
   kind: 'prometheus' | 'alertmanager';
   /** The file the server is started with; the others are referenced from it. */
   configFile: string;
+  /** Only rule files (a vmalert instance): `promtool check rules` on each. */
+  rulesOnly?: boolean;
   files: { path: string; content: string; mode?: number }[];
 }
 
@@ -80,6 +82,10 @@ export function toolConfigCheck(logger: Logger, tools: Partial<ToolPaths> = {}):
         if (target.kind === 'alertmanager') {
           const r = await judge(t.amtool, ['check-config', target.configFile], dir);
           return r && r.code !== 0 ? `amtool check-config refused it: ${failures(r.output, dir)}` : null;
+        }
+        if (target.rulesOnly) {
+          const rr = await judge(t.promtool, ['check', 'rules', ...target.files.map((f) => f.path)], dir);
+          return rr && rr.code !== 0 ? `promtool check rules refused it: ${failures(rr.output, dir)}` : null;
         }
         const r = await judge(t.promtool, ['check', 'config', target.configFile], dir);
         if (!r || r.code === 0) return null;

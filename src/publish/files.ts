@@ -15,6 +15,8 @@ export interface PublishTarget {
   dir: string;
   /** The file Prometheus / Alertmanager is started with (the others are referenced from it). */
   configFile: string;
+  /** Only rule files (a vmalert instance): checked with `promtool check rules`. */
+  rulesOnly?: boolean;
   files: { path: string; content: string; hash: string; mode?: number }[];
 }
 

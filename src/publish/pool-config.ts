@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import { notFound } from '../core/errors';
 import type { JobService } from '../scrape/jobs';
 import { renderPool, type InstanceFiles } from './render-pool';
-import { loadPoolSnapshot } from './pool-snapshot';
+import { loadPoolInstances, loadPoolSnapshot } from './pool-snapshot';
+import { fromPoolRow } from '../scrape/pools';
+import { poolTopologyView, rulePlacementView, type PoolTopologyView, type RulePlacementView } from './topology-view';
 
 /**
  * Pull mode: the files an instance would be published, rendered from the current database
@@ -12,8 +14,21 @@ export class PoolConfigService {
   constructor(
     private readonly db: Knex,
     private readonly jobs: JobService,
-    private readonly ctx: { publicUrl: string; sdToken: string },
+    private readonly ctx: { publicUrl: string; sdToken: string; configDir: string },
   ) {}
+
+  /** Where the pool's rules run, whether their data is complete, and vmalert's flags. */
+  async topology(poolId: number): Promise<PoolTopologyView> {
+    const s = await loadPoolSnapshot(this.db, this.jobs, poolId);
+    return poolTopologyView(s.pool, s.instances, s, s.alertmanagers, this.ctx.configDir);
+  }
+
+  /** Where one rule runs now (the API and /rule). */
+  async rulePlacement(rule: { kind: 'alert' | 'record'; id: number; poolId: number; enabled: boolean }): Promise<RulePlacementView> {
+    const row = await this.db('scrape_pools').where({ id: rule.poolId }).first();
+    if (!row) throw notFound('scrape pool', rule.poolId);
+    return rulePlacementView(fromPoolRow(row), await loadPoolInstances(this.db, rule.poolId), rule);
+  }
 
   /** `instance` is an instance id or its `host:port`. */
   async instanceFiles(poolId: number, instance: string): Promise<InstanceFiles> {

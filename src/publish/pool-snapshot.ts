@@ -4,6 +4,16 @@ import { enabledAlertRules, enabledRecordRules } from '../rules/rows';
 import type { JobService } from '../scrape/jobs';
 import { fromPoolRow } from '../scrape/pools';
 import type { PoolSnapshot } from './render-pool';
+import type { InstanceSpec } from '../scrape/model';
+import type { Db } from '../db/knex';
+
+export async function loadPoolInstances(db: Db, poolId: number): Promise<InstanceSpec[]> {
+  return (await db('prometheus_instances').where({ pool_id: poolId }).orderBy('id')).map((i: any) => ({
+    id: i.id,
+    address: i.address,
+    healthy: Boolean(i.healthy),
+  }));
+}
 
 /**
  * Reads a pool in one transaction, so a change committed halfway through
@@ -15,11 +25,7 @@ export async function loadPoolSnapshot(db: Knex, jobs: JobService, poolId: numbe
     const row = await trx('scrape_pools').where({ id: poolId }).first();
     if (!row) throw notFound('scrape pool', poolId);
     const pool = fromPoolRow(row);
-    const instances = (await trx('prometheus_instances').where({ pool_id: poolId }).orderBy('id')).map((i: any) => ({
-      id: i.id,
-      address: i.address,
-      healthy: Boolean(i.healthy),
-    }));
+    const instances = await loadPoolInstances(trx, poolId);
     const alertmanagers = pool.alertmanagerClusterId
       ? await trx('alertmanager_instances').where({ cluster_id: pool.alertmanagerClusterId }).orderBy('address').pluck('address')
       : [];

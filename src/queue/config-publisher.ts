@@ -13,8 +13,8 @@ export const clusterDedupId = (clusterId: number): string => `cluster-${clusterI
  */
 export function queueConfigPublisher(queues: Queues, debounceMs: number): ConfigPublisher {
   return {
-    schedulePool: async (poolId) => {
-      await queues.config.add(PUBLISH_POOL, { poolId }, { delay: debounceMs, deduplication: { id: poolDedupId(poolId) } });
+    schedulePool: async (poolId, opts) => {
+      await queues.config.add(PUBLISH_POOL, { poolId }, { delay: opts?.now ? 0 : debounceMs, deduplication: { id: poolDedupId(poolId) } });
     },
     scheduleCluster: async (clusterId) => {
       await queues.config.add(PUBLISH_CLUSTER, { clusterId }, { delay: debounceMs, deduplication: { id: clusterDedupId(clusterId) } });

@@ -1,7 +1,9 @@
-import { rendezvousPick } from '../core/hashing';
+import { rendezvousTop } from '../core/hashing';
 
 /**
- * Which instance of a pool evaluates which rule (design flow 3): every rule exactly once.
+ * Which instance of a pool evaluates which rule (design flow 3): every rule on `replicas`
+ * instances (1, or 2 for evaluator high availability: both evaluate the same rule against the
+ * same central store and send identical alerts, which Alertmanager merges into one).
  *
  * Rendezvous hashing of `alert:<id>` / `record:<id>` over the instance addresses decides, so
  * each rule's owner depends only on its own key and the set of instances:
@@ -48,21 +50,27 @@ export function evaluatingInstances(instances: readonly PoolInstance[]): string[
   return (healthy.length > 0 ? healthy : instances).map((i) => i.address).sort();
 }
 
+/** The instances one rule runs on (its rendezvous top `replicas` of the evaluating ones), sorted. */
+export function ruleEvaluators(key: string, instances: readonly PoolInstance[], replicas = 1): string[] {
+  return rendezvousTop(key, evaluatingInstances(instances), replicas).sort();
+}
+
 /**
  * Split a pool's rules across its instances. Every instance given gets an entry (in address
- * order); each rule lands in exactly one. Rules keep their input order inside a share.
- * Generic so callers may pass richer rows than the specs.
+ * order); each rule lands in `replicas` of them (all of them when there are fewer). Rules
+ * keep their input order inside a share. Generic so callers may pass richer rows than the specs.
  */
 export function placeRules<A extends { id: number }, R extends { id: number }>(
   instances: readonly PoolInstance[],
   rules: { alertRules: readonly A[]; recordRules: readonly R[] },
+  replicas = 1,
 ): Map<string, RuleShare<A, R>> {
   const shares = new Map<string, RuleShare<A, R>>();
   for (const address of instances.map((i) => i.address).sort()) shares.set(address, { alertRules: [], recordRules: [] });
   const nodes = evaluatingInstances(instances);
   if (nodes.length === 0) return shares;
-  const shareOf = (key: string) => shares.get(rendezvousPick(key, nodes)!)!;
-  for (const rule of rules.alertRules) shareOf(alertRuleKey(rule.id)).alertRules.push(rule);
-  for (const rule of rules.recordRules) shareOf(recordRuleKey(rule.id)).recordRules.push(rule);
+  const sharesOf = (key: string) => rendezvousTop(key, nodes, replicas).map((a) => shares.get(a)!);
+  for (const rule of rules.alertRules) for (const share of sharesOf(alertRuleKey(rule.id))) share.alertRules.push(rule);
+  for (const rule of rules.recordRules) for (const share of sharesOf(recordRuleKey(rule.id))) share.recordRules.push(rule);
   return shares;
 }

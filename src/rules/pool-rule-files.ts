@@ -16,11 +16,14 @@ export interface InstanceRuleFiles {
 export function renderPoolRuleFiles(
   instances: readonly PoolInstance[],
   rules: { alertRules: readonly AlertRuleSpec[]; recordRules: readonly RecordRuleSpec[] },
-  opts: RuleFileOptions = {},
+  opts: RuleFileOptions & { replicas?: number } = {},
 ): Map<string, InstanceRuleFiles> {
   const files = new Map<string, InstanceRuleFiles>();
-  for (const [address, share] of placeRules(instances, rules)) {
-    files.set(address, { rules: renderAlertRules(share.alertRules, opts), records: renderRecordRules(share.recordRules, opts) });
+  // One emit per rule even when it runs on several instances (ruleReplicas).
+  const alerts = { ...opts, fragments: new Map() };
+  const records = { ...opts, fragments: new Map() };
+  for (const [address, share] of placeRules(instances, rules, opts.replicas)) {
+    files.set(address, { rules: renderAlertRules(share.alertRules, alerts), records: renderRecordRules(share.recordRules, records) });
   }
   return files;
 }

@@ -5,6 +5,7 @@ import type { ConfigPublisher } from '../core/ports';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import type { Db } from '../db/knex';
+import { scrapeOnlyRulesProblem, shardedRulesProblem } from '../scrape/topology';
 
 export interface RuleFilter {
   poolId?: number;
@@ -164,6 +165,13 @@ export class RuleService<T extends { id: number; poolId: number }, I extends { p
   }
 }
 
+/** The pool exists and its rules would see all their data (topology.ts); otherwise 400 with the fix. */
 export async function requirePool(db: Db, poolId: number): Promise<void> {
-  if (!(await db('scrape_pools').where({ id: poolId }).first())) throw invalidField('poolId', `scrape pool ${poolId} does not exist`);
+  const pool = await db('scrape_pools').where({ id: poolId }).first('role');
+  if (!pool) throw invalidField('poolId', `scrape pool ${poolId} does not exist`);
+  if (pool.role === 'scrape') throw invalidField('poolId', scrapeOnlyRulesProblem.message);
+  if (pool.role === 'both') {
+    const instances = Number((await db('prometheus_instances').where({ pool_id: poolId }).count({ n: '*' }))[0]!.n);
+    if (instances > 1) throw invalidField('poolId', shardedRulesProblem(instances).message);
+  }
 }

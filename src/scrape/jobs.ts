@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { evaluateOnlyJobsProblem } from './topology';
 import { conflict, invalidField, notFound } from '../core/errors';
 import type { ConfigPublisher, ScrapeCache } from '../core/ports';
 import { parseInput } from '../core/validate';
@@ -157,6 +158,7 @@ export class JobService {
   private async check(db: Db, j: JobInput): Promise<void> {
     const pool = await db('scrape_pools').where({ id: j.poolId }).first();
     if (!pool) throw invalidField('poolId', `scrape pool ${j.poolId} does not exist`);
+    if (pool.role === 'evaluate') throw invalidField('poolId', evaluateOnlyJobsProblem.message);
     const problem = timeoutProblem(j, { scrapeInterval: pool.scrape_interval, scrapeTimeout: pool.scrape_timeout });
     if (problem) throw invalidField('scrapeTimeout', problem);
     parseRelabelConfigs(j.relabelConfigs, 'relabelConfigs');

@@ -9,7 +9,16 @@ export interface RemoteEndpoint {
   name?: string;
   headers?: Record<string, string>;
   bearerToken?: string;
+  /** remote_read only: `read_recent` (evaluate pools: true unless set). */
+  readRecent?: boolean;
+  /** remote_read only: `filter_external_labels` (evaluate pools: false unless set). */
+  filterExternalLabels?: boolean;
 }
+
+/** What a pool's instances do: scrape their shard of the targets, evaluate rules, or both. */
+export type PoolRole = 'scrape' | 'evaluate' | 'both';
+/** What evaluates a pool's rules: Prometheus itself, or vmalert against a central store. */
+export type RuleEngine = 'prometheus' | 'vmalert';
 
 export type ShardingMode = 'hashmod' | 'consistent';
 
@@ -27,6 +36,13 @@ export interface PoolSpec {
   recordRulesEnabled: boolean;
   /** `global.query_log_file` on the instances; null or absent: no query log. */
   queryLogFile?: string | null;
+  /** Absent (older callers, fixtures): both, prometheus, 1, null. */
+  role?: PoolRole;
+  ruleEngine?: RuleEngine;
+  /** How many evaluators each rule is placed on (1 or 2). */
+  ruleReplicas?: number;
+  /** vmalert's `-datasource.url`: the central store's query API (VictoriaMetrics: http://vm:8428). */
+  datasourceUrl?: string | null;
 }
 
 export interface InstanceSpec {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedRecord, duration, entityName, hostPort, httpUrl, labelSet, parseDuration } from '../core/names';
+import { POOL_ROLES, RULE_ENGINES, topologyProblems } from './topology';
 
 const remoteEndpoint = z
   .object({
@@ -9,6 +10,9 @@ const remoteEndpoint = z
     bearerToken: z.string().min(1).optional(),
   })
   .strict();
+
+/** remote_read adds two switches an evaluator needs (see topology.ts); unset, they render as evaluators need them. */
+const remoteReadEndpoint = remoteEndpoint.extend({ readRecent: z.boolean().optional(), filterExternalLabels: z.boolean().optional() }).strict();
 
 /**
  * Where the pool's Prometheus instances write their query log (`global.query_log_file`), on
@@ -29,12 +33,16 @@ const poolFields = {
   scrapeTimeout: duration,
   evaluationInterval: duration,
   remoteWrite: z.array(remoteEndpoint).max(16, 'at most 16 remote_write endpoints'),
-  remoteRead: z.array(remoteEndpoint).max(16, 'at most 16 remote_read endpoints'),
+  remoteRead: z.array(remoteReadEndpoint).max(16, 'at most 16 remote_read endpoints'),
   alertmanagerClusterId: z.number().int().positive().nullable(),
   alertRulesEnabled: z.boolean(),
   recordRulesEnabled: z.boolean(),
   sharding: z.enum(['hashmod', 'consistent']),
   queryLogFile,
+  role: z.enum(POOL_ROLES),
+  ruleEngine: z.enum(RULE_ENGINES),
+  ruleReplicas: z.union([z.literal(1), z.literal(2)], { message: 'must be 1 or 2' }),
+  datasourceUrl: httpUrl.nullable(),
 };
 
 /** Problems no single field shows: duplicates inside the lists, timeout beyond interval. */
@@ -53,6 +61,8 @@ function crossChecks(p: Partial<PoolInput>, ctx: z.RefinementCtx): void {
   const timeout = p.scrapeTimeout && parseDuration(p.scrapeTimeout);
   if (interval && timeout && timeout > interval)
     ctx.addIssue({ code: 'custom', path: ['scrapeTimeout'], message: `${p.scrapeTimeout} is longer than scrapeInterval ${p.scrapeInterval}` });
+  if (p.role && p.ruleEngine && p.ruleReplicas && p.instances && p.remoteRead && p.datasourceUrl !== undefined)
+    for (const problem of topologyProblems(p as PoolInput)) ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
 }
 
 export const poolCreateSchema = z
@@ -70,6 +80,10 @@ export const poolCreateSchema = z
     recordRulesEnabled: poolFields.recordRulesEnabled.default(true),
     sharding: poolFields.sharding.default('hashmod'),
     queryLogFile: poolFields.queryLogFile.default(null),
+    role: poolFields.role.default('both'),
+    ruleEngine: poolFields.ruleEngine.default('prometheus'),
+    ruleReplicas: poolFields.ruleReplicas.default(1),
+    datasourceUrl: poolFields.datasourceUrl.default(null),
   })
   .strict()
   .superRefine(crossChecks);

@@ -7,6 +7,7 @@ import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
 import { checkAddressesFree, forgetPublishes, instanceViews, syncInstances, type ManagedInstanceView } from '../instances/store';
 import type { PoolSpec, RemoteEndpoint } from './model';
 import { poolCreateSchema, poolUpdateSchema, type PoolInput } from './pool-schema';
+import { evaluateOnlyJobsProblem, scrapeOnlyRulesProblem, shardedRulesProblem } from './topology';
 
 export type InstanceView = ManagedInstanceView;
 
@@ -29,6 +30,10 @@ export const fromPoolRow = (r: any): Omit<Pool, 'instances'> => ({
   recordRulesEnabled: Boolean(r.record_rules_enabled),
   alertmanagerClusterId: r.alertmanager_cluster_id,
   queryLogFile: r.query_log_file ?? null,
+  role: r.role,
+  ruleEngine: r.rule_engine,
+  ruleReplicas: Number(r.rule_replicas),
+  datasourceUrl: r.datasource_url ?? null,
 });
 
 const toPoolRow = (p: PoolInput) => ({
@@ -44,7 +49,22 @@ const toPoolRow = (p: PoolInput) => ({
   record_rules_enabled: p.recordRulesEnabled,
   alertmanager_cluster_id: p.alertmanagerClusterId,
   query_log_file: p.queryLogFile,
+  role: p.role,
+  rule_engine: p.ruleEngine,
+  rule_replicas: p.ruleReplicas,
+  datasource_url: p.datasourceUrl,
 });
+
+/** A pool's new role or instance count must suit the jobs and rules it already has (topology.ts). */
+async function checkRoleFits(db: Db, p: PoolInput, poolId: number): Promise<void> {
+  const count = async (table: string) => Number((await db(table).where({ pool_id: poolId }).count({ n: '*' }))[0]!.n);
+  if (p.role === 'evaluate' && (await count('scrape_jobs')) > 0)
+    throw invalidField('role', `the pool still has scrape jobs, and ${evaluateOnlyJobsProblem.message.replace('Fix: put the job', 'Fix: move its jobs')}`);
+  const rules = p.role === 'evaluate' ? 0 : (await count('alert_rules')) + (await count('record_rules'));
+  if (rules === 0) return;
+  if (p.role === 'scrape') throw invalidField('role', `the pool still has ${rules} rule(s), and ${scrapeOnlyRulesProblem.message}`);
+  if (p.instances.length > 1) throw invalidField('role', `the pool has ${rules} rule(s), and ${shardedRulesProblem(p.instances.length).message}`);
+}
 
 /** Bearer tokens of remote endpoints never leave through the API. */
 const redactRemote = (list: RemoteEndpoint[]): RemoteEndpoint[] =>
@@ -146,6 +166,7 @@ export class PoolService {
     if (p.alertmanagerClusterId && !(await db('alertmanager_clusters').where({ id: p.alertmanagerClusterId }).first()))
       throw invalidField('alertmanagerClusterId', `Alertmanager cluster ${p.alertmanagerClusterId} does not exist`);
     await checkAddressesFree(db, 'prometheus', p.instances, poolId);
+    if (poolId) await checkRoleFits(db, p, poolId);
   }
 
   /** The API view: instances with health and publish state; remote secrets redacted. */

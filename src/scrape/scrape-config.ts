@@ -1,3 +1,4 @@
+import { sha256Hex } from '../core/hashing';
 import { sortedRecord } from '../core/sorted-record';
 import type { InstanceSpec, JobSpec, KubernetesDiscovery, RenderContext, RenderedFile, ShardingMode } from './model';
 import { parseRelabelConfigs, type RelabelConfig } from './relabel';
@@ -14,6 +15,17 @@ export interface ScrapeConfigContext {
   memberAddresses: string[];
   ctx: RenderContext;
 }
+
+/**
+ * Consistent mode: a tag of the shard members, carried in every instance's http_sd URL. The
+ * server ignores it; it is there so that a membership change changes every instance's
+ * prometheus.yml. Without it the survivors' files stay the same, they are not reloaded, and
+ * they learn their new share only at http_sd's next refresh (Prometheus' default
+ * refresh_interval, 60 s): a dead instance's targets went unscraped and a new instance's
+ * targets were scraped twice for that long. A changed URL makes the reload start a new
+ * discoverer, which asks at once.
+ */
+export const membersTag = (memberAddresses: readonly string[]): string => sha256Hex([...memberAddresses].sort().join(',')).slice(0, 12);
 
 export const sdUrl = (publicUrl: string, jobId: number): string => `${publicUrl.replace(/\/+$/, '')}/api/v1/sd/jobs/${jobId}`;
 export const k8sCaPath = (jobId: number): string => `k8s/${jobId}-ca.crt`;
@@ -62,7 +74,7 @@ function discoveryConfig(job: JobSpec, sc: ScrapeConfigContext): { config: YamlM
   const { discovery } = job;
   if (discovery.kind === 'http_sd') {
     let url = sdUrl(sc.ctx.publicUrl, job.id);
-    if (sc.mode === 'consistent') url += `?instance=${encodeURIComponent(sc.instance.address)}`;
+    if (sc.mode === 'consistent') url += `?instance=${encodeURIComponent(sc.instance.address)}&members=${membersTag(sc.memberAddresses)}`;
     return { config: { http_sd_configs: [{ url, authorization: bearer(sc.ctx.sdToken) }] }, files: [] };
   }
   if (discovery.kind === 'static') {

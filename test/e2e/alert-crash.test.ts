@@ -4,7 +4,7 @@ import { type Knex } from '../../src/db/knex';
 import { createKnex } from '../../src/db/connect';
 import { FeishuServer } from '../../src/sandbox/feishu-server';
 import { APP, webhookBody, WEBHOOK_TOKEN } from '../support/alerts';
-import { waitFor } from '../support/processes';
+import { waitFor, START_PATIENCE_MS } from '../support/processes';
 import { postJson, promdutyWorld, type PromdutyProcess, type PromdutyWorld } from '../support/promduty-process';
 
 const GROUPS = 20;
@@ -22,7 +22,7 @@ before(async () => {
   world = promdutyWorld(feishu.url);
   p = await world.start();
   db = createKnex(world.databaseUrl, { min: 0, max: 2 });
-});
+}, { timeout: START_PATIENCE_MS + 30_000 });
 after(async () => {
   await p?.stop('SIGKILL');
   await db?.destroy();

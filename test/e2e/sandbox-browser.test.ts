@@ -46,7 +46,7 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     const name = uniqueName('demo');
     demo = await startDemo({ database: name, redisPrefix: name, port: 0, mysqlUrl: MYSQL_BASE, redisUrl: REDIS_URL, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', dropOnStop: true });
-    assert.deepEqual(demo.missing, [], 'the demo needs prometheus, prometheus-alertmanager and prometheus-node-exporter');
+    assert.deepEqual(demo.missing, [], 'the demo needs prometheus, prometheus-alertmanager, prometheus-node-exporter and victoria-metrics');
     profile = await mkdtemp(join(tmpdir(), 'pd-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
@@ -76,6 +76,8 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     await alert.locator('.card-header.hd-orange').waitFor(); // a firing warning is orange
     await alert.locator('.mention', { hasText: '@Alice Chen' }).waitFor(); // today's on-call person, @-mentioned
     await shot('1-alert', alert);
+    // Issue 14: vmalert reads VictoriaMetrics, where both collectors' shards meet: the aggregate fires.
+    await cardTitled(DEMO.aggregateRule).waitFor({ timeout: CARD_TIMEOUT_MS });
 
     await page.selectOption('#actas', 'ou_demo_bob');
     await alert.getByRole('button', { name: 'Claim', exact: true }).click();

@@ -22,7 +22,8 @@ describe('alert and record rules API', () => {
     t = await startTestApp();
     const cluster = await ok('POST', '/api/v1/alertmanager-clusters', { name: 'am' });
     group = await ok('POST', '/api/v1/send-groups', { name: 'ops', alertmanagerClusterId: cluster.id });
-    pool = await ok('POST', '/api/v1/pools', { name: 'main', instances: ['127.0.2.1:9090', '127.0.2.2:9090'], alertmanagerClusterId: cluster.id });
+    // Two evaluators reading a central store: rules on a sharded scrape pool are refused (topology-api.test.ts).
+    pool = await ok('POST', '/api/v1/pools', { name: 'main', role: 'evaluate', remoteRead: [{ url: 'http://store:9090/api/v1/read' }], instances: ['127.0.2.1:9090', '127.0.2.2:9090'], alertmanagerClusterId: cluster.id });
     pool2 = await ok('POST', '/api/v1/pools', { name: 'other', instances: ['127.0.3.1:9090'] });
     node = await ok('POST', '/api/v1/tree/nodes', { name: 'shop' });
   });

@@ -3,7 +3,7 @@ import type { FeishuServer, SandboxMessage } from '../../src/sandbox/feishu-serv
 import type { StreamAlert } from './alert-stream';
 
 /**
- * What a fault scenario measured, and the one table both `npm test` (test/e2e/faults.test.ts)
+ * What a fault scenario measured, and the one table both `npm test` (test/e2e/faults-*.test.ts)
  * and `npm run faults` (bench/faults.ts) print.
  */
 export interface FaultFigures {

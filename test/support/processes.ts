@@ -41,6 +41,14 @@ export class GiveUp extends Error {}
  */
 export const PATIENCE_MS = 60_000;
 
+/**
+ * How long a promduty process may take to start (tsx loading ~280 source files, then the
+ * migrations of a fresh database): about 5 s on a quiet box, past 60 s measured under load
+ * average ~18 (two tests failed there waiting for /readyz). A test that waits this long has
+ * a timeout of its own above it.
+ */
+export const START_PATIENCE_MS = 120_000;
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = PATIENCE_MS, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -106,19 +114,24 @@ async function run(bin: string, args: string[], port: number, dataDir: string): 
   return { address, port, child, log: () => log, stop };
 }
 
-/** A real Prometheus (Debian package) on a loopback port, reading `configFile`. */
-export async function startPrometheus(configFile: string, port?: number): Promise<RunningProcess> {
+/**
+ * A real Prometheus (Debian package) on a loopback port, reading `configFile`. `extraArgs`:
+ * e.g. `--web.enable-remote-write-receiver` for a central store that serves remote_read.
+ */
+export async function startPrometheus(configFile: string, port?: number, extraArgs: string[] = []): Promise<RunningProcess> {
   const p = port ?? (await freePort());
   const data = await mkdtemp(join(tmpdir(), 'pd-prom-'));
   return run(
     'prometheus',
     [
+      ...extraArgs,
       `--config.file=${configFile}`,
       `--web.listen-address=127.0.0.1:${p}`,
       '--web.enable-lifecycle',
       `--storage.tsdb.path=${data}`,
-      // Firing alerts are re-sent every minute by default; tests should not wait for that
-      // when the first send happened before the Alertmanager address was loaded.
+      // As README asks ("Prometheus flags promduty expects"): below the evaluation interval, so
+      // an alert whose first send fell in a reload's no-Alertmanager gap is re-sent at the next
+      // evaluation, not a minute later (first-card-world.ts times it with 5 s intervals).
       '--rules.alert.resend-delay=2s',
       '--log.level=warn',
     ],
@@ -143,6 +156,40 @@ export async function startAlertmanager(configFile: string, port?: number): Prom
     p,
     data,
   );
+}
+
+/**
+ * A real single-node VictoriaMetrics (Debian `victoria-metrics`): the central store.
+ * `-search.latencyOffset=1s`: the default 30 s hides the newest samples from queries, which
+ * would delay every alert by half a minute. `-dedup.minScrapeInterval=1s`: two vmalert
+ * replicas writing the same record series leave one sample per second.
+ */
+export async function startVictoriaMetrics(port?: number): Promise<RunningProcess> {
+  const p = port ?? (await freePort());
+  const data = await mkdtemp(join(tmpdir(), 'pd-vm-'));
+  return run(
+    'victoria-metrics',
+    [`-httpListenAddr=127.0.0.1:${p}`, `-storageDataPath=${data}`, '-search.latencyOffset=1s', '-dedup.minScrapeInterval=1s', '-loggerLevel=ERROR'],
+    p,
+    data,
+  );
+}
+
+/** A real vmalert (Debian `victoria-metrics`) with `flags` as promduty shows them (they name its address). */
+export async function startVmalert(flags: string[]): Promise<RunningProcess> {
+  const listen = flags.find((f) => f.startsWith('-httpListenAddr='));
+  if (!listen) throw new Error('vmalert flags must name -httpListenAddr');
+  const port = Number(listen.split(':').pop());
+  const data = await mkdtemp(join(tmpdir(), 'pd-vmalert-'));
+  return run('vmalert', [...flags, '-loggerLevel=ERROR'], port, data);
+}
+
+/** One instant query against a Prometheus-compatible API (Prometheus, VictoriaMetrics). */
+export async function instantQuery(address: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`http://${address}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as { status: string; data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> }; error?: string };
+  if (body.status !== 'success') throw new Error(`query ${query} on ${address}: ${body.error}`);
+  return body.data!.result;
 }
 
 /** Writes a file, creating its directory (bootstrap configs before promduty publishes). */

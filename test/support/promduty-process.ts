@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dropDatabase } from '../../src/db/connect';
 import { APP, WEBHOOK_TOKEN } from './alerts';
 import { dropRedisPrefix, MYSQL_BASE, REDIS_URL, uniqueName } from './env';
-import { freePort, waitFor } from './processes';
+import { freePort, START_PATIENCE_MS, waitFor } from './processes';
 
 /**
  * promduty as a real child process (`node --import tsx src/main.ts`, or compiled), as it runs in
@@ -94,7 +94,7 @@ export function promdutyWorld(
           if (child.exitCode !== null) throw new Error(`promduty exited: ${log.slice(-2000)}`);
           if (worker) return log.includes('"msg":"workers running"');
           return (await fetch(`${url}/readyz`)).ok;
-        }, 60_000);
+        }, START_PATIENCE_MS);
       } catch (e) {
         await stop('SIGKILL');
         throw e;

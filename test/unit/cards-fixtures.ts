@@ -221,6 +221,10 @@ export function sampleCards() {
     'calendar-group-rotated': calendarLinkCard({ kind: 'group', subject: 'infra', url: 'https://promduty.example.com/calendar/groups/3/AbC_d-9xYz0123456789abcdefghijklmnopqrstu.ics', rotated: true }),
     rule: ruleCard({ rule: RULE, editable: true }),
     'rule-readonly': ruleCard({ rule: { ...RULE, enabled: false }, editable: false }),
+    'rule-partial-data': ruleCard({
+      rule: { ...RULE, placement: { engine: 'prometheus', replicas: 1, evaluators: ['10.0.0.1:9090'], complete: false, source: 'partial: each of 2 instances holds only its own scrape shard' } },
+      editable: false,
+    }),
     'rule-error': ruleCard({ rule: RULE, editable: true, draft: { expr: 'rate(foo[5m]) >', for: '5m' }, error: { message: 'expr: unexpected end of input', details: ['1:16: parse error'] } }),
     swap: swapCard({ groupId: 3, groupName: 'infra', today: '2025-03-14', members: [{ name: 'Alice', openId: 'ou_alice01' }, { name: 'Bob', openId: 'ou_bob02' }, { name: 'Nobody' }] }),
     pools: poolsCard({

@@ -72,7 +72,11 @@ describe('commands through handleMessage', () => {
     assert.match(body(rule), /needs the editor role/);
     assert.deepEqual(calls.claims, []);
     assert.deepEqual(calls.enabled, []);
-    assert.match(title(await handleMessage(said('ou_vic', '/rule 12'), d)), /Rule #12: HighCPU/);
+    const card = await handleMessage(said('ou_vic', '/rule 12'), d);
+    assert.match(title(card), /Rule #12: HighCPU/);
+    // Where the rule runs and that its data is complete (issue 14).
+    assert.match(body(card), /Runs on.*vmalert-1:8880, vmalert-2:8880 \(vmalert, 2 replicas\)/);
+    assert.match(body(card), /✅ complete: vmalert queries the central store http:\/\/vm:8428/);
   });
 
   test('wrong arguments answer with the usage', async () => {
@@ -189,7 +193,7 @@ describe('commands through handleMessage', () => {
     const pool = { id: 1, name: 'main', instances: [instance] } as any;
     const { d } = fakeDeps();
     d.pools = { ...d.pools, list: async () => [pool], get: async () => pool, findByName: async () => pool };
-    d.poolConfigs = { instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
+    d.poolConfigs = { ...d.poolConfigs, instanceFiles: async () => ({ instanceId: 3, address: 'p1:9090', configFile: 'prometheus.yml', rulesOnly: false, files: [{ path: 'rules.yml', content: 'x', hash: 'b'.repeat(64) }] }) };
     const pools = body(await handleMessage(said('ou_vic', '/pools'), d));
     assert.match(pools, /Last publish: 2026-05-10 02:00 ❌ p1:9090 keeps its last good files: promtool check config refused it/);
     const summary = body(await handleMessage(said('ou_vic', '/config 1'), d));

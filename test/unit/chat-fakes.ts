@@ -152,7 +152,17 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
       get: async (id) => ({ id, name: 'main', instances: [] }) as any,
       findByName: async () => null,
     },
-    poolConfigs: { instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', files: [] }) },
+    poolConfigs: {
+      instanceFiles: async () => ({ instanceId: 1, address: 'p1:9090', configFile: 'prometheus.yml', rulesOnly: false, files: [] }),
+      rulePlacement: async () => ({
+        pool: 'main',
+        role: 'evaluate',
+        engine: 'vmalert',
+        replicas: 2,
+        evaluators: ['vmalert-1:8880', 'vmalert-2:8880'],
+        data: { complete: true, source: 'complete: vmalert queries the central store http://vm:8428' },
+      }),
+    },
     events: {
       claim: async (id) => {
         if (id === 99) throw conflict('#99 is already claimed by ada');

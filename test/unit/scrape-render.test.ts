@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { AppError } from '../../src/core/errors';
 import type { JobSpec, PoolSpec, RenderedFile } from '../../src/scrape/model';
 import { renderPrometheusConfig } from '../../src/scrape/render-prometheus';
-import { portRelabels } from '../../src/scrape/scrape-config';
+import { membersTag, portRelabels } from '../../src/scrape/scrape-config';
 import { assertGolden } from '../support/golden';
 import { CA_PEM, ctx, fileOf, instances, jobs, pool, promtoolCheckConfig } from './scrape-fixtures';
 import { applyRelabels } from './scrape-relabel-sim';
@@ -62,7 +62,16 @@ describe('renderPrometheusConfig', () => {
   test('consistent: promduty splits http_sd and static targets, kubernetes falls back to hashmod', () => {
     const out = render({ ...pool, sharding: 'consistent' });
     const [a, b] = [parse(out[1]!), parse(out[2]!)];
-    assert.equal(jobNamed(a, 'node').http_sd_configs![0]!.url, 'https://promduty.example.com/api/v1/sd/jobs/10?instance=10.0.0.11%3A9090');
+    const sdUrl = (files: RenderedFile[]) => jobNamed(parse(files), 'node').http_sd_configs![0]!.url;
+    assert.equal(sdUrl(out[1]!), `https://promduty.example.com/api/v1/sd/jobs/10?instance=10.0.0.11%3A9090&members=${membersTag(['10.0.0.11:9090', '10.0.0.12:9090'])}`);
+    // A membership change changes every member's URL, so publishing reloads the survivors too
+    // and their http_sd asks for its new share at once instead of at the next refresh.
+    const third = { id: 3, address: '10.0.0.13:9090', healthy: true };
+    for (const members of [[...instances, third], instances.map((i) => ({ ...i, healthy: i.id === 1 }))]) {
+      const after = render({ ...pool, sharding: 'consistent' }, members);
+      assert.notEqual(sdUrl(after[1]!), sdUrl(out[1]!), `members ${members.filter((m) => m.healthy).map((m) => m.id).join(',')}`);
+    }
+    assert.equal(sdUrl(render({ ...pool, sharding: 'consistent' })[1]!), sdUrl(out[1]!), 'same members, same URL: nothing to reload');
     assert.equal(jobNamed(a, 'node').relabel_configs!.some((r) => r.action === 'hashmod'), false);
     const shareA = jobNamed(a, 'static-exporters').static_configs![0]!.targets;
     const shareB = jobNamed(b, 'static-exporters').static_configs![0]!.targets;

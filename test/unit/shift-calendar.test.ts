@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { foldLines as libraryFold } from 'ical-generator';
 import ICAL from 'ical.js';
+import { foldLines } from '../../src/oncall/ical-fold';
 import { renderIcal } from '../../src/oncall/render-ical';
 import { noticesDue, shiftRuns } from '../../src/oncall/shift-runs';
 import { shiftStartsAt } from '../../src/oncall/shifts';
@@ -102,5 +105,35 @@ describe('the iCalendar text', () => {
     );
     assert.equal(events[0]!.summary, 'On call: Zoë; "ops", team');
     assert.equal(events[0]!.description, 'line one\nline two');
+  });
+
+  test('a group in UTC: its events in UTC, no VTIMEZONE (ical-generator takes "UTC" for no zone)', () => {
+    const shifts = [0, 1].map((i) => ({ uid: `u${i}@p`, summary: `On call: ${i}`, description: '', startsAt: new Date(Date.UTC(2026, 0, 1 + i, 10)), endsAt: new Date(Date.UTC(2026, 0, 2 + i, 10)), timezone: 'UTC' }));
+    const ics = renderIcal({ name: 'utc', description: 'x', timezone: 'UTC', shifts, now: new Date('2026-01-01T00:00:00Z') });
+    assert.doesNotMatch(ics, /BEGIN:VTIMEZONE/);
+    const cal = new ICAL.Component(ICAL.parse(ics));
+    const events = cal.getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
+    assert.deepEqual(events.map((e) => e.startDate.toJSDate().toISOString()), ['2026-01-01T10:00:00.000Z', '2026-01-02T10:00:00.000Z']);
+    assert.equal(cal.getFirstPropertyValue('x-wr-timezone'), 'UTC');
+  });
+
+  test('lines fold at 75 octets (UTF-8), and ical.js reads a long Chinese summary back whole', () => {
+    const summary = `值班：${'张伟（运维）'.repeat(12)} 😀 end`;
+    const shifts = [{ uid: 'x@p', summary, description: 'd'.repeat(300), startsAt: new Date('2026-05-01T02:00:00Z'), endsAt: new Date('2026-05-02T02:00:00Z'), timezone: 'Asia/Shanghai' }];
+    const ics = renderIcal({ name: '排班', description: 'x', timezone: 'Asia/Shanghai', shifts, now: new Date('2026-05-01T00:00:00Z') });
+    for (const line of ics.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `${Buffer.byteLength(line)} octets: ${line}`);
+    assert.ok(ics.includes('\r\n '), 'long lines are folded');
+    const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!);
+    assert.equal(event.summary, summary);
+    assert.equal(event.description, 'd'.repeat(300));
+  });
+});
+
+describe('folding', () => {
+  test("ical-fold.ts folds exactly as ical-generator's foldLines, any text (surrogates, lone ones too)", () => {
+    const unit = fc.constantFrom('a', ' ', ';', 'é', '中', '😀', '\ud83d', '\ude00');
+    const lines = fc.array(fc.string({ unit, minLength: 20, maxLength: 200, size: 'max' }), { maxLength: 4 });
+    fc.assert(fc.property(lines, (ls) => foldLines(ls.join('\r\n')) === libraryFold(ls.join('\r\n'))), { numRuns: 2000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', minLength: 20, maxLength: 300, size: 'max' }), (t) => foldLines(t) === libraryFold(t)), { numRuns: 2000 });
   });
 });

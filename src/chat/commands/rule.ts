@@ -8,7 +8,11 @@ import { actorOf, type ChatDeps, type Command } from '../types';
 
 /** The rule card with names looked up; `extra` carries a refused draft and its error. */
 export async function ruleCardFor(d: ChatDeps, rule: AlertRule, user: User, extra: Pick<RuleCardInput, 'draft' | 'error'> = {}) {
-  const [pool, group] = await Promise.all([d.pools.get(rule.poolId), d.sendGroups.get(rule.sendGroupId)]);
+  const [pool, group, placement] = await Promise.all([
+    d.pools.get(rule.poolId),
+    d.sendGroups.get(rule.sendGroupId),
+    d.poolConfigs.rulePlacement({ kind: 'alert', id: rule.id, poolId: rule.poolId, enabled: rule.enabled }),
+  ]);
   return ruleCard({
     rule: {
       id: rule.id,
@@ -22,6 +26,7 @@ export async function ruleCardFor(d: ChatDeps, rule: AlertRule, user: User, extr
       labels: rule.labels,
       annotations: rule.annotations,
       enabled: rule.enabled,
+      placement: { engine: placement.engine, replicas: placement.replicas, evaluators: placement.evaluators, complete: placement.data.complete, source: placement.data.source },
     },
     editable: hasRole(user, 'editor'),
     ...extra,

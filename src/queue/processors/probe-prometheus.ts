@@ -15,7 +15,7 @@ export const probePrometheusProcessor: Processor<Pick<WorkerContext, 'db' | 'lif
   handle: async (_job, ctx) => {
     const changed = await probeInstances(ctx, 'prometheus');
     if (changed.length) await ctx.sdCache.invalidate(); // consistent-mode shares follow health
-    for (const poolId of changed) await ctx.publisher.schedulePool(poolId);
+    for (const poolId of changed) await ctx.publisher.schedulePool(poolId, { now: true });
     if (changed.length) ctx.logger.info({ pools: changed }, 'instance health changed; re-sharding');
     return { changed };
   },
