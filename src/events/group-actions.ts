@@ -62,6 +62,18 @@ interface GroupRow {
 const who = (actor: Actor) => ({ actor: actor.name, actor_user_id: actor.userId ?? null });
 
 /**
+ * A `claimed` row on each alert the group action just claimed (claimed_at = now), in one
+ * statement: the alerts' own timelines, and the stats' time to acknowledge, read them.
+ */
+async function recordClaims(trx: Knex.Transaction, groupId: number, actor: Actor, now: Date): Promise<void> {
+  await trx.raw(
+    `INSERT INTO event_timeline (event_id, kind, actor, actor_user_id, detail, at)
+     SELECT e.id, 'claimed', ?, ?, ?, ? FROM alert_events e WHERE e.group_id = ? AND e.status = 'firing' AND e.claimed_at = ?`,
+    [actor.name, actor.userId ?? null, toJson({ group: groupId }), now, groupId, now],
+  );
+}
+
+/**
  * What people do to an alert group (card buttons and `/group` commands, editors and up):
  * acknowledge (every firing alert claimed, escalation stopped), un-acknowledge, take over,
  * resolve by hand, escalate now, add a responder, note, silence. Each locks the group row,
@@ -85,6 +97,7 @@ export class GroupActions {
       if (g.acknowledgedBy !== null) throw conflict(T.alreadyAck(g.id, await this.nameOf(trx, g.acknowledgedBy)));
       await trx('alert_groups').where({ id: g.id }).update({ acknowledged_by: actor.userId ?? null, acknowledged_at: now, escalation_id: null, updated_at: now });
       const n = await trx('alert_events').where({ group_id: g.id, status: 'firing' }).whereNull('claimed_by').update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
+      await recordClaims(trx, g.id, actor, now);
       return { text: T.ack(actor.name, n, g.alertname), detail: { alerts: n } };
     });
   }
@@ -113,6 +126,7 @@ export class GroupActions {
       if (g.acknowledgedBy !== null) claimed.where((w) => w.whereNull('claimed_by').orWhere('claimed_by', g.acknowledgedBy));
       else claimed.whereNull('claimed_by');
       await claimed.update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
+      await recordClaims(trx, g.id, actor, now);
       return { text: T.take(actor.name, previous?.name ?? '—', g.alertname), detail: { from: previous?.name ?? null } };
     });
     const prev = previous as { name: string; openId: string | null } | null;
