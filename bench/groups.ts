@@ -11,7 +11,7 @@
  */
 import { createKnex } from '../src/db/connect';
 import type { SandboxMessage } from '../src/sandbox/feishu-server';
-import { postWebhook, webhookBody } from '../test/support/alerts';
+import { postWebhook, settled, webhookBody } from '../test/support/alerts';
 import { CHAT, startChatopsWorld } from '../test/support/chatops-fixture';
 import { waitFor } from '../test/support/processes';
 import { benchWorld, bodyMaker, seedGroups, webhookLoad } from './alerts-world';
@@ -71,6 +71,8 @@ export async function groupCallbackBench(groups = 10, perGroup = 200, callbacks 
     for (let g = 0; g < groups; g++) {
       const r = await postWebhook(w.t, webhookBody(Array.from({ length: perGroup }, (_, i) => ({ name: `Load${g}`, instance: `10.${g}.${i}.1:9100`, sendGroup: w.ids.group }))));
       if (r.status !== 200) throw new Error(`webhook: ${JSON.stringify(r.body)}`);
+      // One group per delivery round: groups arriving together fold into a storm digest, and this measures group cards.
+      await settled(w.t);
     }
     const cards = await waitFor('a card per group', async () => {
       const leads = await w.t.app.db('alert_groups as g').join('alert_event_messages as m', 'm.event_id', 'g.lead_event_id').where('m.message_id', 'like', 'om\\_%').select('g.id', 'm.message_id');

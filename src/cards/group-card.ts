@@ -15,6 +15,10 @@ export const GROUP_TEXT = {
     [`🔥 **${c.firing}** firing`, `✅ **${c.resolved}** resolved`, c.acknowledged ? `🙋 **${c.acknowledged}** acknowledged` : '', c.silenced ? `🔕 **${c.silenced}** silenced` : '']
       .filter(Boolean)
       .join(' · '),
+  value: (v: string) => `**Value:** ${v}`,
+  /** A custom bot's card cannot call back: the commands that do what the buttons would. */
+  commands: (id: number, alertId: number) =>
+    `Acknowledge or silence: send \`/group ${id} ack\` or \`/group ${id} silence 1h\` to the promduty bot; one alert: \`/claim ${alertId}\`.`,
   common: '**Common labels**',
   differ: '**Differ**',
   firstFired: 'First fired',
@@ -179,6 +183,9 @@ export function groupCard(input: GroupCardInput): Card {
   if (input.escalation) top.push(md(GROUP_TEXT.escalatedToYou(input.escalation.level, input.escalation.unacknowledgedMinutes)));
   const story = [g.annotations.summary ? `**${escLine(clip(g.annotations.summary, 300))}**` : '', g.annotations.description ? escLine(clip(g.annotations.description, 800)) : ''].filter(Boolean);
   if (story.length) top.push(md(story.join('\n')));
+  // One alert: its value, as the alert card showed it (it changes on each repeat).
+  const value = g.alerts.length === 1 ? g.annotations.description_value : undefined;
+  if (value) top.push(md(GROUP_TEXT.value(escLine(clip(value, 200)))));
   top.push(md(GROUP_TEXT.counts(counts)));
   const commonText = Object.keys(common).sort().map((k) => `${escLine(clip(k, 60))}: ${escLine(clip(common[k]!, 120))}`);
   if (commonText.length) top.push(md(`${GROUP_TEXT.common} ${commonText.join(' · ')}`, 'notation'));
@@ -203,6 +210,9 @@ export function groupCard(input: GroupCardInput): Card {
   if (input.withButtons) {
     const controls = groupControls(g, now);
     if (controls.length) tail.push(hr(), ...controls);
+  } else if (g.status === 'firing') {
+    const one = ordered[0];
+    if (one) tail.push(note(GROUP_TEXT.commands(g.id, one.id)));
   }
   const summary = `[${g.status === 'resolved' ? GROUP_TEXT.resolved : GROUP_TEXT.firing}] ${g.alertname} · ${counts.firing} firing`;
   return fitCount(lines.length, (n) => {

@@ -1,6 +1,7 @@
 import { groupFormSchema, parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction, type GroupCardAction } from '../cards/actions';
 import { invalidField } from '../core/errors';
 import { parseInput } from '../core/validate';
+import type { GroupActor } from '../events/group-actions';
 import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
 import { isAppError, type FieldIssue } from '../core/errors';
@@ -111,7 +112,7 @@ async function groupAction(d: ChatDeps, user: User, action: GroupCardAction, cb:
   const actor = actorOf(user);
   let answer: CardAnswer['toast'];
   try {
-    const r = await runGroupAction(d, actor, action.a, action.i, cb.action);
+    const r = await runGroupAction(d, { ...actor, answers: cb.messageId }, action.a, action.i, cb.action);
     answer = { type: 'success', content: r.message };
   } catch (e) {
     if (!isAppError(e)) throw e;
@@ -122,7 +123,7 @@ async function groupAction(d: ChatDeps, user: User, action: GroupCardAction, cb:
 }
 
 /** One group action with what its form (or a digest's select) gave. */
-function runGroupAction(d: ChatDeps, actor: ReturnType<typeof actorOf>, a: GroupCardAction['a'], id: number, raw: CallbackAction) {
+function runGroupAction(d: ChatDeps, actor: GroupActor, a: GroupCardAction['a'], id: number, raw: CallbackAction) {
   const form = parseInput(groupFormSchema, raw.form_value ?? {}, 'form');
   switch (a) {
     case 'g_ack':

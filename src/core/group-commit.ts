@@ -10,6 +10,12 @@ export interface GroupCommitOptions<T> {
   maxWeight: number;
   /** An item's weight (default 1). */
   weight?: (item: T) => number;
+  /**
+   * A write that starts while none is in flight takes the oldest item alone (default false):
+   * after a quiet spell the first caller is answered after a write of its own, not behind a
+   * full batch; what arrived with it goes in the next write (with maxInFlight > 1, at once).
+   */
+  quickFirst?: boolean;
   /** Writes at once (default 1, which keeps batches largest). */
   maxInFlight?: number;
   /**
@@ -87,7 +93,7 @@ export class GroupCommit<T, R> {
     setImmediate(() => {
       this.scheduled = false;
       while (this.waiting.length && this.inFlight < (this.o.maxInFlight ?? 1)) {
-        const part = this.take();
+        const part = this.take(this.o.quickFirst === true && this.inFlight === 0);
         if (!part.length) break;
         this.inFlight++;
         // run() settles every caller itself and never rejects.
@@ -99,11 +105,12 @@ export class GroupCommit<T, R> {
     });
   }
 
-  /** The longest run of waiting items within maxWeight (at least one). */
-  private take(): Waiting<T, R>[] {
+  /** The longest run of waiting items within maxWeight (at least one; only one when `one`). */
+  private take(one = false): Waiting<T, R>[] {
     const weight = this.o.weight ?? (() => 1);
     // Expired items are always the front (same deadline, arrival order).
     while (this.waiting[0]?.done) this.waiting.shift();
+    if (one) return this.waiting.splice(0, 1);
     let n = 0;
     for (let total = 0; n < this.waiting.length; n++) {
       total += weight(this.waiting[n]!.item);

@@ -97,8 +97,12 @@ export const cardUuid = (e: PlanEvent, channel: Channel, receiveId: string): str
 export const digestUuid = (events: PlanEvent[], channel: Channel, receiveId: string): string =>
   `dg${events[0]!.id}x${events.length}-${CHANNEL_LETTER[channel]}${nth(events[0]!)}-${h8(receiveId)}`;
 export const resolvedReplyUuid = (e: PlanEvent): string => `ev${e.id}-r${e.repeatCount + 1}`;
-/** A group is posted once per recipient and resolves once (a later alert of its key opens a new group). */
-export const groupCardUuid = (groupId: number, channel: Channel, receiveId: string): string => `gp${groupId}-${CHANNEL_LETTER[channel]}-${h8(receiveId)}`;
+/**
+ * A group is posted once per recipient and resolves once (a later alert of its key opens a new
+ * group); a custom bot, whose card cannot change, gets a second (`closed`) one when it resolves.
+ */
+export const groupCardUuid = (groupId: number, channel: Channel, receiveId: string, closed = false): string =>
+  `gp${groupId}-${CHANNEL_LETTER[channel]}${closed ? 'r' : ''}-${h8(receiveId)}`;
 export const groupResolvedUuid = (groupId: number): string => `gp${groupId}-resolved`;
 export const resolvedSummaryUuid = (events: PlanEvent[]): string => `rs${events[0]!.id}x${events.length}-${events[0]!.repeatCount + 1}`;
 export const isDigestUuid = (uuid: string): boolean => uuid.startsWith('dg');
@@ -176,20 +180,26 @@ export function planDelivery(input: PlanInput): Plan {
   );
   const plan: Plan = { messages: [], rows: [], replies: [], refresh: [], escalateGroups: [] };
   const closed: Unit[] = [];
+  const over = (u: Unit): boolean => (u.groupId ? u.events.some((e) => e.groupClosed) : u.lead.status === 'resolved');
   for (const u of unitsOf(input.events)) {
     const rows = rowsOf.get(u.lead.id) ?? [];
     const firing = u.events.some((e) => e.status === 'firing');
     let refresh = false;
     for (const t of toPost.values()) {
       const have = rows.find((r) => r.channel === t.channel && r.receiveId === t.receiveId && r.messageId);
-      if (have) refresh ||= t.channel !== 'webhook' && feishuMessageId(have.messageId) !== null;
-      else if (firing || (input.sendResolved && !rows.length)) t.units.push(u);
+      if (!have) {
+        if (firing || (input.sendResolved && !rows.length)) t.units.push(u);
+      } else if (t.channel !== 'webhook') {
+        refresh ||= feishuMessageId(have.messageId) !== null;
+      } else if (over(u) && input.sendResolved) {
+        // A custom bot's card cannot be updated: it hears of the end as a new (green) card.
+        t.units.push(u);
+      }
     }
     if (refresh) plan.refresh.push(u.lead.id);
     const inChat = rows.some((r) => r.channel === 'group' && r.receiveId === to.group && r.messageId);
     if (firing && u.groupId && u.events.some((e) => e.groupEscalates) && !rows.length) plan.escalateGroups.push(u.groupId);
-    const over = u.groupId ? u.events.some((e) => e.groupClosed) : u.lead.status === 'resolved';
-    if (over && input.sendResolved && inChat) {
+    if (over(u) && input.sendResolved && inChat) {
       const single = rows.find((r) => r.channel === 'group' && r.receiveId === to.group && !isDigestCopy(r.messageId));
       if (single) closed.push(u);
     }
@@ -202,8 +212,10 @@ export function planDelivery(input: PlanInput): Plan {
     const chunks = fold ? chunkEvenly(leads, digestChunk(leads, t.channel, input)) : leads.map((e) => [e]);
     for (const chunk of chunks) {
       const lead = chunk[0]!;
-      const groupId = t.units.find((u) => u.lead.id === lead.id)?.groupId ?? null;
-      const uuid = fold ? digestUuid(chunk, t.channel, t.receiveId) : groupId ? groupCardUuid(groupId, t.channel, t.receiveId) : cardUuid(lead, t.channel, t.receiveId);
+      const unit = t.units.find((u) => u.lead.id === lead.id)!;
+      const uuid = fold
+        ? digestUuid(chunk, t.channel, t.receiveId)
+        : unit.groupId ? groupCardUuid(unit.groupId, t.channel, t.receiveId, over(unit)) : cardUuid(lead, t.channel, t.receiveId);
       plan.messages.push({ uuid, channel: t.channel, receiveId: t.receiveId, eventIds: chunk.map((e) => e.id), digest: fold });
       for (const e of chunk) plan.rows.push({ eventId: e.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(input.sendGroupId, uuid) });
     }

@@ -26,6 +26,12 @@ export interface GroupActionDeps {
   paging: Pick<Paging, 'planEscalationCards' | 'planResponderCard'>;
 }
 
+/**
+ * Who acts; `answers`: the Feishu message the caller answers with the re-rendered card (a card
+ * callback's), which is then not updated a second time.
+ */
+export type GroupActor = Actor & { answers?: string | null };
+
 /** The outcome, for a toast or a chat reply. */
 export interface GroupActionResult {
   groupId: number;
@@ -65,6 +71,18 @@ interface GroupRow {
 const who = (actor: Actor) => ({ actor: actor.name, actor_user_id: actor.userId ?? null });
 
 /**
+ * A `claimed` row on each alert the group action just claimed (claimed_at = now), in one
+ * statement: the alerts' own timelines, and the stats' time to acknowledge, read them.
+ */
+async function recordClaims(trx: Knex.Transaction, groupId: number, actor: Actor, now: Date): Promise<void> {
+  await trx.raw(
+    `INSERT INTO event_timeline (event_id, kind, actor, actor_user_id, detail, at)
+     SELECT e.id, 'claimed', ?, ?, ?, ? FROM alert_events e WHERE e.group_id = ? AND e.status = 'firing' AND e.claimed_at = ?`,
+    [actor.name, actor.userId ?? null, toJson({ group: groupId }), now, groupId, now],
+  );
+}
+
+/**
  * What people do to an alert group (card buttons and `/group` commands, editors and up):
  * acknowledge (every firing alert claimed, escalation stopped), un-acknowledge, take over,
  * resolve by hand, escalate now, add a responder, note, silence. Each locks the group row,
@@ -82,17 +100,18 @@ export async function notifyResponder(jobs: Pick<AlertJobs, 'send'>, r: { groupI
 export class GroupActions {
   constructor(private readonly d: GroupActionDeps) {}
 
-  async acknowledge(groupId: number, actor: Actor): Promise<GroupActionResult> {
+  async acknowledge(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     return this.act(groupId, actor, 'acknowledged', async (trx, g, now) => {
       if (g.status !== 'firing') throw conflict(T.notFiring(g.id, g.alertname));
       if (g.acknowledgedBy !== null) throw conflict(T.alreadyAck(g.id, await this.nameOf(trx, g.acknowledgedBy)));
       await trx('alert_groups').where({ id: g.id }).update({ acknowledged_by: actor.userId ?? null, acknowledged_at: now, escalation_id: null, updated_at: now });
       const n = await trx('alert_events').where({ group_id: g.id, status: 'firing' }).whereNull('claimed_by').update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
+      await recordClaims(trx, g.id, actor, now);
       return { text: T.ack(actor.name, n, g.alertname), detail: { alerts: n } };
     });
   }
 
-  async unacknowledge(groupId: number, actor: Actor): Promise<GroupActionResult> {
+  async unacknowledge(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     return this.act(groupId, actor, 'unacknowledged', async (trx, g, now) => {
       if (g.acknowledgedBy === null) throw conflict(T.notAck(g.id));
       await trx('alert_groups').where({ id: g.id }).update({ acknowledged_by: null, acknowledged_at: null, updated_at: now });
@@ -102,7 +121,7 @@ export class GroupActions {
   }
 
   /** Reassigns the group (and the alerts the previous owner held) to the actor; the previous owner is told privately. */
-  async takeOver(groupId: number, actor: Actor): Promise<GroupActionResult> {
+  async takeOver(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     let previous: { name: string; openId: string | null } | null = null;
     let alertname = '';
     const result = await this.act(groupId, actor, 'taken_over', async (trx, g, now) => {
@@ -116,6 +135,7 @@ export class GroupActions {
       if (g.acknowledgedBy !== null) claimed.where((w) => w.whereNull('claimed_by').orWhere('claimed_by', g.acknowledgedBy));
       else claimed.whereNull('claimed_by');
       await claimed.update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
+      await recordClaims(trx, g.id, actor, now);
       return { text: T.take(actor.name, previous?.name ?? '—', g.alertname), detail: { from: previous?.name ?? null } };
     });
     const prev = previous as { name: string; openId: string | null } | null;
@@ -124,7 +144,7 @@ export class GroupActions {
   }
 
   /** Marks the group resolved (escalation over); it stays open, so the next firing notification reopens it. */
-  async resolve(groupId: number, actor: Actor): Promise<GroupActionResult> {
+  async resolve(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     return this.act(groupId, actor, 'resolved', async (trx, g, now) => {
       if (g.status !== 'firing') throw conflict(T.notFiring(g.id, g.alertname));
       await trx('alert_groups').where({ id: g.id }).update({ status: 'resolved', resolved_by: actor.userId ?? null, resolved_at: now, escalation_id: null, updated_at: now });
@@ -133,7 +153,7 @@ export class GroupActions {
   }
 
   /** The next level of the send group's escalation, now; its timers restart from here. */
-  async escalateNow(groupId: number, actor: Actor): Promise<GroupActionResult> {
+  async escalateNow(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     let level: GroupLevel | null = null;
     let levels: ReturnType<typeof snapshotLevels> = [];
     const result = await this.act(groupId, actor, null, async (trx, g, now) => {
@@ -162,7 +182,7 @@ export class GroupActions {
     return result;
   }
 
-  async note(groupId: number, text: string, actor: Actor): Promise<GroupActionResult> {
+  async note(groupId: number, text: string, actor: GroupActor): Promise<GroupActionResult> {
     const clean = text.trim();
     if (!clean) throw invalidField('note', 'must not be empty');
     if (clean.length > 1000) throw invalidField('note', 'must be at most 1000 characters');
@@ -173,7 +193,7 @@ export class GroupActions {
    * Adds a person to the incident: a timeline row, and the group's card in their private chat
    * (the same outbox path as the on-call person's copy). Paging them is `notifyResponder`'s job.
    */
-  async addResponder(groupId: number, openId: string, actor: Actor): Promise<GroupActionResult> {
+  async addResponder(groupId: number, openId: string, actor: GroupActor): Promise<GroupActionResult> {
     let lead: { sendGroupId: number; uuid: string } | null = null;
     const result = await this.act(groupId, actor, 'responder_added', async (trx, g, now) => {
       const user = await trx('users').where({ feishu_open_id: openId }).first('id', 'name');
@@ -194,7 +214,7 @@ export class GroupActions {
   }
 
   /** An Alertmanager silence on the labels every alert of the group shares; the group's alerts record it. */
-  async silence(groupId: number, durationMs: number, reason: string, actor: Actor): Promise<GroupActionResult> {
+  async silence(groupId: number, durationMs: number, reason: string, actor: GroupActor): Promise<GroupActionResult> {
     if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw invalidField('duration', `must be more than 0 and at most ${formatDuration(MAX_SILENCE_MS)}`);
     const span = formatDuration(durationMs);
     return this.act(groupId, actor, 'silenced', async (trx, g, now) => {
@@ -220,7 +240,7 @@ export class GroupActions {
   /** Lock, check and record (`kind` null: the change records its own timeline row), then re-render and tell the thread. */
   private async act(
     groupId: number,
-    actor: Actor,
+    actor: GroupActor,
     kind: string | null,
     change: (trx: Knex.Transaction, g: GroupRow, now: Date) => Promise<{ text: string; detail: Record<string, unknown> | null }>,
   ): Promise<GroupActionResult> {
@@ -233,7 +253,7 @@ export class GroupActions {
       await writeAudit(trx, actor, { action: `group_${kind ?? 'escalate'}`, entity: 'alert_group', entityId: g.id, after: detail ?? undefined });
       return { g, text, timelineId: Number(timelineId) || now.getTime() };
     }, RC);
-    if (g.leadEventId !== null) await this.d.jobs.patch(await messagesOfEvents(this.d.db, [g.leadEventId]));
+    if (g.leadEventId !== null) await this.d.jobs.patch((await messagesOfEvents(this.d.db, [g.leadEventId])).filter((m) => m !== actor.answers));
     if (kind) await this.d.jobs.reply([{ kind: 'group-action', uuid: `ga${g.id}-${timelineId}`, groupId: g.id, text }]);
     return { groupId: g.id, message: text };
   }

@@ -111,7 +111,14 @@ export async function settleGroups(trx: Knex.Transaction, groupIds: number[], an
     await trx('alert_groups')
       .whereIn('id', closed)
       .whereNotNull('open_key')
-      .update({ status: 'resolved', open_key: null, resolved_at: trx.raw('COALESCE(resolved_at, ?)', [at]), escalation_id: null, updated_at: at });
+      // Ended when its last alert ended (Alertmanager's endsAt), not when we heard of it.
+      .update({
+        status: 'resolved',
+        open_key: null,
+        resolved_at: trx.raw('COALESCE(resolved_at, (SELECT MAX(COALESCE(e.ends_at, e.resolved_at)) FROM alert_events e WHERE e.group_id = alert_groups.id), ?)', [at]),
+        escalation_id: null,
+        updated_at: at,
+      });
   }
   return closed;
 }

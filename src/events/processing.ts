@@ -106,7 +106,9 @@ export class AlertProcessor {
       const result = await this.processNow([...notifications].sort((a, b) => a.receivedAt - b.receivedAt));
       return notifications.map(() => result);
     },
-    { maxWeight: ALERTS_PER_WRITE, weight: weightOf, maxInFlight: 2, isolateFailures: (e) => failureKind(e) !== 'unavailable' },
+    // quickFirst: a storm's first notification is stored (and its card planned) on its own,
+    // not after the first 2,000-alert write.
+    { maxWeight: ALERTS_PER_WRITE, weight: weightOf, maxInFlight: 2, quickFirst: true, isolateFailures: (e) => failureKind(e) !== 'unavailable' },
   );
 
   constructor(private readonly d: ProcessorDeps) {}

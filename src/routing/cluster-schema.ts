@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityName, hostPort } from '../core/names';
+import { entityName, hostPort, httpUrl } from '../core/names';
 import { groupByList, positiveDuration, zeroOrPositiveDuration } from './validate';
 
 const clusterFields = {
@@ -11,6 +11,8 @@ const clusterFields = {
   groupWait: zeroOrPositiveDuration,
   groupInterval: positiveDuration,
   repeatInterval: positiveDuration,
+  /** Alertmanager as people reach it (links on alert group cards); not written into any config. */
+  externalUrl: httpUrl.nullable(),
 };
 
 function noRepeats(c: { instances?: string[] }, ctx: z.RefinementCtx): void {
@@ -29,6 +31,7 @@ export const clusterCreateSchema = z
     groupWait: clusterFields.groupWait.default('30s'),
     groupInterval: clusterFields.groupInterval.default('5m'),
     repeatInterval: clusterFields.repeatInterval.default('4h'),
+    externalUrl: clusterFields.externalUrl.default(null),
   })
   .strict()
   .superRefine(noRepeats);

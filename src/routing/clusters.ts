@@ -22,6 +22,7 @@ export const fromClusterRow = (r: any): ClusterSettings => ({
   groupWait: r.group_wait,
   groupInterval: r.group_interval,
   repeatInterval: r.repeat_interval,
+  externalUrl: r.external_url ?? null,
 });
 
 const toClusterRow = (c: ClusterInput) => ({
@@ -31,6 +32,7 @@ const toClusterRow = (c: ClusterInput) => ({
   group_wait: c.groupWait,
   group_interval: c.groupInterval,
   repeat_interval: c.repeatInterval,
+  external_url: c.externalUrl,
 });
 
 const nameTaken = (name: string) => conflict(`an Alertmanager cluster named ${name} already exists`, { field: 'name' });

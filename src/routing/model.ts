@@ -11,6 +11,8 @@ export interface ClusterSpec {
   groupWait: string;
   groupInterval: string;
   repeatInterval: string;
+  /** Alertmanager's UI as people reach it (alert group card links); absent: none. */
+  externalUrl?: string | null;
   /** `host:port` of each Alertmanager; used for reloads, not written into the config. */
   instances: string[];
 }

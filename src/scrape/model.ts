@@ -43,6 +43,8 @@ export interface PoolSpec {
   ruleReplicas?: number;
   /** vmalert's `-datasource.url`: the central store's query API (VictoriaMetrics: http://vm:8428). */
   datasourceUrl?: string | null;
+  /** Prometheus' UI as people reach it (alert group card links); absent: none. */
+  externalUrl?: string | null;
 }
 
 export interface InstanceSpec {

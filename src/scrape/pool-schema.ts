@@ -43,6 +43,8 @@ const poolFields = {
   ruleEngine: z.enum(RULE_ENGINES),
   ruleReplicas: z.union([z.literal(1), z.literal(2)], { message: 'must be 1 or 2' }),
   datasourceUrl: httpUrl.nullable(),
+  /** Prometheus as people reach it (the graph link on alert group cards); not written into any config. */
+  externalUrl: httpUrl.nullable(),
 };
 
 /** Problems no single field shows: duplicates inside the lists, timeout beyond interval. */
@@ -84,6 +86,7 @@ export const poolCreateSchema = z
     ruleEngine: poolFields.ruleEngine.default('prometheus'),
     ruleReplicas: poolFields.ruleReplicas.default(1),
     datasourceUrl: poolFields.datasourceUrl.default(null),
+    externalUrl: poolFields.externalUrl.default(null),
   })
   .strict()
   .superRefine(crossChecks);

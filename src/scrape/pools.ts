@@ -34,6 +34,7 @@ export const fromPoolRow = (r: any): Omit<Pool, 'instances'> => ({
   ruleEngine: r.rule_engine,
   ruleReplicas: Number(r.rule_replicas),
   datasourceUrl: r.datasource_url ?? null,
+  externalUrl: r.external_url ?? null,
 });
 
 const toPoolRow = (p: PoolInput) => ({
@@ -53,6 +54,7 @@ const toPoolRow = (p: PoolInput) => ({
   rule_engine: p.ruleEngine,
   rule_replicas: p.ruleReplicas,
   datasource_url: p.datasourceUrl,
+  external_url: p.externalUrl,
 });
 
 /** A pool's new role or instance count must suit the jobs and rules it already has (topology.ts). */

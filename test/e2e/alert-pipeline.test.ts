@@ -79,7 +79,7 @@ describe('e2e: real Alertmanagers → promduty → Feishu', () => {
 
     await postAlert(new Date(Date.now() - 1000));
     await a.feishu.waitFor(() => templateOf(cards(a.feishu, sg.chat)[0]!) === 'green');
-    await a.feishu.waitFor(() => a.feishu.messagesFor(sg.chat).some((m) => m.parent_id === card!.message_id && /Resolved after/.test(m.content?.text ?? '')));
+    await a.feishu.waitFor(() => a.feishu.messagesFor(sg.chat).some((m) => m.parent_id === card!.message_id && /of this group resolved after/.test(JSON.stringify(m.content ?? ''))));
 
     // Both Alertmanagers sent both notifications: wait for the second one's copies (however
     // late), then for everything they queued.

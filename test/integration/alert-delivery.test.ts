@@ -24,9 +24,9 @@ describe('alert delivery to Feishu', () => {
     assert.equal(titleOf(group!), 'DiskFull');
     assert.equal(templateOf(group!), 'orange');
     assert.match(textOf(group!), /<at id=ou_alice><\/at>/);
-    assert.match(textOf(group!), /"a":"claim"/, 'the app bot card has buttons');
+    assert.match(textOf(group!), /"a":"g_ack"/, 'the app bot card has buttons');
     const e = await event('DiskFull');
-    assert.equal(group!.uuid?.startsWith(`ev${e.id}-g1-`), true);
+    assert.equal(group!.uuid?.startsWith(`gp${e.group_id}-g-`), true, 'the card of the alert group');
     assert.equal(cards(a.feishu, 'ou_alice').filter((m) => titleOf(m) === 'DiskFull').length, 1);
     const [hook] = a.feishu.messagesFor(`hook:${HOOK_TOKEN}`);
     assert.ok(hook, 'the custom bot got the card (its signature checked by the sandbox)');
@@ -42,7 +42,7 @@ describe('alert delivery to Feishu', () => {
     assert.equal(templateOf(cards(a.feishu, sg.chat)[0]!), 'green');
     assert.equal(templateOf(cards(a.feishu, 'ou_alice').find((m) => titleOf(m) === 'DiskFull')!), 'green');
     const reply = a.feishu.messagesFor(sg.chat).find((m) => m.parent_id === group!.message_id);
-    assert.match(reply?.content.text ?? '', /Resolved after 12m 29s/);
+    assert.match(JSON.stringify(reply?.content ?? ''), /alert of this group resolved after 12m 29s/, 'the group\'s "resolved" notice under its card');
     const hooks = a.feishu.messagesFor(`hook:${HOOK_TOKEN}`);
     assert.deepEqual(hooks.map((m) => m.content.header.template), ['orange', 'green']);
   });
@@ -91,7 +91,7 @@ describe('alert delivery to Feishu', () => {
     assert.match((await a.t.api('GET', '/metrics')).body, /promduty_alert_notifications_total\{channel="group",kind="card",outcome="failed"\} 1/);
   });
 
-  test('an alert storm for one chat folds into one digest card listing every event', async () => {
+  test('an alert storm of one Alertmanager group: one group card listing every alert, one reply when it resolves', async () => {
     const sg = await sendGroup(a, 'storm');
     const alerts = Array.from({ length: 60 }, (_, i) => ({ sendGroup: sg.id, name: 'NodeDown', instance: `10.1.0.${i}:9100` }));
     await postWebhook(a.t, webhookBody(alerts));
@@ -99,35 +99,38 @@ describe('alert delivery to Feishu', () => {
     const ids = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).pluck('id')) as number[];
     assert.equal(ids.length, 60);
     for (const receiver of [sg.chat, 'ou_alice']) {
-      const digests = cards(a.feishu, receiver).filter((m) => /Alert digest/.test(JSON.stringify(m.content.header)));
-      assert.equal(digests.length, 1, receiver);
-      const text = digests.map(textOf).join('\n');
+      const posted = cards(a.feishu, receiver).filter((m) => titleOf(m) === 'NodeDown');
+      assert.equal(posted.length, 1, `one card for ${receiver}`);
+      assert.match(JSON.stringify(posted[0]!.content.header), /Group #\d+ · 60 alerts/);
+      const text = textOf(posted[0]!);
       for (const id of ids) assert.match(text, new RegExp(`#${id} `), `event ${id} listed for ${receiver}`);
     }
-    assert.equal(cards(a.feishu, sg.chat).length, 1, 'no single cards besides the digest');
     const stored = await a.t.app.db('alert_event_messages').whereIn('event_id', ids).where({ channel: 'group' }).pluck('message_id');
-    assert.equal(new Set(stored).size, 1);
-    assert.ok(stored.every((m: string) => m.startsWith('digest:om_')));
+    assert.equal(stored.length, 1, 'one outbox row: the group\'s lead event');
+    assert.ok(stored[0].startsWith('om_'));
 
-    // They all resolve: the digest turns green; digest lines get no reply each.
+    // They all resolve: the card turns green; one reply for the group, not one per alert.
     const fps: string[] = await a.t.app.db('alert_events').where({ send_group_id: sg.id }).orderBy('id').pluck('fingerprint');
     await postWebhook(a.t, webhookBody(alerts.map((x, i) => ({ ...x, status: 'resolved', endsAt: '2026-01-05T01:05:00Z', fingerprint: fps[i] }))));
     await settled(a.t);
     const after = cards(a.feishu, sg.chat);
     assert.equal(after.length, 1);
+    assert.match(textOf(after[0]!), /✅ \*\*60\*\* resolved/);
     assert.ok(after.every((m) => templateOf(m) === 'green'));
-    assert.equal(a.feishu.messagesFor(sg.chat).filter((m) => m.parent_id).length, 0);
+    assert.equal(a.feishu.messagesFor(sg.chat).filter((m) => m.parent_id).length, 1);
   });
 
   test('a storm arriving as many notifications is folded as it comes', async () => {
     const sg = await sendGroup(a, 'burst', { notifyOncallPrivate: false });
     await Promise.all(Array.from({ length: 60 }, (_, i) => postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Burst', instance: `10.3.0.${i}:9100` }]))));
     await settled(a.t);
-    const ids = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).pluck('id')) as number[];
+    // Each notification has its own groupKey: 60 alert groups, folded into storm digests of groups.
+    const groupIds = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).distinct('group_id').pluck('group_id')) as number[];
+    assert.equal(groupIds.length, 60);
     const messages = cards(a.feishu, sg.chat);
     assert.ok(messages.length < 30, `${messages.length} messages for 60 alerts`);
     const text = messages.map(textOf).join('\n');
-    for (const id of ids) assert.equal(text.match(new RegExp(`#${id} `, 'g'))?.length, 1, `event ${id} on exactly one message`);
+    for (const id of groupIds) assert.equal(text.match(new RegExp(`[Gg]roup #${id}(?!\\d)`, 'g'))?.length, 1, `group ${id} on exactly one message`);
   });
 
   test('the per-recipient limit: 5 messages a second to one chat, shared by every worker through Redis', async () => {

@@ -56,7 +56,7 @@ describe('ChatOps over signed, encrypted Feishu callbacks with a real Alertmanag
     assert.deepEqual(again.body.toast, { type: 'error', content: `#${ev.id} is already claimed by eve` });
   });
 
-  test('a Claim click on a real alert card stops its escalation; an unclaimed one escalates', async () => {
+  test('Acknowledge all on a real group card stops the group\'s escalation and records the claim MTTA reads; an unacknowledged group escalates', async () => {
     const esc = await w.t.api('POST', '/api/v1/send-groups', {
       name: 'escalating',
       alertmanagerClusterId: (await db()('send_groups').where({ id: ids.group }).first()).alertmanager_cluster_id,
@@ -71,26 +71,32 @@ describe('ChatOps over signed, encrypted Feishu callbacks with a real Alertmanag
       const m = replies('oc_escalating').find((x) => titleOf(x) === name)!;
       return { messageId: m.message_id, event: await db()('alert_events').where({ alertname: name }).first<any>() };
     };
+    const groupOf = (e: any) => db()('alert_groups').where({ id: e.group_id }).first<any>();
     assert.equal((await postWebhook(w.t, webhookBody([{ name: 'LeftAlone', sendGroup: esc.body.id }]))).status, 200);
     assert.equal((await postWebhook(w.t, webhookBody([{ name: 'Claimed', sendGroup: esc.body.id }]))).status, 200);
     const [alone, claimed] = [await cardOf('LeftAlone'), await cardOf('Claimed')];
-    assert.ok(claimed.event.escalation_id, 'an escalation is pending');
-    const answer = await w.caller.click('ou_eve', claimed.messageId, 'oc_escalating', { tag: 'button', value: { a: 'claim', e: claimed.event.id } });
+    const [aloneGroup, claimedGroup] = [await groupOf(alone.event), await groupOf(claimed.event)];
+    assert.ok(claimedGroup.escalation_id, 'an escalation is pending');
+    const answer = await w.caller.click('ou_eve', claimed.messageId, 'oc_escalating', { tag: 'button', value: { a: 'g_ack', i: claimedGroup.id } });
     assert.equal(answer.body.toast.type, 'success');
-    assert.equal((await event(claimed.event.id)).escalation_id, null);
+    assert.equal((await groupOf(claimed.event)).escalation_id, null);
+    assert.notEqual((await event(claimed.event.id)).claimed_by, null, 'the group\'s alert is claimed');
+    const claims = await db()('event_timeline').where({ event_id: claimed.event.id, kind: 'claimed' });
+    assert.equal(claims.length, 1, "the alert's own timeline has the claim (the stats' time to acknowledge reads it)");
 
     const timers = escalationQueue(w.t);
+    const pastDue = (g: any) => runEscalationNow(timers, { id: g.lead_event_id, groupId: g.id, escalation_id: g.escalation_id });
     try {
-      await runEscalationNow(timers, claimed.event);
-      await runEscalationNow(timers, alone.event);
+      await pastDue(claimedGroup);
+      await pastDue(aloneGroup);
     } finally {
       await timers.close();
     }
     const escalated = (name: string) => w.feishu.messagesFor('ou_ada').some((m) => JSON.stringify(m.content).includes(name));
     await w.feishu.waitFor(() => escalated('LeftAlone'));
-    assert.equal(escalated('Claimed'), false, 'no escalation message for the claimed alert');
-    assert.equal((await event(claimed.event.id)).escalation_level, 0);
-    assert.equal((await event(alone.event.id)).escalation_level, 1);
+    assert.equal(escalated('Claimed'), false, 'no escalation message for the acknowledged group');
+    assert.equal((await groupOf(claimed.event)).escalation_level, 0);
+    assert.equal((await groupOf(alone.event)).escalation_level, 1);
   });
 
   test('Silence and Unsilence: a real Alertmanager silence with the labels as matchers, then expired', async () => {

@@ -34,6 +34,11 @@ describe('Alertmanager clusters and send groups API', () => {
     const u = await ok('PATCH', `/api/v1/alertmanager-clusters/${a.id}`, { instances: ['127.0.1.1:9093', '127.0.1.3:9093'], groupBy: ['...'], groupWait: '0s' });
     assert.equal(u.instances[0].id, kept, 'a kept address keeps its id');
     assert.deepEqual(u.groupBy, ['...']);
+    assert.equal(a.externalUrl, null);
+    const linked = await ok('PATCH', `/api/v1/alertmanager-clusters/${a.id}`, { externalUrl: 'https://am.example.com/' });
+    assert.equal(linked.externalUrl, 'https://am.example.com/', 'the URL alert group cards link to');
+    assert.equal((await t.app.db('alertmanager_clusters').where({ id: a.id }).first()).external_url, 'https://am.example.com/');
+    assert.equal((await ok('PATCH', `/api/v1/alertmanager-clusters/${a.id}`, { externalUrl: null })).externalUrl, null);
     assert.equal((await t.api('GET', '/api/v1/alertmanager-clusters')).body.items.length, 1);
 
     const taken = await t.api('POST', '/api/v1/alertmanager-clusters', { name: 'am-b', instances: ['127.0.9.1:9093', '127.0.1.3:9093'] });
@@ -51,6 +56,7 @@ describe('Alertmanager clusters and send groups API', () => {
       [{ name: 'x', groupBy: ['...', 'job'] }, 'groupBy'],
       [{ name: 'x', instances: ['nohost'] }, 'instances[0]'],
       [{ name: 'x', instances: ['h:1', 'h:1'] }, 'instances[1]'],
+      [{ name: 'x', externalUrl: 'javascript:alert(1)' }, 'externalUrl'],
     ];
     for (const [body, path] of cases) {
       const r = await t.api('POST', '/api/v1/alertmanager-clusters', body);

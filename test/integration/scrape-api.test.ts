@@ -40,6 +40,7 @@ describe('scrape pools, jobs, http_sd and pull endpoints', () => {
       [{ name: 'p2', scrapeInterval: '10s', scrapeTimeout: '30s' }, 400, 'scrapeTimeout'],
       [{ name: 'p2', remoteWrite: [{ url: 'ftp://x' }] }, 400, 'remoteWrite[0].url'],
       [{ name: 'p2', alertmanagerClusterId: 999 }, 400, 'alertmanagerClusterId'],
+      [{ name: 'p2', externalUrl: 'prom.example.com' }, 400, 'externalUrl'],
       [{ name: 'main' }, 409, 'name'],
     ];
     for (const [body, status, path] of cases) {
@@ -56,6 +57,10 @@ describe('scrape pools, jobs, http_sd and pull endpoints', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details[0].path, 'scrapeTimeout');
     assert.equal((await t.api('PATCH', `/api/v1/pools/${poolId}`, { externalLabels: { region: 'bj' } })).status, 200);
+    const linked = await t.api('PATCH', `/api/v1/pools/${poolId}`, { externalUrl: 'https://prom.example.com' });
+    assert.equal(linked.status, 200, JSON.stringify(linked.body));
+    assert.equal(linked.body.externalUrl, 'https://prom.example.com', 'the URL alert group cards link to');
+    assert.equal((await t.app.db('scrape_pools').where({ id: poolId }).first()).external_url, 'https://prom.example.com');
     const row = await t.app.db('scrape_pools').where({ id: poolId }).first();
     assert.match(JSON.stringify(row.remote_write), /rw-secret/);
   });

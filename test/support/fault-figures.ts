@@ -22,7 +22,7 @@ export interface FaultFigures {
   unacknowledged: number;
   /** Events beyond one per alert: an episode split over several rows of one fingerprint. */
   duplicateEvents: number;
-  /** Cards beyond one per event and recipient (group chat, on-call person). */
+  /** Cards beyond one per alert group and recipient (group chat, on-call person). */
   duplicateCards: number;
   /** Acknowledged alerts without their card in the group chat or the on-call person's chat. */
   missingCards: number;
@@ -30,15 +30,18 @@ export interface FaultFigures {
   drainMs: number | null;
 }
 
-/** Event ids a card names: alert cards and digest lines show `#<id>` (not `&#95;`, an escaped `_`). */
-const EVENT_REF = /(?<![&\w])#(\d+)(?![\d;])/g;
+/**
+ * Alert groups a card names: a group card's subtitle says `Group #<id>`, a storm digest's entry
+ * `group #<id>` (its alert lines' `#<event id>` are another id space, not counted).
+ */
+const GROUP_REF = /[Gg]roup #(\d+)(?!\d)/g;
 
-/** How many root cards name each event, per receive id (chat or open_id). */
-export function cardsPerEvent(messages: SandboxMessage[]): Map<string, Map<number, number>> {
+/** How many root cards name each alert group, per receive id (chat or open_id). */
+export function cardsPerGroup(messages: SandboxMessage[]): Map<string, Map<number, number>> {
   const out = new Map<string, Map<number, number>>();
   for (const m of messages) {
     if (m.msg_type !== 'interactive' || m.parent_id) continue;
-    const ids = new Set([...JSON.stringify(m.content).matchAll(EVENT_REF)].map((x) => Number(x[1])));
+    const ids = new Set([...JSON.stringify(m.content).matchAll(GROUP_REF)].map((x) => Number(x[1])));
     const perEvent = out.get(m.receive_id) ?? new Map<number, number>();
     for (const id of ids) perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
     out.set(m.receive_id, perEvent);
@@ -52,19 +55,19 @@ export interface Recipients {
   person: string;
 }
 
-/** Tracks which stream alerts are stored (their event ids) by polling the database. */
+/** Tracks which stream alerts are stored (their alert group ids) by polling the database. */
 export class StoredAlerts {
-  readonly eventOf = new Map<string, number>();
+  readonly groupOf = new Map<string, number>();
 
   constructor(private readonly db: Knex) {}
 
   /** Looks up the alerts not found yet; a database that is down just means "not yet". */
   async refresh(alerts: StreamAlert[]): Promise<void> {
-    const wanted = alerts.filter((a) => !this.eventOf.has(a.fingerprint)).map((a) => a.fingerprint);
+    const wanted = alerts.filter((a) => !this.groupOf.has(a.fingerprint)).map((a) => a.fingerprint);
     for (let i = 0; i < wanted.length; i += 500) {
       try {
-        const rows = await this.db('alert_events').whereIn('fingerprint', wanted.slice(i, i + 500)).select('id', 'fingerprint');
-        for (const r of rows) this.eventOf.set(r.fingerprint, r.id);
+        const rows = await this.db('alert_events').whereIn('fingerprint', wanted.slice(i, i + 500)).whereNotNull('group_id').select('group_id', 'fingerprint');
+        for (const r of rows) this.groupOf.set(r.fingerprint, r.group_id);
       } catch {
         return;
       }
@@ -72,9 +75,9 @@ export class StoredAlerts {
   }
 }
 
-/** True when the alert is acknowledged, stored, and on a card in each of its recipients' chats. */
+/** True when the alert is acknowledged, stored, and its group on a card in each of its recipients' chats. */
 export function settledAlert(a: StreamAlert, stored: StoredAlerts, cards: Map<string, Map<number, number>>, to: Recipients): boolean {
-  const id = stored.eventOf.get(a.fingerprint);
+  const id = stored.groupOf.get(a.fingerprint);
   if (a.acknowledgedAt === undefined || id === undefined) return false;
   return (cards.get(to.chat)?.get(id) ?? 0) > 0 && (cards.get(to.person)?.get(id) ?? 0) > 0;
 }
@@ -91,9 +94,9 @@ export async function countFigures(o: {
 }): Promise<FaultFigures> {
   await o.stored.refresh(o.alerts);
   const acknowledged = o.alerts.filter((a) => a.acknowledgedAt !== undefined);
-  const stored = acknowledged.filter((a) => o.stored.eventOf.has(a.fingerprint));
+  const stored = acknowledged.filter((a) => o.stored.groupOf.has(a.fingerprint));
   const split = await o.db('alert_events').groupBy('fingerprint').havingRaw('COUNT(*) > 1').select('fingerprint', o.db.raw('COUNT(*) AS n'));
-  const cards = cardsPerEvent(o.feishu.messages());
+  const cards = cardsPerGroup(o.feishu.messages());
   let duplicateCards = 0;
   for (const perEvent of cards.values()) for (const n of perEvent.values()) duplicateCards += Math.max(0, n - 1);
   const missing = stored.filter((a) => !settledAlert(a, o.stored, cards, o.recipientsOf(a.sendGroup)));

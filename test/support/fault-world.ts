@@ -4,7 +4,7 @@ import type { Knex } from '../../src/db/knex';
 import { FeishuServer } from '../../src/sandbox/feishu-server';
 import { APP } from './alerts';
 import { AlertStream, type StreamAlert } from './alert-stream';
-import { cardsPerEvent, countFigures, settledAlert, StoredAlerts, type FaultFigures, type Recipients } from './fault-figures';
+import { cardsPerGroup, countFigures, settledAlert, StoredAlerts, type FaultFigures, type Recipients } from './fault-figures';
 import { FAULTS, type Fault, type FaultServers, type FaultSize, type Run, type ScenarioName } from './fault-scenarios';
 import { startMariadbServer } from './mariadb-server';
 import { postJson, promdutyWorld, type PromdutyProcess } from './promduty-process';
@@ -112,11 +112,11 @@ export async function runScenario(name: ScenarioName, servers: FaultServers, siz
       }
     };
     const settled = (alerts: StreamAlert[], timeoutMs: number) => {
-      let cards = cardsPerEvent([]);
+      let cards = cardsPerGroup([]);
       let at = -Infinity;
       // One look at Feishu per round, not per alert.
       const fresh = () => {
-        if (performance.now() - at > POLL_MS / 2) [cards, at] = [cardsPerEvent(feishu.messages()), performance.now()];
+        if (performance.now() - at > POLL_MS / 2) [cards, at] = [cardsPerGroup(feishu.messages()), performance.now()];
         return cards;
       };
       return until(alerts, timeoutMs, POLL_MS, (a) => settledAlert(a, stored, fresh(), recipients.get(a.sendGroup)!));
@@ -124,7 +124,7 @@ export async function runScenario(name: ScenarioName, servers: FaultServers, siz
     const run: Run = {
       servers, feishu, stream, apis, workers, size, start, settled,
       prefix: world.prefix,
-      stored: (alerts, timeoutMs, everyMs = POLL_MS) => until(alerts, timeoutMs, everyMs, (a) => stored.eventOf.has(a.fingerprint)),
+      stored: (alerts, timeoutMs, everyMs = POLL_MS) => until(alerts, timeoutMs, everyMs, (a) => stored.groupOf.has(a.fingerprint)),
       log: (line) => log(`${name}: ${line}`),
     };
 

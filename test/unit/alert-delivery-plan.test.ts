@@ -105,6 +105,24 @@ describe('delivery plan', () => {
     assert.equal(first.rows[0]?.messageId, pendingMessageId(3, first.messages[0]!.uuid));
   });
 
+  test('a closed group or a resolved groupless event: the custom bot (no updates) gets a second, resolved post', () => {
+    const webhook = 'hook:abc';
+    const recipients = { group: 'oc_ops', private: [], webhook };
+    const rows: OutboxRow[] = [
+      { eventId: 1, channel: 'group', receiveId: 'oc_ops', messageId: 'om_1' },
+      { eventId: 1, channel: 'webhook', receiveId: webhook, messageId: 'sent:1' },
+    ];
+    const group = planDelivery(input([inGroup(2, 9, 1, { status: 'resolved', groupClosed: true })], { rows, recipients }));
+    assert.deepEqual(group.messages.map((m) => [m.channel, m.eventIds, m.uuid.startsWith('gp9-wr-')]), [['webhook', [1], true]]);
+    assert.deepEqual([group.refresh, group.replies.map((r) => r.groupId)], [[1], [9]]);
+    const open = planDelivery(input([inGroup(2, 9, 1, { status: 'resolved' })], { rows, recipients }));
+    assert.deepEqual(open.messages, [], 'still firing: nothing new for the custom bot');
+    const single = planDelivery(input([firing(1, { status: 'resolved' })], { rows, recipients }));
+    assert.deepEqual(single.messages.map((m) => m.channel), ['webhook']);
+    const quiet = planDelivery(input([inGroup(2, 9, 1, { status: 'resolved', groupClosed: true })], { rows, recipients, sendResolved: false }));
+    assert.deepEqual(quiet.messages, []);
+  });
+
   test('200 alerts of one group: one card per recipient, on the lead event, and its escalation starts', () => {
     const plan = planDelivery(input(range(200).map((id) => inGroup(id, 9, 1))));
     assert.deepEqual(

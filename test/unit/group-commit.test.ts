@@ -113,3 +113,25 @@ test('deadline: a caller not answered in time is rejected; an item still waiting
   assert.equal(await later, 'r4');
   assert.deepEqual(w.batches, [[1], [4]]);
 });
+
+test('quickFirst: after a quiet spell the oldest item goes alone, what came with it in the next write at once', async () => {
+  const w = gatedWrite();
+  const gc = new GroupCommit<number, string>(w.write, { maxWeight: 100, maxInFlight: 2, quickFirst: true });
+  const all = [1, 2, 3, 4].map((i) => gc.submit(i));
+  await turn();
+  assert.deepEqual(w.batches, [[1], [2, 3, 4]]);
+  const more = [5, 6].map((i) => gc.submit(i));
+  await w.release();
+  assert.deepEqual(await Promise.all(all), ['r1', 'r2', 'r3', 'r4']);
+  assert.deepEqual(w.batches.slice(2), [[5], [6]], 'idle again: the next oldest goes alone too');
+  await w.release();
+  assert.deepEqual(await Promise.all(more), ['r5', 'r6']);
+
+  const plain = gatedWrite();
+  const gc2 = new GroupCommit<number, string>(plain.write, { maxWeight: 100, maxInFlight: 2 });
+  const p = [1, 2, 3].map((i) => gc2.submit(i));
+  await turn();
+  assert.deepEqual(plain.batches, [[1, 2, 3]], 'without it, one write takes all');
+  await plain.release();
+  await Promise.all(p);
+});
