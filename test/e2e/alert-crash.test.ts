@@ -70,13 +70,17 @@ test('SIGKILL in the middle of a batch: after a restart every alert is stored an
     500,
   );
 
-  // Exactly once: every event has its group and private copy, each naming a message Feishu
-  // has, and Feishu has no message the database does not name (no double post).
+  // Exactly once: every alert is in an alert group, every group has its chat card and private
+  // copy (recorded on one of its events), each naming a message Feishu has, and Feishu has no
+  // message the database does not name (no double post).
+  const events: Array<{ id: number; group_id: number | null }> = await db('alert_events').select('id', 'group_id');
+  assert.ok(events.every((e) => e.group_id !== null), 'every alert is in an alert group');
+  const groupOf = new Map(events.map((e) => [e.id, e.group_id!]));
   const rows = await db('alert_event_messages').select('event_id', 'channel', 'message_id');
-  const perEvent = new Map<number, string[]>();
-  for (const r of rows) perEvent.set(r.event_id, [...(perEvent.get(r.event_id) ?? []), r.channel]);
-  assert.equal(perEvent.size, TOTAL);
-  assert.ok([...perEvent.values()].every((c) => c.sort().join() === 'group,private'));
+  const perGroup = new Map<number, string[]>();
+  for (const r of rows) perGroup.set(groupOf.get(r.event_id)!, [...(perGroup.get(groupOf.get(r.event_id)!) ?? []), r.channel]);
+  assert.equal(perGroup.size, new Set(groupOf.values()).size, 'every alert group has its cards');
+  assert.ok([...perGroup.values()].every((c) => c.sort().join() === 'group,private'), 'one chat card and one private copy per group');
   const named = new Set(rows.map((r: any) => String(r.message_id).replace(/^digest:/, '')));
   const posted = feishu.messages().filter((m) => !m.parent_id);
   assert.deepEqual(posted.filter((m) => !named.has(m.message_id)).map((m) => m.message_id), [], 'a card nobody recorded: a double post');
