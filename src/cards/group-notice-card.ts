@@ -1,13 +1,15 @@
 import { escLine, mention, type Card } from './card';
 import { clip, formatDuration } from '../core/text';
-import { t, type Locale } from '../i18n';
+import type { Say } from '../core/errors';
+import { sayText, t, type Locale } from '../i18n';
 import type { AlertGroupView } from './group-parts';
 import { textCard } from './text-card';
 
 export type GroupNoticeInput =
   | { kind: 'group-resolved' }
   | { kind: 'group-escalated'; level: number; users: { name: string; openId: string | null }[] }
-  | { kind: 'group-action'; text: string };
+  /** `say` (catalogue words) when the job has it; `text` (English) from jobs queued before. */
+  | { kind: 'group-action'; text: string; say?: Say };
 
 /** One notice in the group chat about an alert group: resolved, escalated, or what a person did. */
 export function groupNoticeCard(job: GroupNoticeInput, g: AlertGroupView, now: Date, L: Locale): Card {
@@ -25,6 +27,6 @@ export function groupNoticeCard(job: GroupNoticeInput, g: AlertGroupView, now: D
       return textCard({ title: t(L, 'gcard.escalatedTitle', { alertname: g.alertname }), markdown, template: 'carmine', subtitle });
     }
     case 'group-action':
-      return textCard({ title: g.alertname, markdown: escLine(clip(job.text, 1000)), template: 'blue', subtitle });
+      return textCard({ title: g.alertname, markdown: escLine(clip(job.say ? sayText(L, job.say) : job.text, 1000)), template: 'blue', subtitle });
   }
 }
