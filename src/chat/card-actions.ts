@@ -1,5 +1,4 @@
 import { groupFormSchema, parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction, type GroupCardAction } from '../cards/actions';
-import { invalidField } from '../core/errors';
 import { parseInput } from '../core/validate';
 import type { GroupActor } from '../events/group-actions';
 import { parseSilenceLength } from '../events/silence-duration';
