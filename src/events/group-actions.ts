@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { equalityMatchers, type Silences } from '../alertmanager/silences';
 import { commonLabels } from '../cards/group-parts';
 import type { Clock } from '../core/clock';
-import { invalidField, notFound, type Say } from '../core/errors';
+import { notFound, type Say } from '../core/errors';
 import { said, sayText, userError } from '../i18n';
 import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
@@ -172,8 +172,8 @@ export class GroupActions {
 
   async note(groupId: number, text: string, actor: GroupActor): Promise<GroupActionResult> {
     const clean = text.trim();
-    if (!clean) throw invalidField('note', 'must not be empty');
-    if (clean.length > 1000) throw invalidField('note', 'must be at most 1000 characters');
+    if (!clean) throw userError('validation_failed', 'group.err.noteEmpty');
+    if (clean.length > 1000) throw userError('validation_failed', 'group.err.noteTooLong');
     return this.act(groupId, actor, 'note', () => Promise.resolve({ say: said('group.did.note', { actor: actor.name, text: clean }), detail: { text: clean } }));
   }
 
@@ -185,7 +185,7 @@ export class GroupActions {
     let lead: { sendGroupId: number; uuid: string } | null = null;
     const result = await this.act(groupId, actor, 'responder_added', async (trx, g, now) => {
       const user = await trx('users').where({ feishu_open_id: openId }).first('id', 'name');
-      if (!user) throw notFound('promduty user with Feishu id', openId);
+      if (!user) throw userError('not_found', 'group.err.noSuchUser');
       if (g.leadEventId !== null && g.sendGroupId !== null) {
         const uuid = `gp${g.id}-r-${user.id}`;
         lead = { sendGroupId: g.sendGroupId, uuid };
@@ -203,7 +203,7 @@ export class GroupActions {
 
   /** An Alertmanager silence on the labels every alert of the group shares; the group's alerts record it. */
   async silence(groupId: number, durationMs: number, reason: string, actor: GroupActor): Promise<GroupActionResult> {
-    if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw invalidField('duration', `must be more than 0 and at most ${formatDuration(MAX_SILENCE_MS)}`);
+    if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw userError('validation_failed', 'group.err.silenceLength', { max: formatDuration(MAX_SILENCE_MS) });
     const span = formatDuration(durationMs);
     return this.act(groupId, actor, 'silenced', async (trx, g, now) => {
       if (g.status !== 'firing') throw userError('conflict', 'group.err.notFiring', { id: g.id, alertname: g.alertname });

@@ -47,6 +47,10 @@ export const groupMessages = defineMessages({
     en: 'group #{id} has no send group, so promduty does not know its Alertmanager; silence it there',
     'zh-CN': '告警组 #{id} 没有发送组，promduty 不知道它的 Alertmanager；请直接在 Alertmanager 中屏蔽',
   },
+  'group.err.noteEmpty': { en: 'write the note first', 'zh-CN': '请先填写备注' },
+  'group.err.noteTooLong': { en: 'a note is at most 1000 characters', 'zh-CN': '备注最多 1000 个字符' },
+  'group.err.silenceLength': { en: 'a silence lasts more than 0 and at most {max}', 'zh-CN': '屏蔽时长须大于 0 且不超过 {max}' },
+  'group.err.noSuchUser': { en: 'that person has no promduty account; ask an admin to add them', 'zh-CN': '这个人没有 promduty 账号；请管理员先添加' },
   'group.err.pickPerson': { en: 'pick the person to add', 'zh-CN': '请选择要添加的人' },
   'group.err.pickDuration': {
     en: 'pick a duration or type one such as 90m, 2d or until 09:00 (at most 30 days)',
