@@ -1,38 +1,32 @@
 import { escLine, mention, type Card } from './card';
 import { clip, formatDuration } from '../core/text';
+import type { Say } from '../core/errors';
+import { sayText, t, type Locale } from '../i18n';
 import type { AlertGroupView } from './group-parts';
 import { textCard } from './text-card';
-
-/** The group notices' words, in one place (to move into the i18n catalogue). */
-const T = {
-  resolvedTitle: (name: string) => `Resolved: ${name}`,
-  resolved: (n: number, lasted: string) => `✅ All ${n} alert${n === 1 ? '' : 's'} of this group resolved after ${lasted}.`,
-  escalatedTitle: (name: string) => `Escalated: ${name}`,
-  escalated: (n: number, level: number, people: string) =>
-    `${n} firing alert${n === 1 ? '' : 's'}, not acknowledged: escalated to ${people} (level ${level}).`,
-  nobody: 'nobody (no one at this level has a Feishu account)',
-  actionTitle: (name: string) => name,
-};
 
 export type GroupNoticeInput =
   | { kind: 'group-resolved' }
   | { kind: 'group-escalated'; level: number; users: { name: string; openId: string | null }[] }
-  | { kind: 'group-action'; text: string };
+  /** `say` (catalogue words) when the job has it; `text` (English) from jobs queued before. */
+  | { kind: 'group-action'; text: string; say?: Say };
 
 /** One notice in the group chat about an alert group: resolved, escalated, or what a person did. */
-export function groupNoticeCard(job: GroupNoticeInput, g: AlertGroupView, now: Date): Card {
-  const subtitle = `Group #${g.id} · ${g.sendGroupName}`;
+export function groupNoticeCard(job: GroupNoticeInput, g: AlertGroupView, now: Date, L: Locale): Card {
+  const subtitle = t(L, 'gnotice.subtitle', { id: g.id, group: g.sendGroupName });
   switch (job.kind) {
     case 'group-resolved': {
       const end = g.resolvedAt ?? now;
-      return textCard({ title: T.resolvedTitle(g.alertname), markdown: T.resolved(g.alerts.length, formatDuration(end.getTime() - g.firstSeenAt.getTime())), template: 'green', subtitle });
+      const markdown = t(L, 'gnotice.resolved', { count: g.alerts.length, lasted: formatDuration(end.getTime() - g.firstSeenAt.getTime()) });
+      return textCard({ title: t(L, 'gnotice.resolvedTitle', { alertname: g.alertname }), markdown, template: 'green', subtitle });
     }
     case 'group-escalated': {
-      const people = job.users.map((u) => mention(u)).join(' ') || T.nobody;
+      const people = job.users.map((u) => mention(u)).join(' ') || t(L, 'notice.escalatedNobody');
       const firing = g.alerts.filter((a) => a.status === 'firing').length;
-      return textCard({ title: T.escalatedTitle(g.alertname), markdown: T.escalated(firing, job.level, people), template: 'carmine', subtitle });
+      const markdown = t(L, 'gnotice.escalated', { count: firing, people, level: job.level });
+      return textCard({ title: t(L, 'gcard.escalatedTitle', { alertname: g.alertname }), markdown, template: 'carmine', subtitle });
     }
     case 'group-action':
-      return textCard({ title: T.actionTitle(g.alertname), markdown: escLine(clip(job.text, 1000)), template: 'blue', subtitle });
+      return textCard({ title: g.alertname, markdown: escLine(clip(job.say ? sayText(L, job.say) : job.text, 1000)), template: 'blue', subtitle });
   }
 }

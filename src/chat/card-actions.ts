@@ -1,11 +1,10 @@
 import { groupFormSchema, parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction, type GroupCardAction } from '../cards/actions';
-import { invalidField } from '../core/errors';
 import { parseInput } from '../core/validate';
 import type { GroupActor } from '../events/group-actions';
 import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
 import { isAppError, type FieldIssue } from '../core/errors';
-import { describeError, sayText, t, type Locale } from '../i18n';
+import { describeError, sayText, t, userError, type Locale } from '../i18n';
 import { parseDuration } from '../core/names';
 import { issuePath } from '../core/validate';
 import type { User } from '../users/users';
@@ -113,10 +112,10 @@ async function groupAction(d: ChatDeps, user: User, action: GroupCardAction, cb:
   let answer: CardAnswer['toast'];
   try {
     const r = await runGroupAction(d, { ...actor, answers: cb.messageId }, action.a, action.i, cb.action);
-    answer = { type: 'success', content: r.message };
+    answer = { type: 'success', content: sayText(d.locale, r.say) };
   } catch (e) {
     if (!isAppError(e)) throw e;
-    answer = { type: 'error', content: e.message };
+    answer = { type: 'error', content: messageOf(d.locale, e) };
   }
   const card = (cb.messageId ? await d.eventCards.forMessage(cb.messageId) : null) ?? (await d.eventCards.groupCardOf(action.i)) ?? undefined;
   return card ? { toast: answer, card } : { toast: answer };
@@ -139,13 +138,13 @@ function runGroupAction(d: ChatDeps, actor: GroupActor, a: GroupCardAction['a'],
     case 'g_note':
       return d.groups.note(id, form.note ?? '', actor);
     case 'g_responder':
-      if (!form.user) throw invalidField('user', 'pick the person to add');
+      if (!form.user) throw userError('validation_failed', 'group.err.pickPerson');
       return d.groups.addResponder(id, form.user, actor);
     case 'g_silence': {
       // A digest's select sends its choice as `option`; the card's form as `picked` or typed `duration`.
       const typed = form.duration || form.picked || (typeof raw.option === 'string' ? raw.option : '');
       const ms = parseSilenceLength(typed, d.clock.now(), d.timezone);
-      if (!ms) throw invalidField('duration', 'pick a duration or type one such as 90m, 2d or until 09:00 (at most 30 days)');
+      if (!ms) throw userError('validation_failed', 'group.err.pickDuration');
       return d.groups.silence(id, ms, form.reason ?? '', actor);
     }
   }

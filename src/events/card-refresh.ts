@@ -86,7 +86,7 @@ export class EventCardService {
     if (!leads.length) return null;
     const groups = await loadGroups(this.d.db, leads.map((l: any) => l.id));
     const first = rows[0]!;
-    const base = { timezone: this.d.timezone, now, withButtons: first.channel !== 'webhook' };
+    const base = { timezone: this.d.timezone, now, withButtons: first.channel !== 'webhook', locale: this.d.locale };
     if (digest) {
       const views = [...groups.values()].map((g) => g.view);
       const oncall = await this.oncallOfGroup([...groups.values()][0]?.oncallGroupId ?? null);
@@ -107,7 +107,7 @@ export class EventCardService {
   async groupCardOf(groupId: number): Promise<Card | null> {
     const g = (await loadGroups(this.d.db, [groupId])).get(groupId);
     if (!g) return null;
-    return groupCard({ group: g.view, oncall: await this.oncallOfGroup(g.oncallGroupId), timezone: this.d.timezone, now: this.d.clock.now(), withButtons: true });
+    return groupCard({ group: g.view, oncall: await this.oncallOfGroup(g.oncallGroupId), timezone: this.d.timezone, now: this.d.clock.now(), withButtons: true, locale: this.d.locale });
   }
 
   /** The current card of a message promduty sent for an event; null when it is none of ours. */

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { equalityMatchers, type Silences } from '../alertmanager/silences';
 import { commonLabels } from '../cards/group-parts';
 import type { Clock } from '../core/clock';
-import { conflict, invalidField, notFound } from '../core/errors';
+import { notFound, type Say } from '../core/errors';
+import { said, sayText, userError } from '../i18n';
 import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
@@ -35,27 +36,14 @@ export type GroupActor = Actor & { answers?: string | null };
 /** The outcome, for a toast or a chat reply. */
 export interface GroupActionResult {
   groupId: number;
+  /** Plain text (English, for logs and the API). */
   message: string;
+  /** The same for people, in catalogue words. */
+  say: Say;
 }
 
-/** The words people read after an action, in one place (to move into the i18n catalogue). */
-const T = {
-  notFiring: (id: number, name: string) => `group #${id} ${name} is not firing`,
-  alreadyAck: (id: number, who: string) => `group #${id} is already acknowledged by ${who}`,
-  notAck: (id: number) => `group #${id} is not acknowledged`,
-  yoursAlready: (id: number) => `group #${id} is already yours`,
-  silencedAlready: (id: number) => `group #${id} is already silenced`,
-  noLevel: (id: number) => `group #${id} has no further escalation level`,
-  ack: (who: string, n: number, name: string) => `${who} acknowledged ${name} (${n} alerts)`,
-  unack: (who: string, name: string) => `${who} removed the acknowledgement of ${name}`,
-  take: (who: string, from: string, name: string) => `${who} took over ${name} from ${from}`,
-  takenFrom: (who: string, id: number, name: string) => `${who} took over group #${id} ${name} from you.`,
-  resolve: (who: string, name: string) => `${who} resolved ${name} by hand`,
-  escalate: (who: string, level: number, name: string) => `${who} escalated ${name} to level ${level}`,
-  note: (who: string, text: string) => `📝 ${who}: ${text}`,
-  responder: (who: string, added: string, name: string) => `${who} added ${added} as a responder to ${name}`,
-  silence: (who: string, name: string, span: string, reason: string) => `${who} silenced ${name} for ${span}${reason ? ` (${reason})` : ''}`,
-};
+// English for logs and the API beside the catalogue words people read.
+const english = (s: Say): string => sayText('en', s);
 
 interface GroupRow {
   id: number;
@@ -102,21 +90,21 @@ export class GroupActions {
 
   async acknowledge(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     return this.act(groupId, actor, 'acknowledged', async (trx, g, now) => {
-      if (g.status !== 'firing') throw conflict(T.notFiring(g.id, g.alertname));
-      if (g.acknowledgedBy !== null) throw conflict(T.alreadyAck(g.id, await this.nameOf(trx, g.acknowledgedBy)));
+      if (g.status !== 'firing') throw userError('conflict', 'group.err.notFiring', { id: g.id, alertname: g.alertname });
+      if (g.acknowledgedBy !== null) throw userError('conflict', 'group.err.alreadyAck', { id: g.id, name: await this.nameOf(trx, g.acknowledgedBy) });
       await trx('alert_groups').where({ id: g.id }).update({ acknowledged_by: actor.userId ?? null, acknowledged_at: now, escalation_id: null, updated_at: now });
       const n = await trx('alert_events').where({ group_id: g.id, status: 'firing' }).whereNull('claimed_by').update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
       await recordClaims(trx, g.id, actor, now);
-      return { text: T.ack(actor.name, n, g.alertname), detail: { alerts: n } };
+      return { say: said('group.did.ack', { actor: actor.name, alertname: g.alertname, count: n }), detail: { alerts: n } };
     });
   }
 
   async unacknowledge(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     return this.act(groupId, actor, 'unacknowledged', async (trx, g, now) => {
-      if (g.acknowledgedBy === null) throw conflict(T.notAck(g.id));
+      if (g.acknowledgedBy === null) throw userError('conflict', 'group.err.notAck', { id: g.id });
       await trx('alert_groups').where({ id: g.id }).update({ acknowledged_by: null, acknowledged_at: null, updated_at: now });
       await trx('alert_events').where({ group_id: g.id, status: 'firing', claimed_by: g.acknowledgedBy }).update({ claimed_by: null, claimed_at: null, updated_at: now });
-      return { text: T.unack(actor.name, g.alertname), detail: null };
+      return { say: said('group.did.unack', { actor: actor.name, alertname: g.alertname }), detail: null };
     });
   }
 
@@ -125,8 +113,8 @@ export class GroupActions {
     let previous: { name: string; openId: string | null } | null = null;
     let alertname = '';
     const result = await this.act(groupId, actor, 'taken_over', async (trx, g, now) => {
-      if (g.status !== 'firing') throw conflict(T.notFiring(g.id, g.alertname));
-      if (g.acknowledgedBy !== null && g.acknowledgedBy === actor.userId) throw conflict(T.yoursAlready(g.id));
+      if (g.status !== 'firing') throw userError('conflict', 'group.err.notFiring', { id: g.id, alertname: g.alertname });
+      if (g.acknowledgedBy !== null && g.acknowledgedBy === actor.userId) throw userError('conflict', 'group.err.yoursAlready', { id: g.id });
       const prev = g.acknowledgedBy === null ? null : await trx('users').where({ id: g.acknowledgedBy }).first('name', 'feishu_open_id');
       previous = prev ? { name: prev.name, openId: prev.feishu_open_id } : null;
       alertname = g.alertname;
@@ -136,19 +124,19 @@ export class GroupActions {
       else claimed.whereNull('claimed_by');
       await claimed.update({ claimed_by: actor.userId ?? null, claimed_at: now, escalation_id: null, updated_at: now });
       await recordClaims(trx, g.id, actor, now);
-      return { text: T.take(actor.name, previous?.name ?? '—', g.alertname), detail: { from: previous?.name ?? null } };
+      return { say: said('group.did.take', { actor: actor.name, from: previous?.name ?? '—', alertname: g.alertname }), detail: { from: previous?.name ?? null } };
     });
     const prev = previous as { name: string; openId: string | null } | null;
-    if (prev?.openId) await this.notifyPerson(groupId, prev.openId, `take-${groupId}-${this.d.clock.now().getTime()}`, T.takenFrom(actor.name, groupId, alertname));
+    if (prev?.openId) await this.notifyPerson(groupId, prev.openId, `take-${groupId}-${this.d.clock.now().getTime()}`, said('group.did.takenFrom', { actor: actor.name, id: groupId, alertname }));
     return result;
   }
 
   /** Marks the group resolved (escalation over); it stays open, so the next firing notification reopens it. */
   async resolve(groupId: number, actor: GroupActor): Promise<GroupActionResult> {
     return this.act(groupId, actor, 'resolved', async (trx, g, now) => {
-      if (g.status !== 'firing') throw conflict(T.notFiring(g.id, g.alertname));
+      if (g.status !== 'firing') throw userError('conflict', 'group.err.notFiring', { id: g.id, alertname: g.alertname });
       await trx('alert_groups').where({ id: g.id }).update({ status: 'resolved', resolved_by: actor.userId ?? null, resolved_at: now, escalation_id: null, updated_at: now });
-      return { text: T.resolve(actor.name, g.alertname), detail: null };
+      return { say: said('group.did.resolve', { actor: actor.name, alertname: g.alertname }), detail: null };
     });
   }
 
@@ -157,15 +145,15 @@ export class GroupActions {
     let level: GroupLevel | null = null;
     let levels: ReturnType<typeof snapshotLevels> = [];
     const result = await this.act(groupId, actor, null, async (trx, g, now) => {
-      if (g.status !== 'firing' || g.leadEventId === null || g.sendGroupId === null) throw conflict(T.notFiring(g.id, g.alertname));
+      if (g.status !== 'firing' || g.leadEventId === null || g.sendGroupId === null) throw userError('conflict', 'group.err.notFiring', { id: g.id, alertname: g.alertname });
       const dest = (await this.d.destinations.forGroup(g.sendGroupId)).dest;
       levels = dest ? snapshotLevels(dest) : [];
       const next = levels[g.escalationLevel];
-      if (!next) throw conflict(T.noLevel(g.id));
+      if (!next) throw userError('conflict', 'group.err.noLevel', { id: g.id });
       level = { groupId: g.id, leadEventId: g.leadEventId, sendGroupId: g.sendGroupId, level: g.escalationLevel + 1, escalationId: this.d.newEscalationId(), users: next.users };
       await recordGroupLevel(trx, level, actor.name, actor.userId ?? null, now);
       await planGroupLevelBuzzes(this.d.paging, trx, level, next.channel ?? 'chat');
-      return { text: T.escalate(actor.name, level.level, g.alertname), detail: { level: level.level } };
+      return { say: said('group.did.escalate', { actor: actor.name, alertname: g.alertname, level: level.level }), detail: { level: level.level } };
     });
     const l = level as GroupLevel | null;
     if (l) {
@@ -184,9 +172,9 @@ export class GroupActions {
 
   async note(groupId: number, text: string, actor: GroupActor): Promise<GroupActionResult> {
     const clean = text.trim();
-    if (!clean) throw invalidField('note', 'must not be empty');
-    if (clean.length > 1000) throw invalidField('note', 'must be at most 1000 characters');
-    return this.act(groupId, actor, 'note', () => Promise.resolve({ text: T.note(actor.name, clean), detail: { text: clean } }));
+    if (!clean) throw userError('validation_failed', 'group.err.noteEmpty');
+    if (clean.length > 1000) throw userError('validation_failed', 'group.err.noteTooLong');
+    return this.act(groupId, actor, 'note', () => Promise.resolve({ say: said('group.did.note', { actor: actor.name, text: clean }), detail: { text: clean } }));
   }
 
   /**
@@ -197,7 +185,7 @@ export class GroupActions {
     let lead: { sendGroupId: number; uuid: string } | null = null;
     const result = await this.act(groupId, actor, 'responder_added', async (trx, g, now) => {
       const user = await trx('users').where({ feishu_open_id: openId }).first('id', 'name');
-      if (!user) throw notFound('promduty user with Feishu id', openId);
+      if (!user) throw userError('not_found', 'group.err.noSuchUser');
       if (g.leadEventId !== null && g.sendGroupId !== null) {
         const uuid = `gp${g.id}-r-${user.id}`;
         lead = { sendGroupId: g.sendGroupId, uuid };
@@ -206,7 +194,7 @@ export class GroupActions {
         const severity = (await trx('alert_events').where({ id: g.leadEventId }).first('severity'))?.severity ?? null;
         await this.d.paging.planResponderCard(trx, `grp${g.id}:responder`, { uuid, openId, eventIds: [g.leadEventId] }, severity);
       }
-      return { text: T.responder(actor.name, user.name, g.alertname), detail: { name: user.name, openId, userId: user.id } };
+      return { say: said('group.did.responder', { actor: actor.name, name: user.name, alertname: g.alertname }), detail: { name: user.name, openId, userId: user.id } };
     });
     const l = lead as { sendGroupId: number; uuid: string } | null;
     if (l) await notifyResponder(this.d.jobs, { groupId, openId, sendGroupId: l.sendGroupId, uuid: l.uuid });
@@ -215,11 +203,11 @@ export class GroupActions {
 
   /** An Alertmanager silence on the labels every alert of the group shares; the group's alerts record it. */
   async silence(groupId: number, durationMs: number, reason: string, actor: GroupActor): Promise<GroupActionResult> {
-    if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw invalidField('duration', `must be more than 0 and at most ${formatDuration(MAX_SILENCE_MS)}`);
+    if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw userError('validation_failed', 'group.err.silenceLength', { max: formatDuration(MAX_SILENCE_MS) });
     const span = formatDuration(durationMs);
     return this.act(groupId, actor, 'silenced', async (trx, g, now) => {
-      if (g.status !== 'firing') throw conflict(T.notFiring(g.id, g.alertname));
-      if (g.silencedUntil && g.silencedUntil > now) throw conflict(T.silencedAlready(g.id));
+      if (g.status !== 'firing') throw userError('conflict', 'group.err.notFiring', { id: g.id, alertname: g.alertname });
+      if (g.silencedUntil && g.silencedUntil > now) throw userError('conflict', 'group.err.silencedAlready', { id: g.id });
       const labels = (await trx('alert_events').where({ group_id: g.id }).pluck('labels')).map((l) => ({ labels: fromJson<Record<string, string>>(l, {}) }));
       const matchers = equalityMatchers(commonLabels(labels, true));
       const addresses = await this.addressesOf(trx, g);
@@ -233,7 +221,8 @@ export class GroupActions {
       });
       await trx('alert_groups').where({ id: g.id }).update({ silence_id: silenceId, silenced_until: endsAt, silenced_by: actor.userId ?? null, escalation_id: null, updated_at: now });
       await trx('alert_events').where({ group_id: g.id, status: 'firing' }).update({ silence_id: silenceId, silenced_until: endsAt, escalation_id: null, updated_at: now });
-      return { text: T.silence(actor.name, g.alertname, span, reason), detail: { silenceId, until: endsAt.toISOString(), reason, matchers: matchers.length } };
+      const p = { actor: actor.name, alertname: g.alertname, span };
+      return { say: reason ? said('group.did.silenceReason', { ...p, reason }) : said('group.did.silence', p), detail: { silenceId, until: endsAt.toISOString(), reason, matchers: matchers.length } };
     });
   }
 
@@ -242,25 +231,26 @@ export class GroupActions {
     groupId: number,
     actor: GroupActor,
     kind: string | null,
-    change: (trx: Knex.Transaction, g: GroupRow, now: Date) => Promise<{ text: string; detail: Record<string, unknown> | null }>,
+    change: (trx: Knex.Transaction, g: GroupRow, now: Date) => Promise<{ say: Say; detail: Record<string, unknown> | null }>,
   ): Promise<GroupActionResult> {
-    const { g, text, timelineId } = await this.d.db.transaction(async (trx) => {
+    const { g, say, timelineId } = await this.d.db.transaction(async (trx) => {
       const g = await this.lock(trx, groupId);
       const now = this.d.clock.now();
-      const { text, detail } = await change(trx, g, now);
+      const { say, detail } = await change(trx, g, now);
       let timelineId = 0;
       if (kind) timelineId = Number((await trx('alert_group_timeline').insert({ group_id: g.id, kind, ...who(actor), detail: toJson(detail), at: now }))[0]);
       await writeAudit(trx, actor, { action: `group_${kind ?? 'escalate'}`, entity: 'alert_group', entityId: g.id, after: detail ?? undefined });
-      return { g, text, timelineId: Number(timelineId) || now.getTime() };
+      return { g, say, timelineId: Number(timelineId) || now.getTime() };
     }, RC);
     if (g.leadEventId !== null) await this.d.jobs.patch((await messagesOfEvents(this.d.db, [g.leadEventId])).filter((m) => m !== actor.answers));
-    if (kind) await this.d.jobs.reply([{ kind: 'group-action', uuid: `ga${g.id}-${timelineId}`, groupId: g.id, text }]);
-    return { groupId: g.id, message: text };
+    const text = english(say);
+    if (kind) await this.d.jobs.reply([{ kind: 'group-action', uuid: `ga${g.id}-${timelineId}`, groupId: g.id, text, say }]);
+    return { groupId: g.id, message: text, say };
   }
 
   /** A private line to one person about the group (through the notice path: a card in their chat). */
-  private async notifyPerson(groupId: number, openId: string, uuid: string, text: string): Promise<void> {
-    await this.d.jobs.reply([{ kind: 'group-action', uuid, groupId, text, to: openId }]);
+  private async notifyPerson(groupId: number, openId: string, uuid: string, say: Say): Promise<void> {
+    await this.d.jobs.reply([{ kind: 'group-action', uuid, groupId, text: english(say), say, to: openId }]);
   }
 
   private async lock(trx: Knex.Transaction, id: number): Promise<GroupRow> {
@@ -284,7 +274,7 @@ export class GroupActions {
 
   private async addressesOf(trx: Knex.Transaction, g: GroupRow): Promise<string[]> {
     const sg = g.sendGroupId === null ? undefined : await trx('send_groups').where({ id: g.sendGroupId }).first('alertmanager_cluster_id');
-    if (!sg) throw conflict(`group #${g.id} has no send group, so promduty does not know its Alertmanager; silence it there`);
+    if (!sg) throw userError('conflict', 'group.err.noSendGroup', { id: g.id });
     return trx('alertmanager_instances').where({ cluster_id: sg.alertmanager_cluster_id }).orderBy([{ column: 'healthy', order: 'desc' }, 'id']).pluck('address');
   }
 }

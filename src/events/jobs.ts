@@ -1,3 +1,4 @@
+import type { Say } from '../core/errors';
 import type { PageChannel } from '../paging/model';
 import type { PendingSend } from './outbox-keys';
 import type { AlertBatch } from './webhook';
@@ -73,4 +74,5 @@ export type ReplyJob =
   | { kind: 'group-resolved'; uuid: string; groupId: number }
   | { kind: 'group-escalated'; uuid: string; groupId: number; level: number; users: EscalationUser[] }
   /** What a person did to a group (acknowledged, took over, noted…), one line in its thread. */
-  | { kind: 'group-action'; uuid: string; groupId: number; text: string; to?: string };
+  /** `text` is English (logs); `say` the same in catalogue words, rendered in the bot's language (absent in jobs queued before it). */
+  | { kind: 'group-action'; uuid: string; groupId: number; text: string; say?: Say; to?: string };

@@ -123,7 +123,7 @@ export class NoticeService {
   private async groupContent(job: GroupNotice): Promise<ReplyContent | null> {
     const g = (await loadGroups(this.d.db, [job.groupId])).get(job.groupId)?.view;
     if (!g) return null;
-    return { card: groupNoticeCard(job, g, this.d.clock.now()) };
+    return { card: groupNoticeCard(job, g, this.d.clock.now(), this.d.settings.locale) };
   }
 
   private summary(records: EventRecord[]): Card {

@@ -10,6 +10,7 @@ import { alertCardMessages } from './messages/alert-cards';
 import { opsCardMessages } from './messages/ops-cards';
 import { remedyMessages } from './messages/remedy';
 import { groupMessages } from './messages/groups';
+import { groupCardMessages } from './messages/group-cards';
 import { pagingMessages } from './messages/paging';
 
 /**
@@ -17,7 +18,7 @@ import { pagingMessages } from './messages/paging';
  * (keys prefixed with the area) so branches adding messages touch different files; add the
  * area here. test/unit/i18n-catalogue.test.ts checks no key is defined twice.
  */
-export const AREAS = [commonMessages, errorMessages, chatMessages, commandMessages, replyMessages, actionMessages, toastMessages, oncallCardMessages, alertCardMessages, opsCardMessages, remedyMessages, groupMessages, pagingMessages] as const;
+export const AREAS = [commonMessages, errorMessages, chatMessages, commandMessages, replyMessages, actionMessages, toastMessages, oncallCardMessages, alertCardMessages, opsCardMessages, remedyMessages, groupMessages, groupCardMessages, pagingMessages] as const;
 
 type Union<A extends readonly unknown[]> = A[number];
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

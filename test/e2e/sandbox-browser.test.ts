@@ -15,7 +15,7 @@ const CARD_TIMEOUT_MS = 90_000;
 
 /**
  * What a newcomer does after `npm run demo`, in Debian's Chromium: open the sandbox, see the
- * alert card arrive, claim it, silence it, ask for the roster. The bot speaks Chinese here
+ * alert group card arrive, acknowledge it, silence it through its form, ask for the roster. The bot speaks Chinese here
  * (LOCALE=zh-CN, Feishu's default) and is typed to with the Chinese command names, so the
  * screenshots show the Chinese cards. Screenshots land in test-artifacts/ to look at (CI keeps them).
  */
@@ -68,11 +68,12 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  test('the alert card arrives, Claim and Silence update it in place, /roster answers, a swap is asked with @ and accepted by another user, /stats draws its charts', { timeout: 240_000 }, async () => {
+  test('the alert group card arrives, Acknowledge all and its silence form update it in place, /roster answers, a swap is asked with @ and accepted by another user, /stats draws its charts', { timeout: 240_000 }, async () => {
     await page.goto(demo.urls.sandbox);
     await page.locator('#chat-title', { hasText: 'ops (send group)' }).waitFor();
 
-    const alert = cardTitled(DEMO.firingRule);
+    // The group card itself, not the notices in its thread (they carry the alert name as their title too).
+    const alert = cardTitled(DEMO.firingRule).filter({ has: page.locator('.hd-subtitle', { hasText: '条告警' }) });
     await alert.waitFor({ timeout: CARD_TIMEOUT_MS });
     await alert.locator('.card-header.hd-orange').waitFor(); // a firing warning is orange
     await alert.locator('.mention', { hasText: '@Alice Chen' }).waitFor(); // today's on-call person, @-mentioned
@@ -80,18 +81,26 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     // Issue 14: vmalert reads VictoriaMetrics, where both collectors' shards meet: the aggregate fires.
     await cardTitled(DEMO.aggregateRule).waitFor({ timeout: CARD_TIMEOUT_MS });
 
+    // The demo's alerts arrive as alert group cards (issue #15), in Chinese.
     await page.selectOption('#actas', 'ou_demo_bob');
-    await alert.getByRole('button', { name: '认领', exact: true }).click();
-    await toast('已认领');
-    await alert.locator('.hd-subtitle', { hasText: 'Bob Li 已认领' }).waitFor();
-    await alert.locator('.tag', { hasText: '已认领' }).waitFor();
-    assert.equal(await alert.getByRole('button', { name: '认领', exact: true }).count(), 0, 'no Claim button once claimed');
-    await shot('2-claimed', alert);
+    await alert.getByRole('button', { name: '全部确认', exact: true }).click();
+    await toast('确认了');
+    await alert.locator('.tag', { hasText: '已确认' }).waitFor();
+    await alert.getByText('确认人：').first().waitFor();
+    await alert.getByRole('button', { name: '取消确认', exact: true }).waitFor();
+    assert.equal(await alert.getByRole('button', { name: '全部确认', exact: true }).count(), 0, 'no Acknowledge all button once acknowledged');
+    await shot('2-acknowledged', alert);
 
-    await alert.getByRole('button', { name: '屏蔽 1h' }).click();
+    // The card's silence form: a duration picked from its select, a reason typed, submitted.
+    const silenceForm = alert.locator('form', { has: page.getByRole('button', { name: '屏蔽告警组', exact: true }) });
+    await silenceForm.locator('select').first().selectOption('1h');
+    await silenceForm.getByPlaceholder('原因').fill('演示：维护窗口');
+    await silenceForm.getByRole('button', { name: '屏蔽告警组', exact: true }).click();
+    await toast('屏蔽了');
     await alert.locator('.card-header.hd-grey').waitFor();
     await alert.locator('.tag', { hasText: '已屏蔽' }).waitFor();
-    await alert.getByRole('button', { name: '取消屏蔽' }).waitFor();
+    await alert.getByText('屏蔽人：').first().waitFor();
+    assert.equal(await alert.getByRole('button', { name: '屏蔽告警组', exact: true }).count(), 0, 'no silence form once silenced');
     await shot('3-silenced', alert);
 
     await page.fill('#text', '/排班');

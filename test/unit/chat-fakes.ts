@@ -91,7 +91,9 @@ function groupFakes(calls: Calls): ChatDeps['groups'] {
   const done = (what: string, id: number, arg: unknown = null) => {
     if (id === 99 && what === 'acknowledge') throw conflict('group #99 is already acknowledged by ada');
     calls.groups.push([what, id, arg]);
-    return Promise.resolve({ groupId: id, message: `${what} group #${id}` });
+    const message = `${what} group #${id}`;
+    // Not a catalogue key: sayText shows it as written.
+    return Promise.resolve({ groupId: id, message, say: { key: message, params: {} } });
   };
   return {
     acknowledge: (id) => done('acknowledge', id),

@@ -7,7 +7,8 @@ import { groupNoticeCard } from '../../src/cards/group-notice-card';
 import { commonLabels, differingLabels, summariseLabel, type AlertGroupView, type GroupAlertView } from '../../src/cards/group-parts';
 import { parseSilenceLength } from '../../src/events/silence-duration';
 import { alertmanagerLink, prometheusLink } from '../../src/events/group-view';
-import { assertGoldenJson } from '../support/golden';
+import { assertGoldenJsonIn } from '../support/golden';
+import { LOCALES } from '../../src/i18n';
 
 const now = new Date('2026-05-10T03:00:00Z');
 const ago = (min: number) => new Date(now.getTime() - min * 60_000);
@@ -53,7 +54,7 @@ const group = (over: Partial<AlertGroupView> = {}): AlertGroupView => ({
   ...over,
 });
 
-const base = { timezone: 'Asia/Shanghai', now, withButtons: true, oncall: { name: 'ada', openId: 'ou_ada' } };
+const base = { timezone: 'Asia/Shanghai', now, withButtons: true, oncall: { name: 'ada', openId: 'ou_ada' }, locale: 'en' as const };
 
 describe('alert group cards', () => {
   test('labels: common once, differing summarised, internal hidden (but matchable)', () => {
@@ -68,7 +69,8 @@ describe('alert group cards', () => {
 
   test('the group card of a 200-alert group (golden): counts, differing labels per alert, links, actions; fits Feishu', () => {
     const c = groupCard({ ...base, group: group() });
-    assertGoldenJson('cards/group-firing.json', c);
+    assertGoldenJsonIn('en', 'cards/group-firing.json', c);
+    assertGoldenJsonIn('zh-CN', 'cards/group-firing.json', groupCard({ ...base, locale: 'zh-CN', group: group() }));
     assert.ok(cardBytes(c) <= CARD_MAX_BYTES);
     const s = JSON.stringify(c);
     assert.match(s, /instance: 40 values/);
@@ -79,36 +81,41 @@ describe('alert group cards', () => {
     assert.match(huge, /more alerts: `\/group 12`/, 'alerts past the size limit stay reachable');
   });
 
-  test('acknowledged, silenced, escalated, resolved-by-hand and resolved group cards (golden)', () => {
-    const ada = { name: 'ada', openId: 'ou_ada' };
-    const acked = group({ alerts: alerts(3, { claimedBy: ada }), acknowledgedBy: ada, acknowledgedAt: ago(5), timeline: [{ at: ago(5), actor: 'ada', kind: 'acknowledged', detail: { alerts: 3 } }, { at: ago(4), actor: 'ada', kind: 'note', detail: { text: 'rebooting' } }] });
-    assertGoldenJson('cards/group-acknowledged.json', groupCard({ ...base, group: acked }));
-    const until = new Date(now.getTime() + 4 * 3_600_000);
-    const silenced = group({ alerts: alerts(3, { silencedUntil: until }), silencedBy: ada, silencedUntil: until, silenceUrl: 'https://am.example/#/silences/abc' });
-    const s = groupCard({ ...base, group: silenced });
-    assertGoldenJson('cards/group-silenced.json', s);
-    assert.match(JSON.stringify(s), /Silenced by:\*\* ada until 05-10 15:00 · \[silence in Alertmanager\]/);
-    assertGoldenJson('cards/group-escalation.json', groupCard({ ...base, group: group({ alerts: alerts(3), escalationLevel: 1 }), escalation: { level: 1, unacknowledgedMinutes: 5 } }));
-    assertGoldenJson('cards/group-resolved-by-hand.json', groupCard({ ...base, group: group({ alerts: alerts(3), status: 'resolved', resolvedBy: ada, resolvedAt: now }) }));
-    assertGoldenJson('cards/group-resolved.json', groupCard({ ...base, group: group({ alerts: alerts(3, { status: 'resolved', resolvedAt: ago(2) }), status: 'resolved', resolvedAt: ago(2) }) }));
-  });
+  for (const locale of LOCALES) {
+    test(`acknowledged, silenced, escalated, resolved-by-hand and resolved group cards (golden, ${locale})`, () => {
+      const b = { ...base, locale };
+      const ada = { name: 'ada', openId: 'ou_ada' };
+      const acked = group({ alerts: alerts(3, { claimedBy: ada }), acknowledgedBy: ada, acknowledgedAt: ago(5), timeline: [{ at: ago(5), actor: 'ada', kind: 'acknowledged', detail: { alerts: 3 } }, { at: ago(4), actor: 'ada', kind: 'note', detail: { text: 'rebooting' } }] });
+      assertGoldenJsonIn(locale, 'cards/group-acknowledged.json', groupCard({ ...b, group: acked }));
+      const until = new Date(now.getTime() + 4 * 3_600_000);
+      const silenced = group({ alerts: alerts(3, { silencedUntil: until }), silencedBy: ada, silencedUntil: until, silenceUrl: 'https://am.example/#/silences/abc' });
+      const s = groupCard({ ...b, group: silenced });
+      assertGoldenJsonIn(locale, 'cards/group-silenced.json', s);
+      if (locale === 'en') assert.match(JSON.stringify(s), /Silenced by:\*\* ada until 05-10 15:00 · \[silence in Alertmanager\]/);
+      else assert.match(JSON.stringify(s), /屏蔽人：\*\*ada，屏蔽至 05-10 15:00 · \[Alertmanager 中的屏蔽\]/);
+      assertGoldenJsonIn(locale, 'cards/group-escalation.json', groupCard({ ...b, group: group({ alerts: alerts(3), escalationLevel: 1 }), escalation: { level: 1, unacknowledgedMinutes: 5 } }));
+      assertGoldenJsonIn(locale, 'cards/group-resolved-by-hand.json', groupCard({ ...b, group: group({ alerts: alerts(3), status: 'resolved', resolvedBy: ada, resolvedAt: now }) }));
+      assertGoldenJsonIn(locale, 'cards/group-resolved.json', groupCard({ ...b, group: group({ alerts: alerts(3, { status: 'resolved', resolvedAt: ago(2) }), status: 'resolved', resolvedAt: ago(2) }) }));
+    });
 
-  test('the storm digest lists groups, not rows (golden); a digest as planned (40 groups) names every group', () => {
-    const groups = Array.from({ length: 8 }, (_, i) => group({ id: 20 + i, alertname: `Storm${i}`, alerts: alerts(100) }));
-    assertGoldenJson('cards/group-storm-digest.json', groupDigestCard({ ...base, sendGroupName: 'infra', groups }));
+    test(`storm digest and group notices (golden, ${locale})`, () => {
+      const b = { ...base, locale };
+      const groups = Array.from({ length: 8 }, (_, i) => group({ id: 20 + i, alertname: `Storm${i}`, alerts: alerts(100) }));
+      assertGoldenJsonIn(locale, 'cards/group-storm-digest.json', groupDigestCard({ ...b, sendGroupName: 'infra', groups }));
+      const g = group({ alerts: alerts(200, { status: 'resolved', resolvedAt: ago(1) }), status: 'resolved', resolvedAt: ago(1) });
+      assertGoldenJsonIn(locale, 'cards/group-notice-resolved.json', groupNoticeCard({ kind: 'group-resolved' }, g, now, locale));
+      assertGoldenJsonIn(locale, 'cards/group-notice-escalated.json', groupNoticeCard({ kind: 'group-escalated', level: 1, users: [{ name: 'bob', openId: 'ou_bob' }] }, group(), now, locale));
+      assertGoldenJsonIn(locale, 'cards/group-notice-action.json', groupNoticeCard({ kind: 'group-action', text: 'ada acknowledged CpuStorm (200 alerts)' }, group(), now, locale));
+    });
+  }
+
+  test('a storm digest as planned (40 groups) names every group and fits Feishu', () => {
     const many = Array.from({ length: 40 }, (_, i) => group({ id: 100 + i, alertname: `Storm${i}`, alerts: alerts(100) }));
     const c = groupDigestCard({ ...base, sendGroupName: 'infra', groups: many });
     assert.ok(cardBytes(c) <= CARD_MAX_BYTES);
     const s = JSON.stringify(c);
     assert.match(s, /<at id=ou_ada><\/at>/, 'the person on call is mentioned');
     for (const g of many) assert.ok(s.includes(`group #${g.id}`), `group ${g.id} listed`);
-  });
-
-  test('group notices (golden): resolved, escalated, an action', () => {
-    const g = group({ alerts: alerts(200, { status: 'resolved', resolvedAt: ago(1) }), status: 'resolved', resolvedAt: ago(1) });
-    assertGoldenJson('cards/group-notice-resolved.json', groupNoticeCard({ kind: 'group-resolved' }, g, now));
-    assertGoldenJson('cards/group-notice-escalated.json', groupNoticeCard({ kind: 'group-escalated', level: 1, users: [{ name: 'bob', openId: 'ou_bob' }] }, group(), now));
-    assertGoldenJson('cards/group-notice-action.json', groupNoticeCard({ kind: 'group-action', text: 'ada acknowledged CpuStorm (200 alerts)' }, group(), now));
   });
 
   test('silence lengths: durations, until a local time, at most 30 days', () => {

@@ -1,6 +1,6 @@
 import { escLine } from '../../cards/card';
 import { parseSilenceLength } from '../../events/silence-duration';
-import { t } from '../../i18n';
+import { sayText, t } from '../../i18n';
 import { requireRole, textReply, usageError } from '../replies';
 import { actorOf, type ChatRequest, type ChatDeps, type Command, type Reply } from '../types';
 
@@ -61,6 +61,6 @@ export const groupCommand: Command = {
     if (!isVerb(v)) throw usageError('group.unknownAction', { verb, usage });
     requireRole(req.user, 'editor', t(d.locale, 'group.acting'));
     const r = await act(v, id, rest, req, d);
-    return textReply(t(d.locale, `group.title.${v}`), escLine(r.message), 'turquoise');
+    return textReply(t(d.locale, `group.title.${v}`), escLine(sayText(d.locale, r.say)), 'turquoise');
   },
 };
