@@ -2,6 +2,8 @@ import { SILENCE_DURATIONS, type GroupActionName } from './actions';
 import { button, card, escLine, fields, fitCount, header, hr, linkButton, md, mention, nameOf, note, option, row, text, textTag, type Button, type Card, type Element, type Person, type TextTag } from './card';
 import { clip, formatDuration, formatTime } from '../core/text';
 import { severityStyle } from './alert-parts';
+import { actionButtons, type ActionButtonView } from './action-buttons';
+import type { Locale } from '../i18n';
 import { commonLabels, countAlerts, differingLabels, summariseLabel, worstSeverity, type AlertGroupView, type GroupAlertView } from './group-parts';
 
 /** The group card's words, in one place (to move into the i18n catalogue). */
@@ -68,6 +70,11 @@ export interface GroupCardInput {
   withButtons: boolean;
   /** Set on the private card sent to escalation users. */
   escalation?: { level: number; unacknowledgedMinutes: number };
+  /**
+   * Remediation actions offered as "Run: …" buttons (src/remedy), and the alert of the group
+   * they run on (its first firing alert); the button labels are in `locale`.
+   */
+  actions?: { eventId: number; list: readonly ActionButtonView[]; locale: Locale };
 }
 
 const ICON = (a: GroupAlertView): string => (a.status === 'resolved' ? '✅' : severityStyle(a.severity).icon);
@@ -209,6 +216,8 @@ export function groupCard(input: GroupCardInput): Card {
   tail.push(note(GROUP_TEXT.times(escLine(timezone))));
   if (input.withButtons) {
     const controls = groupControls(g, now);
+    const run = g.status === 'firing' && input.actions?.list.length ? actionButtons(input.actions.eventId, input.actions.list, input.actions.locale) : [];
+    if (run.length) controls.push(row(run));
     if (controls.length) tail.push(hr(), ...controls);
   } else if (g.status === 'firing') {
     const one = ordered[0];

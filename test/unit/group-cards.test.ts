@@ -79,6 +79,16 @@ describe('alert group cards', () => {
     assert.match(huge, /more alerts: `\/group 12`/, 'alerts past the size limit stay reachable');
   });
 
+  test("a firing group's card offers its remediation actions as Run buttons on its first firing alert; a resolved one does not", () => {
+    const actions = { eventId: 1000, list: [{ id: 4, name: 'drain' }], locale: 'en' as const };
+    const s = JSON.stringify(groupCard({ ...base, group: group({ alerts: alerts(3) }), actions }));
+    assert.match(s, /Run: drain/);
+    assert.match(s, /"a":"remedy","e":1000,"x":4/);
+    const resolved = group({ alerts: alerts(3, { status: 'resolved', resolvedAt: ago(2) }), status: 'resolved', resolvedAt: ago(2) });
+    assert.doesNotMatch(JSON.stringify(groupCard({ ...base, group: resolved, actions })), /Run: drain/);
+    assert.doesNotMatch(JSON.stringify(groupCard({ ...base, group: group({ alerts: alerts(3) }), withButtons: false, actions })), /Run: drain/);
+  });
+
   test('acknowledged, silenced, escalated, resolved-by-hand and resolved group cards (golden)', () => {
     const ada = { name: 'ada', openId: 'ou_ada' };
     const acked = group({ alerts: alerts(3, { claimedBy: ada }), acknowledgedBy: ada, acknowledgedAt: ago(5), timeline: [{ at: ago(5), actor: 'ada', kind: 'acknowledged', detail: { alerts: 3 } }, { at: ago(4), actor: 'ada', kind: 'note', detail: { text: 'rebooting' } }] });
