@@ -3,6 +3,7 @@ import { button, card, escLine, fields, fitCount, header, hr, linkButton, md, me
 import { clip, formatDuration, formatTime } from '../core/text';
 import { t, type Locale } from '../i18n';
 import { severityStyle } from './alert-parts';
+import { actionButtons, type ActionButtonView } from './action-buttons';
 import { commonLabels, countAlerts, differingLabels, summariseLabel, worstSeverity, type AlertGroupView, type GroupAlertView, type GroupCounts } from './group-parts';
 
 export interface GroupCardInput {
@@ -15,6 +16,11 @@ export interface GroupCardInput {
   /** Set on the private card sent to escalation users. */
   escalation?: { level: number; unacknowledgedMinutes: number };
   locale: Locale;
+  /**
+   * Remediation actions offered as "Run: …" buttons (src/remedy), and the alert of the group
+   * they run on (its first firing alert); the button labels are in `locale`.
+   */
+  actions?: { eventId: number; list: readonly ActionButtonView[]; locale: Locale };
 }
 
 type ButtonAction = Exclude<GroupActionName, 'g_silence' | 'g_note' | 'g_responder'>;
@@ -167,6 +173,8 @@ export function groupCard(input: GroupCardInput): Card {
   tail.push(note(t(L, 'gcard.times', { zone: escLine(timezone) })));
   if (input.withButtons) {
     const controls = groupControls(g, now, L);
+    const run = g.status === 'firing' && input.actions?.list.length ? actionButtons(input.actions.eventId, input.actions.list, input.actions.locale) : [];
+    if (run.length) controls.push(row(run));
     if (controls.length) tail.push(hr(), ...controls);
   } else if (g.status === 'firing') {
     const one = ordered[0];

@@ -6,7 +6,8 @@ import type { AlertEventView } from '../cards/alert-parts';
 import type { Card, Person } from '../cards/card';
 import { digestCard } from '../cards/digest-card';
 import { escalationCard } from '../cards/escalation-card';
-import { groupCard } from '../cards/group-card';
+import { groupCard, type GroupCardInput } from '../cards/group-card';
+import type { AlertGroupView } from '../cards/group-parts';
 import { groupDigestCard } from '../cards/group-digest-card';
 import { loadGroups } from './group-view';
 import type { Clock } from '../core/clock';
@@ -95,19 +96,32 @@ export class EventCardService {
     const g = groups.get(leads[0].id);
     if (!g) return null;
     const oncall = await this.oncallOfGroup(g.oncallGroupId);
+    const actions = base.withButtons ? await this.groupActions(g.view) : undefined;
     if (first.channel === 'escalation') {
       const at = first.updatedAt ?? now;
       const minutes = Math.max(0, Math.floor((at.getTime() - g.view.firstSeenAt.getTime()) / this.d.escalationMinuteMs));
-      return groupCard({ ...base, group: g.view, oncall, escalation: { level: Math.max(1, g.view.escalationLevel), unacknowledgedMinutes: minutes } });
+      return groupCard({ ...base, group: g.view, oncall, actions, escalation: { level: Math.max(1, g.view.escalationLevel), unacknowledgedMinutes: minutes } });
     }
-    return groupCard({ ...base, group: g.view, oncall });
+    return groupCard({ ...base, group: g.view, oncall, actions });
+  }
+
+  /**
+   * The remediation actions a group's card offers: those of its first firing alert (the lead
+   * while it fires), run on that alert. Other alerts of the group: `/actions run <name> <id>`.
+   */
+  private async groupActions(group: AlertGroupView): Promise<GroupCardInput['actions']> {
+    const target = group.alerts.filter((a) => a.status === 'firing').sort((a, b) => a.id - b.id)[0];
+    if (!target || !this.d.actionButtons) return undefined;
+    const list = await this.d.actionButtons(target.id);
+    return list.length ? { eventId: target.id, list, locale: this.d.locale } : undefined;
   }
 
   /** A group's card as it is now (for `/group ID` and the answer to a click on a command's card). */
   async groupCardOf(groupId: number): Promise<Card | null> {
     const g = (await loadGroups(this.d.db, [groupId])).get(groupId);
     if (!g) return null;
-    return groupCard({ group: g.view, oncall: await this.oncallOfGroup(g.oncallGroupId), timezone: this.d.timezone, now: this.d.clock.now(), withButtons: true, locale: this.d.locale });
+    const actions = await this.groupActions(g.view);
+    return groupCard({ group: g.view, oncall: await this.oncallOfGroup(g.oncallGroupId), timezone: this.d.timezone, now: this.d.clock.now(), withButtons: true, actions, locale: this.d.locale });
   }
 
   /** The current card of a message promduty sent for an event; null when it is none of ours. */

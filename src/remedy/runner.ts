@@ -230,7 +230,7 @@ export class RemedyRunner {
     await writeAudit(trx, actor, { action: 'run', entity: 'action', entityId: run.action_id, after: { ...detail, eventId: run.event_id } });
   }
 
-  /** Posts a final run in the alert's thread (once: Feishu's uuid drops a repeat). */
+  /** Posts a final run in the thread of the alert's card (its group's card), once: Feishu's uuid drops a repeat. */
   private async report(runId: number): Promise<void> {
     const run = (await this.d.db('remedy_runs').where({ id: runId }).first()) as RunRow | undefined;
     if (!run || run.reported_at || !FINAL_STATES.includes(run.state)) return;
@@ -262,7 +262,12 @@ export class RemedyRunner {
     };
     const card = actionResultCard(view, this.d.locale);
     const uuid = `remedy-run-${run.id}`;
-    const row = (await rowsOfEvents(this.d.db, [event.id])).find((r) => r.channel === 'group' && r.receiveId === chatId);
+    // The card in the chat is the alert group's (its rows are on the group's lead event); an
+    // alert outside any group has its own card.
+    const lead = (await this.d.db('alert_events as e').join('alert_groups as g', 'g.id', 'e.group_id').where('e.id', event.id).first('g.lead_event_id'))?.lead_event_id;
+    const cardEvents: number[] = lead == null || Number(lead) === event.id ? [event.id] : [Number(lead), event.id];
+    const rows = await rowsOfEvents(this.d.db, cardEvents);
+    const row = cardEvents.map((id) => rows.find((r) => r.eventId === id && r.channel === 'group' && r.receiveId === chatId)).find((r) => r !== undefined);
     const replyTo = row && !isDigestCopy(row.messageId) ? feishuMessageId(row.messageId) : null;
     if (replyTo) await this.d.sender.reply(replyTo, { card }, uuid);
     else await this.d.sender.sendToChat(chatId, card, uuid);

@@ -81,6 +81,16 @@ describe('alert group cards', () => {
     assert.match(huge, /more alerts: `\/group 12`/, 'alerts past the size limit stay reachable');
   });
 
+  test("a firing group's card offers its remediation actions as Run buttons on its first firing alert; a resolved one does not", () => {
+    const actions = { eventId: 1000, list: [{ id: 4, name: 'drain' }], locale: 'en' as const };
+    const s = JSON.stringify(groupCard({ ...base, locale: 'en', group: group({ alerts: alerts(3) }), actions }));
+    assert.match(s, /Run: drain/);
+    assert.match(s, /"a":"remedy","e":1000,"x":4/);
+    const resolved = group({ alerts: alerts(3, { status: 'resolved', resolvedAt: ago(2) }), status: 'resolved', resolvedAt: ago(2) });
+    assert.doesNotMatch(JSON.stringify(groupCard({ ...base, locale: 'en', group: resolved, actions })), /Run: drain/);
+    assert.doesNotMatch(JSON.stringify(groupCard({ ...base, locale: 'en', group: group({ alerts: alerts(3) }), withButtons: false, actions })), /Run: drain/);
+  });
+
   for (const locale of LOCALES) {
     test(`acknowledged, silenced, escalated, resolved-by-hand and resolved group cards (golden, ${locale})`, () => {
       const b = { ...base, locale };
