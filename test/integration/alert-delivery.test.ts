@@ -48,7 +48,9 @@ describe('alert delivery to Feishu', () => {
   });
 
   test('a repeat updates the card in place (new value, count) and posts nothing new', async () => {
-    const sg = await sendGroup(a, 'repeat');
+    // About repeats, not paging: the alert is critical, so the default paging ({critical: buzz_app})
+    // would add a 'buzzed' entry racing the repeat. Paging off here; alert-paging.test.ts covers it.
+    const sg = await sendGroup(a, 'repeat', { paging: {} });
     const fingerprint = 'aaaa00001111';
     await postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Load', fingerprint, annotations: { summary: 'load high', description_value: '3.1' } }]));
     await settled(a.t);
@@ -61,6 +63,7 @@ describe('alert delivery to Feishu', () => {
     const e = await event('Load');
     assert.equal(e.repeat_count, 1);
     assert.deepEqual(await a.t.app.db('event_timeline').where({ event_id: e.id }).orderBy('id').pluck('kind'), ['fired', 'repeated']);
+    assert.equal((await a.t.app.db('feishu_buzzes').where({ event_id: e.id })).length, 0, 'paging off: no buzz planned');
   });
 
   test('Feishu answering 429 then 200: delivered once, after the reset time', async () => {

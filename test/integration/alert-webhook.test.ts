@@ -98,7 +98,12 @@ describe('the Alertmanager webhook', () => {
   test('real Alertmanager 0.25 bodies: unknown send_group "7" goes to the default group; resolve turns the card green', async () => {
     const def = await sendGroup(a, 'default', { isDefault: true });
     for (const name of ['webhook-firing-a', 'webhook-firing-b']) assert.equal((await postWebhook(a.t, fixture(name))).status, 200);
+    // Each body has its own groupKey (grouped by alertname and instance): two alert groups, two cards.
     await a.feishu.waitFor(() => cards(a.feishu, def.chat).length === 2 && cards(a.feishu, 'ou_alice').length === 2);
+    // Both are critical: the default paging buzzes each private card. Let those finish first, so the
+    // timeline's order does not depend on whether a buzz or the resolve is stored first.
+    await a.feishu.waitFor(() => cards(a.feishu, 'ou_alice').every((m) => (m.buzzes ?? []).length === 1));
+    await settled(a.t); // buzz jobs ride the notify queue
     assert.equal((await postWebhook(a.t, fixture('webhook-resolved-b'))).status, 200);
     await settled(a.t);
 
@@ -114,15 +119,24 @@ describe('the Alertmanager webhook', () => {
     assert.equal(rows[1].ends_at.toISOString(), '2026-11-22T01:32:25.000Z');
     assert.equal(rows[0].starts_at.toISOString(), '2026-11-22T01:32:18.136Z');
     const posted = cards(a.feishu, def.chat);
-    const cardA = posted.find((c) => textOf(c).includes(`"e":${rows[0].id}`));
-    const cardB = posted.find((c) => c !== cardA);
-    assert.equal(templateOf(cardA!), 'red');
-    assert.equal(templateOf(cardB!), 'green', 'the resolved card was patched green');
-    assert.match(textOf(cardA!), /<at id=ou_alice><\/at>/, 'the person on call is mentioned');
-    const reply = a.feishu.messagesFor(def.chat).find((m) => m.parent_id === cardB!.message_id);
-    assert.match(reply?.content.text ?? '', /Resolved after 6s/);
-    const kinds = await a.t.app.db('event_timeline').where({ event_id: rows[1].id }).orderBy('id').pluck('kind');
-    assert.deepEqual(kinds, ['fired', 'resolved']);
+    assert.notEqual(rows[0].group_id, rows[1].group_id, 'two alert groups');
+    assert.equal(posted.length, 2);
+    const cardOf = (e: any) => posted.find((c) => c.uuid?.startsWith(`gp${e.group_id}-g-`));
+    const cardA = cardOf(rows[0]);
+    const cardB = cardOf(rows[1]);
+    assert.ok(cardA && cardB, 'one card per alert group');
+    assert.equal(templateOf(cardA), 'red');
+    assert.match(textOf(cardA), new RegExp(`#${rows[0].id} `), 'the firing alert is listed on its group card');
+    assert.equal(templateOf(cardB), 'green', 'the resolved group card was patched green');
+    assert.match(textOf(cardB), new RegExp(`#${rows[1].id} `), 'the resolved alert is listed on its group card');
+    assert.match(textOf(cardA), /<at id=ou_alice><\/at>/, 'the person on call is mentioned');
+    const replies = a.feishu.messagesFor(def.chat).filter((m) => m.parent_id);
+    assert.deepEqual(replies.map((m) => m.parent_id), [cardB.message_id], 'one reply, under the resolved group\'s card');
+    assert.match(JSON.stringify(replies[0]!.content), /All 1 alert of this group resolved after 6s/);
+    const kinds = (e: any) => a.t.app.db('event_timeline').where({ event_id: e.id }).orderBy('id').pluck('kind');
+    // Critical: the default paging ({critical: buzz_app}) buzzed each private card before the resolve.
+    assert.deepEqual(await kinds(rows[0]), ['fired', 'buzzed']);
+    assert.deepEqual(await kinds(rows[1]), ['fired', 'buzzed', 'resolved']);
     // Where and when it was notified is the outbox's record: the message of each copy, sent after it was planned.
     const copies = await a.t.app.db('alert_event_messages').where({ event_id: rows[1].id }).orderBy('channel');
     assert.deepEqual(copies.map((c: any) => [c.channel, c.message_id.slice(0, 3)]), [['group', 'om_'], ['private', 'om_']]);
