@@ -132,7 +132,7 @@ describe('the Alertmanager webhook', () => {
     assert.match(textOf(cardA), /<at id=ou_alice><\/at>/, 'the person on call is mentioned');
     const replies = a.feishu.messagesFor(def.chat).filter((m) => m.parent_id);
     assert.deepEqual(replies.map((m) => m.parent_id), [cardB.message_id], 'one reply, under the resolved group\'s card');
-    assert.match(JSON.stringify(replies[0]!.content), /All 1 alert of this group resolved after 6s/);
+    assert.match(JSON.stringify(replies[0]!.content), /The 1 alert of this group resolved after 6s/);
     const kinds = (e: any) => a.t.app.db('event_timeline').where({ event_id: e.id }).orderBy('id').pluck('kind');
     // Critical: the default paging ({critical: buzz_app}) buzzed each private card before the resolve.
     assert.deepEqual(await kinds(rows[0]), ['fired', 'buzzed']);
