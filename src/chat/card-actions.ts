@@ -1,6 +1,7 @@
 import { groupFormSchema, parseCardAction, ruleFormSchema, swapFormSchema, type CallbackAction, type CardAction, type GroupCardAction } from '../cards/actions';
 import { parseInput } from '../core/validate';
 import type { GroupActor } from '../events/group-actions';
+import { plainVerbOf, runPlainGroupVerb } from './group-verbs';
 import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
 import { isAppError, type FieldIssue } from '../core/errors';
@@ -125,16 +126,6 @@ async function groupAction(d: ChatDeps, user: User, action: GroupCardAction, cb:
 function runGroupAction(d: ChatDeps, actor: GroupActor, a: GroupCardAction['a'], id: number, raw: CallbackAction) {
   const form = parseInput(groupFormSchema, raw.form_value ?? {}, 'form');
   switch (a) {
-    case 'g_ack':
-      return d.groups.acknowledge(id, actor);
-    case 'g_unack':
-      return d.groups.unacknowledge(id, actor);
-    case 'g_take':
-      return d.groups.takeOver(id, actor);
-    case 'g_resolve':
-      return d.groups.resolve(id, actor);
-    case 'g_escalate':
-      return d.groups.escalateNow(id, actor);
     case 'g_note':
       return d.groups.note(id, form.note ?? '', actor);
     case 'g_responder':
@@ -147,6 +138,8 @@ function runGroupAction(d: ChatDeps, actor: GroupActor, a: GroupCardAction['a'],
       if (!ms) throw userError('validation_failed', 'group.err.pickDuration');
       return d.groups.silence(id, ms, form.reason ?? '', actor);
     }
+    default:
+      return runPlainGroupVerb(d, plainVerbOf(a), id, actor);
   }
 }
 

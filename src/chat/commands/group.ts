@@ -2,25 +2,17 @@ import { escLine } from '../../cards/card';
 import { parseSilenceLength } from '../../events/silence-duration';
 import { sayText, t } from '../../i18n';
 import { requireRole, textReply, usageError } from '../replies';
+import { isPlainGroupVerb, PLAIN_GROUP_VERBS, runPlainGroupVerb } from '../group-verbs';
 import { actorOf, type ChatRequest, type ChatDeps, type Command, type Reply } from '../types';
 
-const VERBS = ['ack', 'unack', 'take', 'resolve', 'escalate', 'note', 'responder', 'silence'] as const;
+const VERBS = [...PLAIN_GROUP_VERBS, 'note', 'responder', 'silence'] as const;
 type Verb = (typeof VERBS)[number];
 const isVerb = (s: string): s is Verb => (VERBS as readonly string[]).includes(s);
 
 async function act(verb: Verb, id: number, rest: string[], req: ChatRequest, d: ChatDeps) {
   const actor = actorOf(req.user);
+  if (isPlainGroupVerb(verb)) return runPlainGroupVerb(d, verb, id, actor);
   switch (verb) {
-    case 'ack':
-      return d.groups.acknowledge(id, actor);
-    case 'unack':
-      return d.groups.unacknowledge(id, actor);
-    case 'take':
-      return d.groups.takeOver(id, actor);
-    case 'resolve':
-      return d.groups.resolve(id, actor);
-    case 'escalate':
-      return d.groups.escalateNow(id, actor);
     case 'note':
       if (!rest.length) throw usageError('group.noteNeeded');
       return d.groups.note(id, rest.join(' '), actor);
