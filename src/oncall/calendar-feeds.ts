@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import { notFound } from '../core/errors';
+import { nextTurn, OneAtATime } from '../core/turns';
 import { writeAudit, type Actor } from '../db/audit';
 import { addDays } from './dates';
 import { calendarEvent, calendarName } from './messages';
@@ -26,6 +27,8 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
  * the old URL stops working at once.
  */
 export class CalendarFeedService {
+  private readonly building = new OneAtATime();
+
   constructor(
     private readonly db: Knex,
     private readonly oncall: Pick<OncallService, 'shifts'>,
@@ -58,15 +61,27 @@ export class CalendarFeedService {
     const presented = Buffer.from(sha256(token), 'hex');
     const stored = Buffer.from(row?.token_hash ?? '0'.repeat(64), 'hex');
     if (!row || stored.length !== presented.length || !timingSafeEqual(stored, presented)) throw notFound('calendar feed', `${kind}s/${subjectId}`);
+    return this.building.run(() => this.build(kind, subjectId));
+  }
+
+  /**
+   * A 400-day roster per group, then the render: a few ms each, but calendar apps poll feeds
+   * together. Built one feed at a time, a turn of the loop between slices (measured, bench
+   * part calendar: 20 concurrent feeds stalled the loop 64 ms quiet, 99-203 ms on a busy box,
+   * when their slices ran back to back in one turn).
+   */
+  private async build(kind: FeedKind, subjectId: number): Promise<{ name: string; ics: string }> {
     const name = await this.subject(kind, subjectId);
     const groups = kind === 'group' ? [await loadGroup(this.db, subjectId)] : await this.groupsOf(subjectId);
     const shifts: IcalShift[] = [];
     for (const g of groups) {
+      await nextTurn();
       for (const s of await this.shiftsOf(g)) if (kind === 'group' || s.userId === subjectId) shifts.push(this.event(g, s, kind));
     }
     shifts.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
     const text = calendarName(this.locale, kind, name);
     const timezone = kind === 'group' ? groups[0]!.timezone : null;
+    await nextTurn();
     return { name, ics: renderIcal({ name: text.name, description: text.description, timezone, shifts, now: this.clock.now() }) };
   }
 

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { SuggestCardInput, SuggestionView } from '../cards/suggest-card';
 import type { Clock } from '../core/clock';
 import { AppError, conflict, invalidField, notFound } from '../core/errors';
+import { nextTurn } from '../core/turns';
 import type { Actor } from '../db/audit';
 import { suggestRecordRules, type RecordSuggestion } from '../rules/promql-suggest';
 import type { RecordRule, RecordRuleService } from '../rules/record-rules';
@@ -37,8 +38,6 @@ export interface SuggestionItem extends SuggestionView {
 
 /** What /rules suggest shows: the card's input but for who is asking. */
 export type SuggestionReport = Omit<SuggestCardInput, 'editable' | 'accepted' | 'items' | 'locale'> & { items: SuggestionItem[] };
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * /rules suggest: the query logs of a pool's Prometheus instances (sent by the sidecar,
