@@ -50,6 +50,13 @@ export function topologyProblems(p: TopologyFields): TopologyProblem[] {
     add('ruleEngine', 'vmalert evaluates rules but does not scrape, so a pool with role "both" cannot use it', 'set role "evaluate" (and scrape with another pool of role "scrape")');
   if (p.ruleReplicas > 1 && p.role !== 'evaluate')
     add('ruleReplicas', `ruleReplicas ${p.ruleReplicas} places each rule on several evaluators, which only a pool with role "evaluate" has`, 'set role "evaluate", or ruleReplicas 1');
+  if (p.role === 'both')
+    p.remoteRead.forEach((e, i) => {
+      // Prometheus answers a query from its own TSDB and from remote_read together; with the
+      // filter off the store hands back this pool's own series (which it remote-writes) again.
+      if (e.filterExternalLabels === false)
+        add(`remoteRead[${i}].filterExternalLabels`, "a pool that scrapes and evaluates already holds its own series, and with filterExternalLabels false remote_read returns them from the store a second time, so sum() and count() double", 'leave filterExternalLabels out (Prometheus then reads only series with this pool\'s external labels), or give the pool role "evaluate"');
+    });
   if (p.role !== 'evaluate') return out;
   if (p.ruleEngine === 'vmalert' && !p.datasourceUrl)
     add('datasourceUrl', 'vmalert needs the central store to query (its -datasource.url); without it the rules have no data', 'set datasourceUrl to the store, e.g. http://victoria-metrics:8428');

@@ -30,6 +30,8 @@ describe('topology: configurations where a rule would see part of its data are r
     assert.deepEqual(topologyProblems(fields({ ruleEngine: 'prometheus', datasourceUrl: null, remoteRead: [{ url: 'http://store:9090/api/v1/read' }], ruleReplicas: 2 })), []);
     assert.deepEqual(topologyProblems(fields({ role: 'scrape', ruleEngine: 'prometheus', datasourceUrl: null })), []);
     assert.deepEqual(topologyProblems(fields({ role: 'both', ruleEngine: 'prometheus', instances: ['a:9090'] })), []);
+    // Prometheus' own default (filter by this pool's external labels) reads back no series of its own.
+    assert.deepEqual(topologyProblems(fields({ role: 'both', ruleEngine: 'prometheus', instances: ['a:9090'], remoteRead: [{ url: 'http://s/api/v1/read' }] })), []);
   });
 
   const refused: Array<[string, Partial<TopologyFields>, string, RegExp]> = [
@@ -38,6 +40,7 @@ describe('topology: configurations where a rule would see part of its data are r
     ['remote_read that filters by the evaluator’s labels', { ruleEngine: 'prometheus', remoteRead: [{ url: 'http://s/api/v1/read', filterExternalLabels: true }] }, 'remoteRead[0].filterExternalLabels', /Fix: set filterExternalLabels false/],
     ['remote_read without recent data', { ruleEngine: 'prometheus', remoteRead: [{ url: 'http://s/api/v1/read', readRecent: false }] }, 'remoteRead[0].readRecent', /go silent.*Fix: set readRecent true/],
     ['vmalert asked to scrape', { role: 'both' }, 'ruleEngine', /does not scrape.*Fix: set role "evaluate"/],
+    ['a scraping pool reading its own series back from the store', { role: 'both', ruleEngine: 'prometheus', instances: ['a:9090'], remoteRead: [{ url: 'http://s/api/v1/read', filterExternalLabels: false }] }, 'remoteRead[0].filterExternalLabels', /double.*Fix: leave filterExternalLabels out/],
     ['replicas on a scraping pool', { role: 'both', ruleEngine: 'prometheus', ruleReplicas: 2 }, 'ruleReplicas', /Fix: set role "evaluate", or ruleReplicas 1/],
   ];
   for (const [what, over, path, message] of refused)
