@@ -15,14 +15,23 @@ export interface PoolView {
   targets?: number | null;
   rules?: number | null;
   lastPublish?: { at: Date; ok: boolean; error?: string | null } | null;
+  /** What the pool does (its topology role): scrape, evaluate rules, or both; with which engine. */
+  does: { role: 'scrape' | 'evaluate' | 'both'; engine: 'prometheus' | 'vmalert'; replicas: number };
 }
 export interface PoolsCardInput { pools: PoolView[]; timezone: string; locale: Locale }
 
 const health = (h: boolean | null) => (h === null ? '⚪' : h ? '🟢' : '🔴');
 
+/** The engine is named only where the pool evaluates; replicas only when there are two. */
+function roleLine(d: PoolView['does'], L: Locale): string {
+  const engine = d.engine === 'vmalert' ? 'vmalert' : 'Prometheus';
+  const line = d.role === 'scrape' ? t(L, 'pools.role.scrape') : d.role === 'evaluate' ? t(L, 'pools.role.evaluate', { engine }) : t(L, 'pools.role.both', { engine });
+  return d.replicas > 1 ? `${line} · ${t(L, 'pools.role.replicas', { count: d.replicas })}` : line;
+}
+
 function poolBlock(p: PoolView, timezone: string, L: Locale): string {
   const counts = [p.targets != null ? t(L, 'pools.targets', { count: p.targets }) : '', p.rules != null ? t(L, 'pools.rules', { count: p.rules }) : ''].filter(Boolean);
-  const lines = [`**${escLine(p.name)}** (#${p.id})${counts.length ? ` · ${counts.join(' · ')}` : ''}`];
+  const lines = [`**${escLine(p.name)}** (#${p.id})${counts.length ? ` · ${counts.join(' · ')}` : ''}`, roleLine(p.does, L)];
   lines.push(p.instances.length ? p.instances.map((i) => `${health(i.healthy)} ${escLine(i.address)}`).join('  ') : t(L, 'pools.noInstances'));
   const pub = p.lastPublish;
   if (!pub) lines.push(t(L, 'pools.neverPublished'));

@@ -242,9 +242,9 @@ export function sampleCards(L: Locale = 'en') {
     swap: swapCard({ locale: L, groupId: 3, groupName: 'infra', today: '2025-03-14', members: [{ name: 'Alice', openId: 'ou_alice01' }, { name: 'Bob', openId: 'ou_bob02' }, { name: 'Nobody' }] }),
     pools: poolsCard({ locale: L,
       pools: [
-        { id: 1, name: 'default', targets: 120, rules: 40, instances: [{ address: '10.0.0.1:9090', healthy: true }, { address: '10.0.0.2:9090', healthy: false }], lastPublish: { at: new Date('2025-03-14T02:00:00Z'), ok: true } },
-        { id: 2, name: 'k8s', instances: [{ address: 'prom-k8s:9090', healthy: null }], lastPublish: { at: new Date('2025-03-14T02:05:00Z'), ok: false, error: 'reload failed: 500' } },
-        { id: 3, name: 'empty', instances: [], lastPublish: null },
+        { id: 1, name: 'default', targets: 120, rules: 40, instances: [{ address: '10.0.0.1:9090', healthy: true }, { address: '10.0.0.2:9090', healthy: false }], lastPublish: { at: new Date('2025-03-14T02:00:00Z'), ok: true }, does: { role: 'both', engine: 'prometheus', replicas: 1 } },
+        { id: 2, name: 'k8s', instances: [{ address: 'prom-k8s:9090', healthy: null }], lastPublish: { at: new Date('2025-03-14T02:05:00Z'), ok: false, error: 'reload failed: 500' }, does: { role: 'scrape', engine: 'prometheus', replicas: 1 } },
+        { id: 3, name: 'evaluators', instances: [], lastPublish: null, does: { role: 'evaluate', engine: 'vmalert', replicas: 2 } },
       ],
       timezone: TZ,
     }),

@@ -111,8 +111,15 @@ describe('roster card', () => {
 describe('pools card', () => {
   test('an unhealthy instance or failed publish turns it orange', () => {
     assert.equal(sampleCards().pools.header.template, 'orange');
-    const ok = poolsCard({ locale: 'en', pools: [{ id: 1, name: 'p', instances: [{ address: 'a:9090', healthy: true }] }], timezone: TZ });
+    const ok = poolsCard({ locale: 'en', pools: [{ id: 1, name: 'p', instances: [{ address: 'a:9090', healthy: true }], does: { role: 'both', engine: 'prometheus', replicas: 1 } }], timezone: TZ });
     assert.equal(ok.header.template, 'blue');
+  });
+
+  test('each pool says what it does: scrape, evaluate (with its engine and replicas) or both', () => {
+    const json = JSON.stringify(sampleCards().pools);
+    assert.match(json, /Scrapes and evaluates rules with Prometheus/);
+    assert.match(json, /Scrapes; rules run on an evaluating pool/);
+    assert.match(json, /Evaluates rules with vmalert on the central store; scrapes nothing · each rule on 2 evaluators/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { poolsCard, type PoolView } from '../../cards/pools-card';
 import type { Pool } from '../../scrape/pools';
+import { engineOf, roleOf } from '../../scrape/topology';
 import { t, type Locale } from '../../i18n';
 import { usageError } from '../replies';
 import type { Command } from '../types';
@@ -32,6 +33,7 @@ export const poolsCommand: Command = {
       name: p.name,
       instances: p.instances.map((i) => ({ address: i.address, healthy: i.lastProbeAt ? i.healthy : null })),
       lastPublish: lastPublish(p, d.locale),
+      does: { role: roleOf(p), engine: engineOf(p), replicas: p.ruleReplicas ?? 1 },
     }));
     return { card: poolsCard({ pools: views, timezone: d.timezone, locale: d.locale }) };
   },
