@@ -106,7 +106,7 @@ describe('alert card', () => {
       assert.deepEqual(actionsOf(c).slice(0, 1), ['claim'], 'the buttons survive the trimming');
     }
     const huge = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`l${i}`, '磁盘'.repeat(100)]));
-    assertGoldenJsonIn('en', 'cards/alert-huge-labels.json', alertCard(alertInput({ labels: huge })));
+    for (const locale of LOCALES) assertGoldenJsonIn(locale, 'cards/alert-huge-labels.json', alertCard({ ...alertInput({ labels: huge }), locale }));
   });
 
   test('a card that fits is not trimmed at all', () => {

@@ -57,13 +57,20 @@ describe('alert group actions from cards and commands', () => {
       ['ack', '/group 12 ack'], ['unack', '/group 12 unack'], ['take', '/group 12 take'], ['resolve', '/group 12 resolve'], ['escalate', '/group 12 escalate'],
       ['note', '/group 12 note db1 is rebooting'], ['responder', '/group 12 responder @_user_2'], ['silence', '/group 12 silence until 09:00 kernel upgrade'],
     ];
+    const carol = [{ key: '@_user_2', openId: 'ou_carol', name: 'carol' }];
     for (const [name, text] of verbs) {
-      const r = await handleMessage(said('ou_eve', text, [{ key: '@_user_2', openId: 'ou_carol', name: 'carol' }]), d);
-      assertGoldenJson(`cards/group-command-${name}.json`, r);
+      assertGoldenJson(`cards/group-command-${name}.json`, await handleMessage(said('ou_eve', text, carol), d));
+      // The same command typed to a Chinese bot, by its alias: the reply is all in Chinese.
+      const zh = text.replace('/group', '/告警组');
+      assertGoldenJson(`cards/zh-CN/group-command-${name}.json`, await handleMessage(said('ou_eve', zh, carol), { ...d, locale: 'zh-CN' }));
     }
-    assert.deepEqual(calls.groups.map(([a]) => a), ['acknowledge', 'unacknowledge', 'takeOver', 'resolve', 'escalateNow', 'note', 'addResponder', 'silence']);
-    assert.equal(calls.groups[5]![2], 'db1 is rebooting');
-    assert.deepEqual(calls.groups[7]![2], { ms: 6 * 3_600_000, reason: 'kernel upgrade' }, 'until 09:00 UTC, at 03:00 UTC');
+    // Each verb twice: in English, then by the Chinese alias.
+    const acted = ['acknowledge', 'unacknowledge', 'takeOver', 'resolve', 'escalateNow', 'note', 'addResponder', 'silence'];
+    assert.deepEqual(calls.groups.map(([a]) => a), acted.flatMap((a) => [a, a]));
+    assert.equal(calls.groups[10]![2], 'db1 is rebooting');
+    assert.equal(calls.groups[11]![2], 'db1 is rebooting');
+    assert.deepEqual(calls.groups[14]![2], { ms: 6 * 3_600_000, reason: 'kernel upgrade' }, 'until 09:00 UTC, at 03:00 UTC');
+    assert.deepEqual(calls.groups[15]![2], calls.groups[14]![2]);
   });
 
   test('/group refuses viewers acting, unknown verbs and groups; /ack and /unack act on events', async () => {

@@ -167,7 +167,9 @@ describe('the suggestions card', () => {
     assert.equal(cardProblem(c), undefined);
     assertGoldenJson('cards/suggest.json', c);
     assertGoldenJsonIn('zh-CN', 'cards/suggest.json', suggestCard({ ...input, locale: 'zh-CN' }));
-    assertGoldenJson('cards/suggest-accepted.json', suggestCard({ ...input, editable: false, accepted: { ruleId: 9, record: input.items[0]!.record, rewritten: input.items[0]!.rewritten, created: true } }));
+    const accepted = { ruleId: 9, record: input.items[0]!.record, rewritten: input.items[0]!.rewritten, created: true };
+    assertGoldenJson('cards/suggest-accepted.json', suggestCard({ ...input, editable: false, accepted }));
+    assertGoldenJsonIn('zh-CN', 'cards/suggest-accepted.json', suggestCard({ ...input, editable: false, accepted, locale: 'zh-CN' }));
     const buttons = [...JSON.stringify(c).matchAll(/"value":(\{[^}]*\})/g)].map((m) => JSON.parse(m[1]!) as unknown);
     assert.equal(buttons.length, 1, 'no button for the one recorded already');
     assert.deepEqual(parseCardAction({ value: buttons[0] }), { a: 'rule_suggest', p: 3, q: '0123456789abcdef', k: 0 });

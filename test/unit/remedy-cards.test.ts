@@ -59,12 +59,14 @@ describe('action cards', () => {
     assert.ok(!text.includes('Bearer') && !text.includes('[redacted]') && !text.includes('json .Labels'), 'no secrets, no templates');
     assert.match(text, /POST http:\/\/10\.0\.0\.5:8080\n/);
     assertGoldenJson('cards/actions-list-empty.json', actionsListCard([], 'en'));
+    assertGoldenJson('cards/zh-CN/actions-list-empty.json', actionsListCard([], 'zh-CN'));
   });
 
   test('an alert card with action buttons: each confirms first and calls back {a: remedy, e, x}', () => {
     const c = alertCard(alertInput({}, { actions: [{ id: 3, name: 'restart-nginx' }, { id: 5, name: 'drain-node' }] }));
     assertSendable(c);
     assertGoldenJson('cards/alert-with-actions.json', c);
+    assertGoldenJson('cards/zh-CN/alert-with-actions.json', alertCard({ ...alertInput({}, { actions: [{ id: 3, name: 'restart-nginx' }, { id: 5, name: 'drain-node' }] }), locale: 'zh-CN' }));
     const remedy = callbacks(c).filter((cb) => (cb.value as { a: string }).a === 'remedy');
     assert.deepEqual(remedy.map((cb) => parseCardAction({ value: cb.value })), [{ a: 'remedy', e: 42, x: 3 }, { a: 'remedy', e: 42, x: 5 }]);
     const buttons = JSON.stringify(c);

@@ -48,7 +48,8 @@ describe('the stats card', () => {
     assert.equal(cardProblem(c), undefined);
     assertGoldenJson('cards/stats.json', c);
     assertGoldenJsonIn('zh-CN', 'cards/stats.json', statsCard({ locale: 'zh-CN', sendGroupName: 'ops', figures: figures(), flapEpisodes: 3 }));
-    assertGoldenJson('cards/stats-digest.json', statsCard({ locale: 'en', sendGroupName: 'ops', figures: figures([0, 0, 0, 0, 0, 0, 0]), flapEpisodes: 3, digest: true }));
+    for (const locale of ['en', 'zh-CN'] as const)
+      assertGoldenJsonIn(locale, 'cards/stats-digest.json', statsCard({ locale, sendGroupName: 'ops', figures: figures([0, 0, 0, 0, 0, 0, 0]), flapEpisodes: 3, digest: true }));
   });
 
   test('two charts with valid VChart specs: alerts per day, and the noisiest rules across', () => {
