@@ -72,8 +72,13 @@ const ENTITIES: Record<string, { key: MessageKey; list?: string }> = {
   'swap request': { key: 'entity.swapRequest' },
   user: { key: 'entity.user', list: '/whoami' },
   instance: { key: 'entity.instance', list: '/pools' },
+  alert: { key: 'entity.alert', list: '/alerts' },
+  action: { key: 'entity.action', list: '/actions' },
+  'logged query': { key: 'entity.loggedQuery' },
+  'config file': { key: 'entity.configFile' },
+  'Prometheus instance': { key: 'entity.prometheusInstance', list: '/pools' },
 };
-const ZH_COMMAND: Record<string, string> = { '/oncall': '/值班', '/pools': '/采集池', '/alerts': '/告警', '/rules': '/规则', '/stats': '/统计', '/whoami': '/我是谁' };
+const ZH_COMMAND: Record<string, string> = { '/oncall': '/值班', '/pools': '/采集池', '/alerts': '/告警', '/rules': '/规则', '/stats': '/统计', '/whoami': '/我是谁', '/actions': '/动作' };
 
 export interface ErrorText {
   title: string;

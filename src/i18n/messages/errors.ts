@@ -34,5 +34,10 @@ export const errorMessages = defineMessages({
   'entity.swapRequest': { en: 'swap request', 'zh-CN': '换班申请' },
   'entity.user': { en: 'user', 'zh-CN': '用户' },
   'entity.instance': { en: 'instance', 'zh-CN': '实例' },
+  'entity.alert': { en: 'alert', 'zh-CN': '告警' },
+  'entity.action': { en: 'action', 'zh-CN': '自愈动作' },
+  'entity.loggedQuery': { en: 'logged query', 'zh-CN': '记录下的查询' },
+  'entity.configFile': { en: 'config file', 'zh-CN': '配置文件' },
+  'entity.prometheusInstance': { en: 'Prometheus instance', 'zh-CN': 'Prometheus 实例' },
   'entity.other': { en: '{entity}', 'zh-CN': '{entity}' },
 });
