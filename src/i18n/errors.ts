@@ -73,12 +73,19 @@ const ENTITIES: Record<string, { key: MessageKey; list?: string }> = {
   user: { key: 'entity.user', list: '/whoami' },
   instance: { key: 'entity.instance', list: '/pools' },
   alert: { key: 'entity.alert', list: '/alerts' },
+  'alert group': { key: 'entity.alertGroup', list: '/alerts' },
+  'record rule': { key: 'entity.recordRule' },
+  'scrape job': { key: 'entity.scrapeJob', list: '/pools' },
+  'calendar feed': { key: 'entity.calendarFeed' },
   action: { key: 'entity.action', list: '/actions' },
   'logged query': { key: 'entity.loggedQuery' },
   'config file': { key: 'entity.configFile' },
   'Prometheus instance': { key: 'entity.prometheusInstance', list: '/pools' },
 };
 const ZH_COMMAND: Record<string, string> = { '/oncall': '/值班', '/pools': '/采集池', '/alerts': '/告警', '/rules': '/规则', '/stats': '/统计', '/whoami': '/我是谁', '/actions': '/动作' };
+
+/** Whether describeError names `entity` (notFound()'s first argument) in the bot's language. */
+export const isKnownEntity = (entity: string): boolean => Object.hasOwn(ENTITIES, entity);
 
 export interface ErrorText {
   title: string;
@@ -103,7 +110,7 @@ export function describeError(locale: Locale, e: unknown, usage?: string): Error
 }
 
 /** A validation error's field issues as `field: problem` lines, said in `locale` where the catalogue has them. */
-export function issueLines(locale: Locale, e: unknown): string[] {
+function issueLines(locale: Locale, e: unknown): string[] {
   if (!isAppError(e) || !Array.isArray(e.details)) return [];
   const says = e.issueSays ?? {};
   return (e.details as Partial<FieldIssue>[])
