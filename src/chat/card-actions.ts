@@ -5,7 +5,7 @@ import { plainVerbOf, runPlainGroupVerb } from './group-verbs';
 import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
 import { isAppError, type Say } from '../core/errors';
-import { describeError, sayText, t, userError, type Locale } from '../i18n';
+import { describeError, issueLines, sayText, t, userError, type Locale } from '../i18n';
 import { parseDuration } from '../core/names';
 import { issuePath } from '../core/validate';
 import type { User } from '../users/users';
@@ -194,9 +194,8 @@ async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unkn
     return toast('success', t(d.locale, 'toast.ruleSaved', { id: ruleId }), await ruleCardFor(d, saved, user));
   } catch (e) {
     if (!isAppError(e) || e.code !== 'validation_failed') throw e;
-    // One problem is the message; the lines list them when there are several.
-    const { message, details } = describeError(d.locale, e);
-    return toast('error', t(d.locale, 'toast.notSaved'), await ruleCardFor(d, rule, user, { draft, error: { message, details } }));
+    // The lines name the field of every problem (which annotation's template), even of one.
+    return toast('error', t(d.locale, 'toast.notSaved'), await ruleCardFor(d, rule, user, { draft, error: { message: messageOf(d.locale, e), details: issueLines(d.locale, e) } }));
   }
 }
 

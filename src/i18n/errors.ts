@@ -110,7 +110,7 @@ export function describeError(locale: Locale, e: unknown, usage?: string): Error
 }
 
 /** A validation error's field issues as `field: problem` lines, said in `locale` where the catalogue has them. */
-function issueLines(locale: Locale, e: unknown): string[] {
+export function issueLines(locale: Locale, e: unknown): string[] {
   if (!isAppError(e) || !Array.isArray(e.details)) return [];
   const says = e.issueSays ?? {};
   return (e.details as Partial<FieldIssue>[])
