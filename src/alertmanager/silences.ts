@@ -1,4 +1,5 @@
-import { AppError } from '../core/errors';
+import type { AppError } from '../core/errors';
+import { userError } from '../i18n';
 import { fetchFailure } from '../instances/lifecycle';
 
 /** An Alertmanager API v2 matcher; promduty only ever sets equality matchers. */
@@ -38,15 +39,30 @@ export function equalityMatchers(labels: Record<string, string>): SilenceMatcher
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: string };
 
-async function firstAnswer<T>(addresses: string[], what: string, call: (address: string) => Promise<Attempt<T>>): Promise<T> {
-  if (!addresses.length) throw new AppError('upstream_failed', `cannot ${what}: the Alertmanager cluster has no instances`);
+/** How a call that no instance answered is refused: none to ask, or what each one said (Alertmanager's own words). */
+interface Refusals {
+  none: () => AppError;
+  failed: (errors: string[]) => AppError;
+}
+
+const CREATE: Refusals = {
+  none: () => userError('upstream_failed', 'silence.err.createNoInstances'),
+  failed: (errors) => userError({ code: 'upstream_failed', details: { errors } }, 'silence.err.create', { errors: errors.join('; ') }),
+};
+const expiring = (id: string): Refusals => ({
+  none: () => userError('upstream_failed', 'silence.err.expireNoInstances', { id }),
+  failed: (errors) => userError({ code: 'upstream_failed', details: { errors } }, 'silence.err.expire', { id, errors: errors.join('; ') }),
+});
+
+async function firstAnswer<T>(addresses: string[], refuse: Refusals, call: (address: string) => Promise<Attempt<T>>): Promise<T> {
+  if (!addresses.length) throw refuse.none();
   const errors: string[] = [];
   for (const address of addresses) {
     const r = await call(address);
     if (r.ok) return r.value;
     errors.push(`${address}: ${r.error}`);
   }
-  throw new AppError('upstream_failed', `cannot ${what}: ${errors.join('; ')}`, { errors });
+  throw refuse.failed(errors);
 }
 
 /**
@@ -65,7 +81,7 @@ export function httpSilences(timeoutMs = 1200): Silences {
 
   return {
     create: (addresses, s) =>
-      firstAnswer(addresses, 'create the silence', async (address) => {
+      firstAnswer(addresses, CREATE, async (address) => {
         const res = await request(address, '/api/v2/silences', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -80,7 +96,7 @@ export function httpSilences(timeoutMs = 1200): Silences {
     expire: async (addresses, silenceId) => {
       let gone = 0;
       try {
-        await firstAnswer(addresses, `expire silence ${silenceId}`, async (address) => {
+        await firstAnswer(addresses, expiring(silenceId), async (address) => {
           const res = await request(address, `/api/v2/silence/${encodeURIComponent(silenceId)}`, { method: 'DELETE' });
           if (typeof res === 'string') return { ok: false, error: res };
           if (res.ok) return { ok: true, value: undefined };

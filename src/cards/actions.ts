@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../core/validate';
-import { duration, LABEL_NAME } from '../core/names';
+import { LABEL_NAME, parseDuration } from '../core/names';
+import { customIssue } from '../i18n';
 
 /**
  * The contract between the cards and the card-callback handler: every callback value a card
@@ -75,17 +76,29 @@ export function parseCardAction(action: CallbackAction): CardAction {
   return parseInput(cardActionSchema, merged, 'card action');
 }
 
+// Form checks say what is wrong in the catalogue's words (customIssue), so a refused form
+// reads in the bot's language; zod's own messages are English.
+const upTo = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => s.length <= max, customIssue('form.err.tooLong', { max }));
+const openId = z
+  .string()
+  .trim()
+  .refine((s) => /^ou_[A-Za-z0-9_-]+$/.test(s), customIssue('form.err.openId'));
+
 /**
  * `action.form_value` of a group card's forms: the silence form (a picked or typed duration
  * and a reason), the note form and the add-responder form. Parsed further by the handler
  * (the typed duration needs the clock and the zone).
  */
 export const groupFormSchema = z.object({
-  duration: z.string().trim().max(40).optional(),
-  picked: z.string().trim().max(10).optional(),
-  reason: z.string().trim().max(500).optional(),
-  note: z.string().trim().max(1000).optional(),
-  user: z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Feishu open_id').optional(),
+  duration: upTo(40).optional(),
+  picked: upTo(10).optional(),
+  reason: upTo(500).optional(),
+  note: upTo(1000).optional(),
+  user: openId.optional(),
 });
 export type GroupForm = z.output<typeof groupFormSchema>;
 
@@ -104,17 +117,17 @@ export function formatKeyValueLines(record: Record<string, string>): string {
     .join('\n');
 }
 
-export function parseKeyValueLines(text: string): { ok: true; value: Record<string, string> } | { ok: false; error: string } {
+export function parseKeyValueLines(text: string): { ok: true; value: Record<string, string> } | { ok: false; error: ReturnType<typeof customIssue> } {
   // A Map, not an object: `__proto__` is a valid label name and must stay an ordinary key.
   const value = new Map<string, string>();
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (!line) continue;
     const eq = line.indexOf('=');
-    if (eq < 0) return { ok: false, error: `line ${i + 1}: expected key=value` };
+    if (eq < 0) return { ok: false, error: customIssue('form.err.kvLine', { line: i + 1 }) };
     const key = line.slice(0, eq).trim();
-    if (!LABEL_NAME.test(key)) return { ok: false, error: `line ${i + 1}: "${key}" is not a valid label name` };
-    if (value.has(key)) return { ok: false, error: `line ${i + 1}: "${key}" given twice` };
+    if (!LABEL_NAME.test(key)) return { ok: false, error: customIssue('form.err.kvName', { line: i + 1, key }) };
+    if (value.has(key)) return { ok: false, error: customIssue('form.err.kvTwice', { line: i + 1, key }) };
     const v = line.slice(eq + 1).trim();
     value.set(key, v.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')));
   }
@@ -127,23 +140,26 @@ const keyValueLines = z
   .transform((s, ctx) => {
     const r = parseKeyValueLines(s ?? '');
     if (r.ok) return r.value;
-    ctx.issues.push({ code: 'custom', message: r.error, input: s });
+    ctx.issues.push({ code: 'custom', input: s, ...r.error });
     return z.NEVER;
   });
 
 /** `action.form_value` of the rule edit form (rule-card). Every value arrives as a string. */
 export const ruleFormSchema = z.object({
-  expr: z.string().trim().min(1, 'must not be empty'),
+  expr: z
+    .string()
+    .trim()
+    .refine((s) => s.length > 0, customIssue('form.err.empty')),
   for: z
     .string()
     .trim()
     .optional()
     .transform((s) => s || '0s')
-    .pipe(duration),
+    .refine((s) => parseDuration(s) !== null, customIssue('form.err.duration')),
   severity: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, "_", "." or "-"'),
+    .refine((s) => /^[A-Za-z0-9_.-]{1,32}$/.test(s), customIssue('form.err.severity')),
   labels: keyValueLines,
   annotations: keyValueLines,
   enabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
@@ -159,10 +175,10 @@ export const swapFormSchema = z.object({
   date: z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}(\s.*)?$/, 'must be a date YYYY-MM-DD')
+    .refine((s) => /^\d{4}-\d{2}-\d{2}(\s.*)?$/.test(s), customIssue('form.err.date'))
     .transform((s) => s.slice(0, 10)),
   // Empty for the "offer to the group" button.
-  user: z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Feishu open_id').optional().or(z.literal('').transform(() => undefined)),
+  user: openId.optional().or(z.literal('').transform(() => undefined)),
 });
 export type SwapForm = z.output<typeof swapFormSchema>;
 export type SwapFormField = keyof z.input<typeof swapFormSchema>;

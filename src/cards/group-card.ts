@@ -153,7 +153,7 @@ export function groupCard(input: GroupCardInput): Card {
   top.push(md(countsLine(counts, L)));
   const commonText = Object.keys(common).sort().map((k) => `${escLine(clip(k, 60))}: ${escLine(clip(common[k]!, 120))}`);
   if (commonText.length) top.push(md(`${t(L, 'gcard.common')} ${commonText.join(' · ')}`, 'notation'));
-  if (differ.length && g.alerts.length > 1) top.push(md(`${t(L, 'gcard.differ')} ${differ.slice(0, 10).map((k) => escLine(summariseLabel(k, g.alerts))).join(' · ')}`, 'notation'));
+  if (differ.length && g.alerts.length > 1) top.push(md(`${t(L, 'gcard.differ')} ${differ.slice(0, 10).map((k) => escLine(summariseLabel(L, k, g.alerts))).join(' · ')}`, 'notation'));
   const end = g.status === 'resolved' ? (g.resolvedAt ?? now) : now;
   top.push(
     ...fields([

@@ -32,7 +32,7 @@ export function groupDigestCard(input: GroupDigestInput): Card {
   const top: Element[] = [note(t(L, 'gdigest.intro', { groups: groups.length, alerts, group: escLine(input.sendGroupName) }))];
   if (input.oncall) top.push(md(t(L, 'alert.onCall', { who: mention(input.oncall) })));
   const entry = (g: AlertGroupView, i: number, buttons: boolean): Element[] => {
-    const differ = differingLabels(g.alerts).slice(0, 4).map((k) => escLine(clip(summariseLabel(k, g.alerts), 60))).join(' · ');
+    const differ = differingLabels(g.alerts).slice(0, 4).map((k) => escLine(clip(summariseLabel(L, k, g.alerts), 60))).join(' · ');
     const icon = g.status === 'resolved' ? '✅' : severityStyle(worstSeverity(g.alerts)).icon;
     const head = t(L, 'gdigest.line', { icon, name: escLine(clip(g.alertname, 80)), count: g.alerts.length, firing: counts[i]!.firing });
     const line = [head, differ, t(L, 'gdigest.groupRef', { id: g.id })].filter(Boolean).join(' · ');

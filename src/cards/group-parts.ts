@@ -1,4 +1,5 @@
 import type { Person } from './card';
+import { t, type Locale } from '../i18n';
 
 /**
  * An alert group (Alertmanager's groupKey: promduty's incident) as its cards show it, and
@@ -86,14 +87,14 @@ export function differingLabels(alerts: readonly { labels: Record<string, string
  * One label across many alerts in a few characters: `cpu: 0–7` for whole numbers,
  * `instance: 12 values` otherwise, the value itself when there is one.
  */
-export function summariseLabel(name: string, alerts: readonly { labels: Record<string, string> }[]): string {
+export function summariseLabel(locale: Locale, name: string, alerts: readonly { labels: Record<string, string> }[]): string {
   const values = [...new Set(alerts.flatMap((a) => (a.labels[name] === undefined ? [] : [a.labels[name]])))];
-  if (values.length === 1) return `${name}: ${values[0]}`;
+  if (values.length === 1) return t(locale, 'gcard.label.one', { name, value: values[0]! });
   if (values.length > 1 && values.every((v) => /^-?\d{1,15}$/.test(v))) {
     const nums = values.map(Number);
-    return `${name}: ${Math.min(...nums)}–${Math.max(...nums)}`;
+    return t(locale, 'gcard.label.range', { name, min: Math.min(...nums), max: Math.max(...nums) });
   }
-  return `${name}: ${values.length} values`;
+  return t(locale, 'gcard.label.count', { name, count: values.length });
 }
 
 export interface GroupCounts {

@@ -1,7 +1,6 @@
-import { invalidField } from '../core/errors';
 import { button, card, escLine, header, md, note, row, type Card, type ColumnSet, type Element } from './card';
 import { clip } from '../core/text';
-import { t, weekdayName, type Locale } from '../i18n';
+import { fieldError, t, weekdayName, type Locale } from '../i18n';
 
 export interface RosterDay {
   /** YYYY-MM-DD */
@@ -77,7 +76,7 @@ function runsOf(days: RosterDay[]): { line: string; swapped: boolean }[] {
  */
 export function rosterCard(input: RosterCardInput): Card {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(input.month);
-  if (!m) throw invalidField('month', 'must be YYYY-MM');
+  if (!m) throw fieldError('month', 'oncallErr.monthFormat');
   const L = input.locale;
   const year = Number(m[1]);
   const month = Number(m[2]);

@@ -4,8 +4,8 @@ import type { GroupActor } from '../events/group-actions';
 import { plainVerbOf, runPlainGroupVerb } from './group-verbs';
 import { parseSilenceLength } from '../events/silence-duration';
 import type { Card } from '../cards/card';
-import { isAppError, type FieldIssue } from '../core/errors';
-import { describeError, sayText, t, userError, type Locale } from '../i18n';
+import { isAppError, type Say } from '../core/errors';
+import { describeError, issueLines, sayText, t, userError, type Locale } from '../i18n';
 import { parseDuration } from '../core/names';
 import { issuePath } from '../core/validate';
 import type { User } from '../users/users';
@@ -37,9 +37,12 @@ export interface CardAnswer {
 const toast = (type: ToastType, content: string, card?: Card): CardAnswer => (card ? { toast: { type, content }, card } : { toast: { type, content } });
 const messageOf = (locale: Locale, e: unknown): string => describeError(locale, e).message;
 
-/** `details` of a validation error as `field: problem` lines. */
-const issueLines = (e: unknown): string[] =>
-  isAppError(e) && Array.isArray(e.details) ? (e.details as FieldIssue[]).filter((i) => i?.path).map((i) => `${i.path}: ${i.message}`) : [];
+/**
+ * A refused form's problems as `field: problem` lines in `locale`: the form schemas
+ * (src/cards/actions.ts) give each check a catalogue message; any other check's English is framed.
+ */
+const formIssueLines = (locale: Locale, issues: readonly { path: readonly PropertyKey[]; message: string; params?: { say?: Say } }[]): string[] =>
+  issues.map((i) => `${issuePath(i.path)}: ${i.params?.say ? sayText(locale, i.params.say) : t(locale, 'form.err.other', { message: i.message })}`);
 
 /** Form values arrive as strings (or string lists); the refused draft is shown back as typed. */
 const asStrings = (v: unknown): Record<string, string> =>
@@ -177,7 +180,7 @@ async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unkn
   const draft = asStrings(formValue);
   const form = ruleFormSchema.safeParse(formValue);
   if (!form.success) {
-    const details = form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`);
+    const details = formIssueLines(d.locale, form.error.issues);
     const error = { message: details[0] ?? t(d.locale, 'toast.invalidForm'), details };
     return toast('error', t(d.locale, 'toast.checkForm'), await ruleCardFor(d, rule, user, { draft, error }));
   }
@@ -191,7 +194,8 @@ async function saveRule(d: ChatDeps, user: User, ruleId: number, formValue: unkn
     return toast('success', t(d.locale, 'toast.ruleSaved', { id: ruleId }), await ruleCardFor(d, saved, user));
   } catch (e) {
     if (!isAppError(e) || e.code !== 'validation_failed') throw e;
-    return toast('error', t(d.locale, 'toast.notSaved'), await ruleCardFor(d, rule, user, { draft, error: { message: messageOf(d.locale, e), details: issueLines(e) } }));
+    // The lines name the field of every problem (which annotation's template), even of one.
+    return toast('error', t(d.locale, 'toast.notSaved'), await ruleCardFor(d, rule, user, { draft, error: { message: messageOf(d.locale, e), details: issueLines(d.locale, e) } }));
   }
 }
 
@@ -202,7 +206,7 @@ async function swapFromCard(d: ChatDeps, user: User, groupId: number, offer: boo
     ? !offer && !form.data.user
       ? t(d.locale, 'toast.pickPerson')
       : null
-    : form.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; ');
+    : formIssueLines(d.locale, form.error.issues).join('; ');
   if (problem || !form.success) return toast('error', t(d.locale, 'toast.notSent'), await swapFormCard(d, group, problem ?? undefined));
   try {
     const target = offer ? 'offer' : { openId: form.data.user! };

@@ -49,13 +49,19 @@ export class AppError extends Error {
   readonly details: unknown;
   /** The person-facing text, in every language; `message` (English) is for logs and the API. */
   readonly say?: Say;
+  /**
+   * The person-facing text of `details`' field issues, by path. Kept apart from `details` so
+   * the API's `{path, message}` issues stay as they are.
+   */
+  readonly issueSays?: Readonly<Record<string, Say>>;
 
-  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown; say?: Say }) {
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown; say?: Say; issueSays?: Record<string, Say> }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = details;
     if (options?.say) this.say = options.say;
+    if (options?.issueSays && Object.keys(options.issueSays).length) this.issueSays = options.issueSays;
   }
 
   get status(): number {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid, type FieldIssue } from './errors';
+import { AppError, type FieldIssue, type Say } from './errors';
 
 /** zod issue path → `instances[2].port` */
 export function issuePath(path: readonly PropertyKey[]): string {
@@ -19,6 +19,19 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issues: FieldIssue[] = r.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+  const issueSays: Record<string, Say> = {};
+  r.error.issues.forEach((i, n) => {
+    const say = i.code === 'custom' ? sayOf(i.params) : undefined;
+    if (say) issueSays[issues[n]!.path] ??= say;
+  });
   const first = issues[0];
-  throw invalid(first ? `invalid ${what}: ${first.path}: ${first.message}` : `invalid ${what}`, issues);
+  const message = first ? `invalid ${what}: ${first.path}: ${first.message}` : `invalid ${what}`;
+  const say = first && issueSays[first.path];
+  throw new AppError('validation_failed', message, issues, { issueSays, ...(say ? { say } : {}) });
+}
+
+/** The catalogue message a custom issue carries (src/i18n/errors.ts customIssue), if any. */
+function sayOf(params: Record<string, unknown> | undefined): Say | undefined {
+  const say = params?.say as Partial<Say> | undefined;
+  return typeof say?.key === 'string' && say.params && typeof say.params === 'object' ? (say as Say) : undefined;
 }

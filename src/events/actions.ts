@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
-import { invalidField, notFound, type Say } from '../core/errors';
-import { said, sayText, userError } from '../i18n';
+import { notFound, type Say } from '../core/errors';
+import { fieldError, said, sayText, userError } from '../i18n';
 import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
@@ -130,7 +130,7 @@ export class EventActions {
    * event of that name on the same cluster records the silence too, since it is silenced.
    */
   async silence(eventId: number, durationMs: number, actor: Actor, scope: 'event' | 'alertname' = 'event'): Promise<ActionResult> {
-    if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw invalidField('duration', `must be more than 0 and at most ${formatDuration(MAX_SILENCE_MS)}`);
+    if (!(durationMs > 0 && durationMs <= MAX_SILENCE_MS)) throw fieldError('duration', 'silence.err.length', { max: formatDuration(MAX_SILENCE_MS) });
     const span = formatDuration(durationMs);
     const { event, ids, timelineId } = await this.d.db.transaction(async (trx) => {
       const e = await this.lock(trx, eventId);

@@ -3,14 +3,52 @@ import { CATALOGUE } from './catalogue';
 import { t, type MessageKey, type ParamsArg } from './translate';
 import type { Locale } from './locale';
 
+/** An error code, or one with the `details` the HTTP API shows (`{ field: 'name' }`). */
+export type ErrorKind = ErrorCode | { code: ErrorCode; details: unknown };
+
 /**
  * An AppError whose person-facing text is a catalogue message: chat and cards show it in the
  * bot's language; the HTTP API and logs keep `code` and the English `message`.
- * `userError('validation_failed', 'chat.oncall.tooManyGroups')`.
+ * `userError('validation_failed', 'chat.oncall.tooManyGroups')`,
+ * `userError({ code: 'conflict', details: { requestId } }, 'swapErr.openRequest', { id })`.
  */
-export function userError<K extends MessageKey>(code: ErrorCode, key: K, ...params: ParamsArg<K>): AppError {
-  const details: FieldIssue[] | undefined = code === 'validation_failed' ? [] : undefined;
+export function userError<K extends MessageKey>(kind: ErrorKind, key: K, ...params: ParamsArg<K>): AppError {
+  const code = typeof kind === 'string' ? kind : kind.code;
+  const details: unknown = typeof kind === 'string' ? (code === 'validation_failed' ? [] : undefined) : kind.details;
   return new AppError(code, t('en', key, ...params), details, { say: said(key, ...params) });
+}
+
+/** One field's problem, in the catalogue's words: the API's `{path, message}` (English) and chat's text. */
+export interface SaidIssue extends FieldIssue {
+  say: Say;
+}
+
+export function fieldIssue<K extends MessageKey>(path: string, key: K, ...params: ParamsArg<K>): SaidIssue {
+  return { path, message: t('en', key, ...params), say: said(key, ...params) };
+}
+
+/**
+ * `validation_failed` listing `issues` (more fields on an issue, like a PromQL position, stay
+ * in the API's details). As invalid() / invalidField() in src/core/errors.ts, with every
+ * issue also said in the bot's language.
+ */
+export function invalidIssues(issues: readonly [SaidIssue, ...SaidIssue[]]): AppError {
+  const [first] = issues;
+  const details = issues.map(({ say: _say, ...issue }) => issue);
+  const issueSays = Object.fromEntries(issues.map((i) => [i.path, i.say]));
+  return new AppError('validation_failed', `${first.path}: ${first.message}`, details, { say: first.say, issueSays });
+}
+
+/** invalidField() in the catalogue's words: `fieldError('lastDay', 'swapErr.tooManyDays', { span, max })`. */
+export const fieldError = <K extends MessageKey>(path: string, key: K, ...params: ParamsArg<K>): AppError => invalidIssues([fieldIssue(path, key, ...params)]);
+
+/**
+ * A zod custom issue in the catalogue's words: `.refine(ok, customIssue(key))` or
+ * `ctx.addIssue({ code: 'custom', path, ...customIssue(key, params) })`. parseInput
+ * (src/core/validate.ts) takes its `params.say` into the error's issueSays.
+ */
+export function customIssue<K extends MessageKey>(key: K, ...params: ParamsArg<K>): { message: string; params: { say: Say } } {
+  return { message: t('en', key, ...params), params: { say: said(key, ...params) } };
 }
 
 /** A catalogue message as data (for results that travel, like an action's outcome). */
@@ -34,8 +72,20 @@ const ENTITIES: Record<string, { key: MessageKey; list?: string }> = {
   'swap request': { key: 'entity.swapRequest' },
   user: { key: 'entity.user', list: '/whoami' },
   instance: { key: 'entity.instance', list: '/pools' },
+  alert: { key: 'entity.alert', list: '/alerts' },
+  'alert group': { key: 'entity.alertGroup', list: '/alerts' },
+  'record rule': { key: 'entity.recordRule' },
+  'scrape job': { key: 'entity.scrapeJob', list: '/pools' },
+  'calendar feed': { key: 'entity.calendarFeed' },
+  action: { key: 'entity.action', list: '/actions' },
+  'logged query': { key: 'entity.loggedQuery' },
+  'config file': { key: 'entity.configFile' },
+  'Prometheus instance': { key: 'entity.prometheusInstance', list: '/pools' },
 };
-const ZH_COMMAND: Record<string, string> = { '/oncall': '/值班', '/pools': '/采集池', '/alerts': '/告警', '/rules': '/规则', '/stats': '/统计', '/whoami': '/我是谁' };
+const ZH_COMMAND: Record<string, string> = { '/oncall': '/值班', '/pools': '/采集池', '/alerts': '/告警', '/rules': '/规则', '/stats': '/统计', '/whoami': '/我是谁', '/actions': '/动作' };
+
+/** Whether describeError names `entity` (notFound()'s first argument) in the bot's language. */
+export const isKnownEntity = (entity: string): boolean => Object.hasOwn(ENTITIES, entity);
 
 export interface ErrorText {
   title: string;
@@ -52,12 +102,20 @@ export interface ErrorText {
 export function describeError(locale: Locale, e: unknown, usage?: string): ErrorText {
   if (!isAppError(e)) return { title: t(locale, 'error.title.internal'), message: t(locale, 'error.internal'), hint: t(locale, 'error.hint.retry') };
   const title = t(locale, `error.title.${e.code}`);
-  const issues = Array.isArray(e.details) ? (e.details as Partial<FieldIssue>[]) : [];
-  const details = issues.filter((i) => i.path && i.message).map((i) => `${i.path}: ${i.message}`);
+  const details = issueLines(locale, e);
   const found = e.code === 'not_found' ? notFoundText(locale, e.details) : null;
   const message = e.say ? sayText(locale, e.say) : (found?.message ?? (e.code === 'internal' ? t(locale, 'error.internal') : e.message));
   const hint = hintFor(locale, e.code, usage, found?.list);
   return { title, message, ...(details.length > 1 ? { details } : {}), ...(hint ? { hint } : {}) };
+}
+
+/** A validation error's field issues as `field: problem` lines, said in `locale` where the catalogue has them. */
+export function issueLines(locale: Locale, e: unknown): string[] {
+  if (!isAppError(e) || !Array.isArray(e.details)) return [];
+  const says = e.issueSays ?? {};
+  return (e.details as Partial<FieldIssue>[])
+    .filter((i): i is FieldIssue => typeof i?.path === 'string' && typeof i.message === 'string' && i.message !== '')
+    .map((i) => `${i.path}: ${Object.hasOwn(says, i.path) ? sayText(locale, says[i.path]!) : i.message}`);
 }
 
 function notFoundText(locale: Locale, details: unknown): { message: string; list?: string } | null {

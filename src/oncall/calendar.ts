@@ -1,4 +1,4 @@
-import { invalidField } from '../core/errors';
+import { fieldError } from '../i18n';
 import { addDays, daysInMonth, weekdayIndex, type Day } from './dates';
 
 /**
@@ -7,8 +7,8 @@ import { addDays, daysInMonth, weekdayIndex, type Day } from './dates';
  * months fill the edges (callers dim them: `day.startsWith('YYYY-MM')`).
  */
 export function monthGrid(year: number, month: number): Day[][] {
-  if (!Number.isInteger(year) || year < 1 || year > 9998) throw invalidField('year', 'must be a year 1-9998');
-  if (!Number.isInteger(month) || month < 1 || month > 12) throw invalidField('month', 'must be 1-12');
+  if (!Number.isInteger(year) || year < 1 || year > 9998) throw fieldError('year', 'oncallErr.year');
+  if (!Number.isInteger(month) || month < 1 || month > 12) throw fieldError('month', 'oncallErr.month');
   const firstOfMonth = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
   const gridStart = addDays(firstOfMonth, -weekdayIndex(firstOfMonth));
   const weekCount = Math.ceil((weekdayIndex(firstOfMonth) + daysInMonth(year, month)) / 7);

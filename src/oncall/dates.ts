@@ -4,6 +4,8 @@
  * change or host TZ can move a day. Internally a day is its "epoch day": days since 1970-01-01.
  */
 import { invalidField } from '../core/errors';
+// Not '../i18n': its date formatting imports this module.
+import { fieldError } from '../i18n/errors';
 
 /** 'YYYY-MM-DD', a calendar day (in a group's time zone, where that matters). */
 export type Day = string;
@@ -33,7 +35,7 @@ export function toEpochDay(day: Day, field = 'day'): number {
   const month = Number(m?.[2]);
   const dom = Number(m?.[3]);
   if (!m || month < 1 || month > 12 || dom < 1 || dom > daysInMonth(year, month)) {
-    throw invalidField(field, `'${String(day)}' is not a calendar day (YYYY-MM-DD)`);
+    throw fieldError(field, 'oncallErr.notADay', { day: String(day) });
   }
   return civilToEpochDay(year, month, dom);
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
-import { invalidField, notFound } from '../core/errors';
+import { notFound } from '../core/errors';
+import { fieldError } from '../i18n';
 import { addDays, daysBetween, rosterDayAt, shiftStartsAt, type Day, type RosterDay } from './roster';
 import { toEpochDay } from './dates';
 import type { OncallNowCache } from './now-cache';
@@ -66,8 +67,8 @@ export class OncallService {
     toEpochDay(from, 'from');
     toEpochDay(to, 'to');
     const span = daysBetween(from, to) + 1;
-    if (span < 1) throw invalidField('to', `must not be before from (${from})`);
-    if (span > MAX_ROSTER_DAYS) throw invalidField('to', `the range is ${span} days; at most ${MAX_ROSTER_DAYS}`);
+    if (span < 1) throw fieldError('to', 'oncallErr.toBeforeFrom', { from });
+    if (span > MAX_ROSTER_DAYS) throw fieldError('to', 'oncallErr.rangeTooLong', { span, max: MAX_ROSTER_DAYS });
     const group = await loadGroup(this.db, groupId);
     const today = this.today(group);
     const days = await planRoster(this.db, group, from, to, today);

@@ -3,7 +3,7 @@
  * writes one oncall_swaps row per day (reason 'swap' in the roster, as before) pointing back
  * at the request. Call everything here inside the transaction holding the group lock.
  */
-import { conflict } from '../core/errors';
+import { userError } from '../i18n';
 import type { Db } from '../db/knex';
 import { addDays, daysBetween, type Day } from './dates';
 import { dayOf, planRoster, refreshCurrentHistory, type OncallGroup } from './store';
@@ -97,7 +97,7 @@ export async function holdersOf(db: Db, group: OncallGroup, firstDay: Day, lastD
 export async function applyRequest(db: Db, group: OncallGroup, r: SwapRequest, toUserId: number, today: Day, now: Date): Promise<void> {
   const { plan } = await holdersOf(db, group, r.firstDay, r.lastDay, today);
   const moved = plan.find((d) => d.userId !== r.fromUserId);
-  if (moved) throw conflict(`the shift changed since request #${r.id} was made: ${moved.day} is no longer held by the same person`, { day: moved.day });
+  if (moved) throw userError({ code: 'conflict', details: { day: moved.day } }, 'swapErr.shiftChanged', { id: r.id, day: moved.day });
   await db('oncall_swaps').insert(
     plan.map((d) => ({
       group_id: group.id,

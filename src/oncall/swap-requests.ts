@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
-import { AppError, conflict, forbidden, invalidField, notFound } from '../core/errors';
+import { notFound, type AppError } from '../core/errors';
+import { customIssue, fieldError, userError } from '../i18n';
 import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { daysBetween, isDay, type Day } from './dates';
@@ -29,7 +30,7 @@ export interface Requester {
   actor: Actor;
 }
 
-const day = z.string().refine(isDay, 'must be a calendar day (YYYY-MM-DD)');
+const day = z.string().refine(isDay, customIssue('oncallErr.mustBeDay'));
 const userId = z.number().int().positive('must be a user id');
 
 export const swapRequestCreateSchema = z
@@ -102,29 +103,29 @@ export class SwapRequestService {
     const s = parseInput(swapRequestCreateSchema, input, 'swap request');
     const lastDay = s.lastDay ?? s.firstDay;
     const span = daysBetween(s.firstDay, lastDay) + 1;
-    if (span < 1) throw invalidField('lastDay', `must not be before firstDay (${s.firstDay})`);
-    if (span > MAX_REQUEST_DAYS) throw invalidField('lastDay', `that is ${span} days; a request covers at most ${MAX_REQUEST_DAYS}`);
-    if (s.force && !by.admin) throw forbidden('Only an admin may force a swap; ask the person instead.');
+    if (span < 1) throw fieldError('lastDay', 'swapErr.lastBeforeFirst', { first: s.firstDay });
+    if (span > MAX_REQUEST_DAYS) throw fieldError('lastDay', 'swapErr.tooManyDays', { span, max: MAX_REQUEST_DAYS });
+    if (s.force && !by.admin) throw userError('forbidden', 'swapErr.forceAdmin');
     const now = this.clock.now();
     const created = await this.db.transaction(async (trx) => {
       const group = await loadGroup(trx, groupId, true);
       const today = rosterDayAt(group, now);
       if (s.firstDay < today)
-        throw invalidField('firstDay', `${s.firstDay} is in the past in ${group.timezone} (the current roster day is ${today}); past days cannot be swapped`);
+        throw fieldError('firstDay', 'swapErr.pastDay', { day: s.firstDay, zone: group.timezone, today });
       const { holders, single } = await holdersOf(trx, group, s.firstDay, lastDay, today);
-      if (single === undefined) throw invalidField('lastDay', `those days are held by ${holders.length} different people; ask for each shift on its own`);
+      if (single === undefined) throw fieldError('lastDay', 'swapErr.manyHolders', { holders: holders.length });
       const fromUserId = single;
       const to = s.toUserId;
-      if (to !== null && !group.members.includes(to)) throw invalidField('toUserId', `user ${to} is not a member of on-call group ${group.name}`);
-      if (to !== null && to === fromUserId) throw conflict(`user ${to} is already on call in ${group.name} then`, { field: 'toUserId' });
-      if (to === null && s.force) throw invalidField('toUserId', 'an offer to the group cannot be forced: name the person');
-      if (to === null && !group.members.some((m) => m !== fromUserId)) throw invalidField('toUserId', `${group.name} has nobody else to offer the shift to`);
+      if (to !== null && !group.members.includes(to)) throw fieldError('toUserId', 'swapErr.notMember', { user: to, group: group.name });
+      if (to !== null && to === fromUserId) throw userError({ code: 'conflict', details: { field: 'toUserId' } }, 'swapErr.alreadyOnCall', { user: to, group: group.name });
+      if (to === null && s.force) throw fieldError('toUserId', 'swapErr.offerNotForced');
+      if (to === null && !group.members.some((m) => m !== fromUserId)) throw fieldError('toUserId', 'swapErr.nobodyToOffer', { group: group.name });
       if (!by.admin) this.checkOwnership(by, fromUserId, to);
       await this.refuseOverlap(trx, group, s.firstDay, lastDay);
       // Taking a free shift for oneself needs nobody's consent; someone's shift needs theirs.
       const selfTake = to !== null && to === by.userId;
       if (selfTake && fromUserId !== null && !s.force)
-        throw invalidField('toUserId', 'to take a shift someone holds, they give it to you (or an admin forces it)');
+        throw fieldError('toUserId', 'swapErr.takeNeedsConsent');
       const state: SwapRequestState = s.force ? 'forced' : selfTake ? 'accepted' : 'pending';
       const start = shiftStartsAt(group, s.firstDay);
       const request = await insertRequest(
@@ -148,9 +149,9 @@ export class SwapRequestService {
   accept(id: number, by: Requester): Promise<SwapRequest> {
     return this.decide(id, by, 'accepted', (r, group) => {
       if (r.toUserId !== null) {
-        if (by.userId !== r.toUserId) throw forbidden('This request is addressed to someone else; only they can accept or decline it.');
+        if (by.userId !== r.toUserId) throw userError('forbidden', 'swapErr.addressedToOther');
       } else if (by.userId === null || !group.members.includes(by.userId) || by.userId === r.fromUserId) {
-        throw forbidden(`Only members of ${group.name} other than the person giving the shift away can take it.`);
+        throw userError('forbidden', 'swapErr.takeMembersOnly', { group: group.name });
       }
       return by.userId;
     });
@@ -158,23 +159,23 @@ export class SwapRequestService {
 
   decline(id: number, by: Requester): Promise<SwapRequest> {
     return this.decide(id, by, 'declined', (r) => {
-      if (r.toUserId === null) throw conflict('An offer to the group is not declined: leave it to someone else, or its requester cancels it.');
-      if (by.userId !== r.toUserId) throw forbidden('This request is addressed to someone else; only they can accept or decline it.');
+      if (r.toUserId === null) throw userError('conflict', 'swapErr.offerNotDeclined');
+      if (by.userId !== r.toUserId) throw userError('forbidden', 'swapErr.addressedToOther');
       return null;
     });
   }
 
   cancel(id: number, by: Requester): Promise<SwapRequest> {
     return this.decide(id, by, 'cancelled', (r) => {
-      if (!by.admin && by.userId !== r.requestedBy) throw forbidden('Only whoever made the request, or an admin, can cancel it.');
+      if (!by.admin && by.userId !== r.requestedBy) throw userError('forbidden', 'swapErr.cancelOwnOnly');
       return null;
     });
   }
 
   force(id: number, by: Requester): Promise<SwapRequest> {
     return this.decide(id, by, 'forced', (r) => {
-      if (!by.admin) throw forbidden('Only an admin may force a swap.');
-      if (r.toUserId === null) throw conflict('An offer to the group names nobody to force it on; make a request to a person instead.');
+      if (!by.admin) throw userError('forbidden', 'swapErr.forceAdminOnly');
+      if (r.toUserId === null) throw userError('conflict', 'swapErr.offerNotForceable');
       return r.toUserId;
     });
   }
@@ -194,11 +195,7 @@ export class SwapRequestService {
   private checkOwnership(by: Requester, fromUserId: number | null, to: number | null): void {
     if (fromUserId !== null && fromUserId === by.userId) return;
     if (fromUserId === null && to !== null && to === by.userId) return;
-    throw forbidden(
-      fromUserId === null
-        ? 'Nobody holds that shift: you may take it yourself, but only an admin may hand it to someone else.'
-        : 'You may only give away your own shift or take a free one; ask the person who holds it, or an admin.',
-    );
+    throw userError('forbidden', fromUserId === null ? 'swapErr.freeShiftAdminOnly' : 'swapErr.ownShiftOnly');
   }
 
   private async refuseOverlap(trx: Knex.Transaction, group: OncallGroup, first: Day, last: Day): Promise<void> {
@@ -207,7 +204,7 @@ export class SwapRequestService {
       .where('first_day', '<=', last)
       .where('last_day', '>=', first)
       .first('id');
-    if (open) throw conflict(`swap request #${open.id} for those days is still pending; cancel it first`, { requestId: open.id });
+    if (open) throw userError({ code: 'conflict', details: { requestId: open.id } }, 'swapErr.stillPending', { id: open.id });
   }
 
   /**
@@ -228,15 +225,15 @@ export class SwapRequestService {
       // The group first, as every roster change does, then the request.
       const group = await loadGroup(trx, first.groupId, true);
       const r = (await loadRequest(trx, id, true))!;
-      if (r.state !== 'pending') throw conflict(`swap request #${id} is already ${r.state}`, { state: r.state });
+      if (r.state !== 'pending') throw userError({ code: 'conflict', details: { state: r.state } }, `swapErr.already.${r.state}`, { id });
       if (r.expiresAt.getTime() <= now.getTime()) {
         await trx('oncall_swap_requests').where({ id, state: 'pending' }).update({ state: 'expired', decided_at: now });
-        refused.error = conflict(`swap request #${id} expired when its shift began`, { state: 'expired' });
+        refused.error = userError({ code: 'conflict', details: { state: 'expired' } }, 'swapErr.expiredAtStart', { id });
         return { request: (await loadRequest(trx, id))!, changed: true };
       }
       const taker = check(r, group);
       const n = await trx('oncall_swap_requests').where({ id, state: 'pending' }).update({ state, decided_by: by.userId, decided_at: now });
-      if (n !== 1) throw conflict(`swap request #${id} was decided meanwhile`);
+      if (n !== 1) throw userError('conflict', 'swapErr.decidedMeanwhile', { id });
       const decided = (await loadRequest(trx, id))!;
       if (taker !== null) await applyRequest(trx, group, decided, taker, rosterDayAt(group, now), now);
       await writeAudit(trx, by.actor, { action: AUDIT_ACTION[state], entity: 'oncall_swap_request', entityId: id, before: r, after: decided });

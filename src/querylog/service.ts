@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { SuggestCardInput, SuggestionView } from '../cards/suggest-card';
 import type { Clock } from '../core/clock';
-import { AppError, conflict, invalidField, notFound } from '../core/errors';
+import { AppError, notFound } from '../core/errors';
+import { fieldError, userError } from '../i18n';
 import { nextTurn } from '../core/turns';
 import type { Actor } from '../db/audit';
 import { suggestRecordRules, type RecordSuggestion } from '../rules/promql-suggest';
@@ -115,10 +116,10 @@ export class QueryLogService {
     if (!logged) throw notFound('logged query', hashPrefix);
     const analysis = suggestRecordRules(logged.query);
     const suggestion = analysis.ok ? analysis.suggestions[index] : undefined;
-    if (!suggestion) throw invalidField('index', `the query has no suggestion ${index}`);
+    if (!suggestion) throw fieldError('index', 'suggest.err.noSuggestion', { index });
     const same = (await this.d.recordRules.list({ poolId })).find((r) => r.record === suggestion.record);
     if (same && same.expr.trim() === suggestion.expr.trim()) return { rule: same, created: false, suggestion };
-    if (same) throw conflict(`record rule #${same.id} is already named ${suggestion.record} and records another expression; rename one of them through the API`, { ruleId: same.id });
+    if (same) throw userError({ code: 'conflict', details: { ruleId: same.id } }, 'suggest.err.nameTaken', { id: same.id, record: suggestion.record });
     const rule = await this.d.recordRules.create({ poolId, record: suggestion.record, expr: suggestion.expr }, actor);
     return { rule, created: true, suggestion };
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { actionResultCard, type ActionResultView } from '../cards/action-result-card';
 import type { Clock } from '../core/clock';
-import { forbidden, invalid, notFound } from '../core/errors';
+import { notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { CardSender } from '../core/ports';
 import { clip } from '../core/text';
@@ -11,7 +11,7 @@ import { fromJson, toJson, type Db } from '../db/knex';
 import { rowsOfEvents } from '../events/outbox';
 import { feishuMessageId, isDigestCopy } from '../events/outbox-keys';
 import type { AlertTemplateData } from '../rules/go-template-eval';
-import type { Locale } from '../i18n';
+import { userError, type Locale } from '../i18n';
 import type { ActionService } from './actions';
 import { callHttp, type CallResult } from './http-call';
 import { afterCall, autoRuns, FINAL_STATES, MAX_BACKOFF_MS, planRun, type FiredEvent, type RunState, type RunTrigger, type SkipReason } from './plan';
@@ -119,9 +119,9 @@ export class RemedyRunner {
     const event = await this.d.db('alert_events').where({ id: eventId }).first('id', 'rule_id', 'send_group_id');
     if (!event) throw notFound('alert', eventId);
     const action = await this.d.actions.stored(actionId);
-    if (!action.enabled) throw invalid(`action ${action.name} is disabled`);
+    if (!action.enabled) throw userError('validation_failed', 'remedy.err.disabled', { name: action.name });
     const attached = await this.d.actions.triggersFor(event.rule_id === null ? [] : [event.rule_id], event.send_group_id === null ? [] : [event.send_group_id]);
-    if (!attached.some((t) => t.actionId === actionId)) throw forbidden(`action ${action.name} is not attached to alert #${eventId} (its rule or send group)`);
+    if (!attached.some((t) => t.actionId === actionId)) throw userError('forbidden', 'remedy.err.notAttached', { name: action.name, id: eventId });
     const runId = await this.d.db.transaction(async (trx) => {
       const [id] = (await trx('remedy_runs').insert({
         action_id: actionId,

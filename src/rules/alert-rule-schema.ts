@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { duration, httpUrl } from '../core/names';
-import { labelMap, promqlText, ruleId } from './rule-fields';
+import { labelMap, promqlText, ruleId, type ReservedReason } from './rule-fields';
 
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 /** Labels every rendered alert carries from the rule's own fields (see render-rules.ts). */
-const RESERVED_LABELS: Record<string, string> = {
-  send_group: 'promduty sets it from sendGroupId',
-  rule_id: 'promduty sets it from the rule id',
-  severity: 'promduty sets it from the severity field',
-  alertname: 'Prometheus sets it from the rule name',
+const RESERVED_LABELS: Record<string, ReservedReason> = {
+  send_group: 'ruleErr.reserved.sendGroup',
+  rule_id: 'ruleErr.reserved.ruleId',
+  severity: 'ruleErr.reserved.severity',
+  alertname: 'ruleErr.reserved.alertname',
 };
 
 const alertRuleFields = {

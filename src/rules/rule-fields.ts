@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { invalid, invalidField, type FieldIssue } from '../core/errors';
+import type { FieldIssue } from '../core/errors';
+import { customIssue, fieldError, fieldIssue, invalidIssues, type MessageKey, type SaidIssue } from '../i18n';
 import { boundedRecord, LABEL_NAME } from '../core/names';
 import { templateProblem } from './go-template';
 import { validatePromql, type PromqlPosition } from './promql';
@@ -25,18 +26,21 @@ export const RULE_LIMITS = {
   maxTemplateText: 32_768,
 } as const;
 
+/** A message saying why a label is reserved: `"{key}" is reserved: …`. */
+export type ReservedReason = Extract<MessageKey, `ruleErr.reserved.${string}`>;
+
 /**
  * A map whose keys must be label names; `reserved` maps names the user may not set to the
  * reason. Names starting with `__` are Prometheus' own.
  */
-export function labelMap(opts: { reserved?: Record<string, string>; maxValue: number }) {
-  const value = z.string().max(opts.maxValue, `must be at most ${opts.maxValue} characters`);
+export function labelMap(opts: { reserved?: Record<string, ReservedReason>; maxValue: number }) {
+  const value = z.string().refine((v) => v.length <= opts.maxValue, customIssue('form.err.tooLong', { max: opts.maxValue }));
   return boundedRecord(z.string(), value, RULE_LIMITS.maxEntries, 'entries').superRefine((map, ctx) => {
     for (const key of Object.keys(map)) {
       const reason = opts.reserved && Object.hasOwn(opts.reserved, key) ? opts.reserved[key] : undefined;
-      if (!LABEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)` });
-      else if (key.startsWith('__')) ctx.addIssue({ code: 'custom', path: [key], message: 'names starting with __ are reserved for Prometheus' });
-      else if (reason) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is reserved: ${reason}` });
+      if (!LABEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], ...customIssue('ruleErr.notLabelName', { key }) });
+      else if (key.startsWith('__')) ctx.addIssue({ code: 'custom', path: [key], ...customIssue('ruleErr.prometheusReserved') });
+      else if (reason) ctx.addIssue({ code: 'custom', path: [key], ...customIssue(reason, { key }) });
     }
   });
 }
@@ -54,16 +58,16 @@ export function requireValidTemplates(rule: { name: string; labels: Record<strin
   ];
   const total = fields.reduce((n, [, v]) => n + v.length, 0);
   if (total > RULE_LIMITS.maxTemplateText) {
-    throw invalidField('annotations', `labels, annotations and grafanaUrl hold ${total} characters together; at most ${RULE_LIMITS.maxTemplateText} are allowed`);
+    throw fieldError('annotations', 'ruleErr.templatesTooLong', { total, max: RULE_LIMITS.maxTemplateText });
   }
-  const issues: FieldIssue[] = [];
+  const issues: SaidIssue[] = [];
   for (const [path, text] of fields) {
     // Text without `{{` holds no action: always a valid template.
     const problem = text.includes('{{') ? templateProblem(text, rule.name) : null;
-    if (problem) issues.push({ path, message: `not a valid template: ${problem.message}` });
+    if (problem) issues.push(fieldIssue(path, 'ruleErr.template', { problem: problem.message }));
   }
-  const first = issues[0];
-  if (first) throw invalid(`${first.path}: ${first.message}`, issues);
+  const [first, ...rest] = issues;
+  if (first) throw invalidIssues([first, ...rest]);
 }
 
 export interface PromqlFieldIssue extends FieldIssue {
@@ -77,7 +81,7 @@ export interface PromqlFieldIssue extends FieldIssue {
 export function requireValidPromql(path: string, expr: string): void {
   const r = validatePromql(expr, { forRule: true });
   if (r.valid) return;
-  const message = r.error ?? 'invalid PromQL';
-  const issue: PromqlFieldIssue = { path, message, position: r.position ?? { from: 0, to: expr.length, line: 1, column: 1 } };
-  throw invalid(`${path}: ${message}`, [issue]);
+  const position = r.position ?? { from: 0, to: expr.length, line: 1, column: 1 };
+  const issue: PromqlFieldIssue & SaidIssue = { ...fieldIssue(path, 'ruleErr.promql', { problem: r.error ?? 'invalid PromQL' }), position };
+  throw invalidIssues([issue]);
 }

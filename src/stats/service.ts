@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
-import { invalidField, notFound } from '../core/errors';
+import { notFound } from '../core/errors';
+import { fieldError } from '../i18n';
 import { FLAP_EPISODES, STATS_DAYS, StatsFold, statsWindow, type StatsDays, type StatsFigures, type StatsWindow } from './figures';
 import { sendGroupZones, statsChunks, type SendGroupZone } from './store';
 
@@ -20,7 +21,7 @@ export interface StatsQuery {
 export function parseStatsDays(value: string | number | undefined, field = 'days'): StatsDays {
   if (value === undefined || value === '') return 7;
   const n = Number(value);
-  if (!STATS_DAYS.includes(n as StatsDays)) throw invalidField(field, `must be ${STATS_DAYS.join(' or ')}`);
+  if (!STATS_DAYS.includes(n as StatsDays)) throw fieldError(field, 'stats.err.days', { short: STATS_DAYS[0], long: STATS_DAYS[1] });
   return n as StatsDays;
 }
 

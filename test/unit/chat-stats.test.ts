@@ -35,7 +35,7 @@ describe('/stats', () => {
     const unknown = body(await handleMessage(said('ou_vic', '/stats nope'), d));
     assert.match(unknown, /there is no send group \\"nope\\"; there are: infra-alerts/);
     const days = body(await handleMessage(said('ou_vic', '/stats 14'), d));
-    assert.match(days, /days: must be 7 or 30/);
+    assert.match(days, /must be 7 or 30/);
     assert.match(days, /Type it like this: \/stats/);
     assert.deepEqual(calls.stats, []);
   });

@@ -62,9 +62,12 @@ describe('alert group cards', () => {
     assert.deepEqual(commonLabels(a), { alertname: 'CpuStorm', job: 'node', severity: 'critical' });
     assert.deepEqual(Object.keys(commonLabels(a, true)).sort(), ['alertname', 'job', 'promduty_pool', 'rule_id', 'send_group', 'severity']);
     assert.deepEqual(differingLabels(a), ['cpu', 'instance']);
-    assert.equal(summariseLabel('instance', a), 'instance: 40 values');
-    assert.equal(summariseLabel('cpu', a), 'cpu: 0–4');
-    assert.equal(summariseLabel('job', a), 'job: node');
+    assert.equal(summariseLabel('en', 'instance', a), 'instance: 40 values');
+    assert.equal(summariseLabel('en', 'cpu', a), 'cpu: 0–4');
+    assert.equal(summariseLabel('en', 'job', a), 'job: node');
+    assert.equal(summariseLabel('zh-CN', 'instance', a), 'instance：40 个值');
+    assert.equal(summariseLabel('zh-CN', 'cpu', a), 'cpu：0–4');
+    assert.equal(summariseLabel('zh-CN', 'job', a), 'job：node');
   });
 
   test('the group card of a 200-alert group (golden): counts, differing labels per alert, links, actions; fits Feishu', () => {
