@@ -2,7 +2,8 @@ import { formatKeyValueLines, type RuleFormField } from './actions';
 import { card, esc, escLine, fields, header, md, note, option, text, textTag, type Card, type Element, type Input, type SelectStatic } from './card';
 import { clip } from '../core/text';
 import { severityStyle } from './alert-parts';
-import { t, type Locale } from '../i18n';
+import type { Say } from '../core/errors';
+import { sayText, t, type Locale } from '../i18n';
 
 export interface RuleView {
   id: number;
@@ -26,7 +27,7 @@ export interface RulePlacementLine {
   evaluators: string[];
   complete: boolean;
   /** One line: where the data comes from. */
-  source: string;
+  source: Say;
 }
 
 export interface RuleCardInput {
@@ -131,6 +132,6 @@ function placementPairs(L: Locale, p: RulePlacementLine): Array<[string, string]
   const where = p.evaluators.length ? `${p.evaluators.map(escLine).join(', ')} (${engine})` : t(L, 'rule.nowhere');
   return [
     [t(L, 'rule.runsOn'), where],
-    [t(L, 'rule.data'), `${p.complete ? '✅' : '⚠️'} ${escLine(p.source)}`],
+    [t(L, 'rule.data'), `${p.complete ? '✅' : '⚠️'} ${escLine(sayText(L, p.source))}`],
   ];
 }

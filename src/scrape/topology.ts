@@ -1,3 +1,5 @@
+import type { Say } from '../core/errors';
+import { said, t, type MessageKey, type ParamsArg } from '../i18n';
 import type { PoolRole, PoolSpec, RemoteEndpoint, RuleEngine } from './model';
 
 /**
@@ -95,21 +97,25 @@ export const evaluateOnlyJobsProblem: TopologyProblem = {
 export interface RuleDataSource {
   /** Every series the rule asks for is in what its evaluator queries. */
   complete: boolean;
-  /** One line for people: where the data comes from. */
+  /** One line: where the data comes from (English, for the API). */
   source: string;
+  /** The same line for people, in the bot's language (`/rule N`). */
+  say: Say;
 }
+
+const dataSource = <K extends MessageKey>(complete: boolean, key: K, ...params: ParamsArg<K>): RuleDataSource => ({
+  complete,
+  source: t('en', key, ...params),
+  say: said(key, ...params),
+});
 
 export function ruleDataSource(p: PoolSpec, instanceCount: number): RuleDataSource {
   const role = roleOf(p);
-  if (role === 'scrape') return { complete: false, source: 'not evaluated: the pool only scrapes' };
-  if (role === 'both')
-    return instanceCount > 1
-      ? { complete: false, source: `partial: each of ${instanceCount} instances holds only its own scrape shard` }
-      : { complete: true, source: 'complete: the one instance scrapes every target of the pool itself' };
-  if (engineOf(p) === 'vmalert')
-    return p.datasourceUrl ? { complete: true, source: `complete: vmalert queries the central store ${p.datasourceUrl}` } : { complete: false, source: 'no data: no datasourceUrl' };
+  if (role === 'scrape') return dataSource(false, 'ruleData.scrapeOnly');
+  if (role === 'both') return instanceCount > 1 ? dataSource(false, 'ruleData.sharded', { count: instanceCount }) : dataSource(true, 'ruleData.single');
+  if (engineOf(p) === 'vmalert') return p.datasourceUrl ? dataSource(true, 'ruleData.vmalert', { url: p.datasourceUrl }) : dataSource(false, 'ruleData.noDatasource');
   const urls = p.remoteRead.map((e) => e.url);
-  return urls.length ? { complete: true, source: `complete: Prometheus reads the central store via remote_read ${urls.join(', ')}` } : { complete: false, source: 'no data: no remoteRead' };
+  return urls.length ? dataSource(true, 'ruleData.remoteRead', { urls: urls.join(', ') }) : dataSource(false, 'ruleData.noRemoteRead');
 }
 
 /**

@@ -134,7 +134,7 @@ test('sharded collectors → central store → vmalert and Prometheus evaluators
     datasourceUrl: `http://${vm.address}`,
   });
   const topology = await ok('GET', `/api/v1/pools/${vmPool.id}/topology`);
-  assert.deepEqual(topology.data, { complete: true, source: `complete: vmalert queries the central store http://${vm.address}` });
+  assert.deepEqual(topology.data, { complete: true, source: `complete: vmalert queries the central store http://${vm.address}`, say: { key: 'ruleData.vmalert', params: { url: `http://${vm.address}` } } });
   vmalerts = [];
   for (const e of topology.evaluators) {
     const v = await startVmalert(e.vmalertFlags);

@@ -235,7 +235,7 @@ export function sampleCards(L: Locale = 'en') {
     'rule-readonly': ruleCard({ locale: L, rule: { ...RULE, enabled: false }, editable: false }),
     'rule-partial-data': ruleCard({
       locale: L,
-      rule: { ...RULE, placement: { engine: 'prometheus', replicas: 1, evaluators: ['10.0.0.1:9090'], complete: false, source: 'partial: each of 2 instances holds only its own scrape shard' } },
+      rule: { ...RULE, placement: { engine: 'prometheus', replicas: 1, evaluators: ['10.0.0.1:9090'], complete: false, source: { key: 'ruleData.sharded', params: { count: 2 } } } },
       editable: false,
     }),
     'rule-error': ruleCard({ locale: L, rule: RULE, editable: true, draft: { expr: 'rate(foo[5m]) >', for: '5m' }, error: { message: 'expr: unexpected end of input', details: ['1:16: parse error'] } }),

@@ -185,7 +185,7 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
         engine: 'vmalert',
         replicas: 2,
         evaluators: ['vmalert-1:8880', 'vmalert-2:8880'],
-        data: { complete: true, source: 'complete: vmalert queries the central store http://vm:8428' },
+        data: { complete: true, source: 'complete: vmalert queries the central store http://vm:8428', say: { key: 'ruleData.vmalert', params: { url: 'http://vm:8428' } } },
       }),
     },
     events: {

@@ -193,7 +193,7 @@ describe('rendering by role and engine', () => {
       engine: 'vmalert',
       replicas: 2,
       evaluators: ['10.0.0.11:9090', '10.0.0.12:9090'],
-      data: { complete: true, source: 'complete: vmalert queries the central store http://vm:8428' },
+      data: { complete: true, source: 'complete: vmalert queries the central store http://vm:8428', say: { key: 'ruleData.vmalert', params: { url: 'http://vm:8428' } } },
     });
   });
 });

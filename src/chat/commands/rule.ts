@@ -28,7 +28,7 @@ export async function ruleCardFor(d: ChatDeps, rule: AlertRule, user: User, extr
       labels: rule.labels,
       annotations: rule.annotations,
       enabled: rule.enabled,
-      placement: { engine: placement.engine, replicas: placement.replicas, evaluators: placement.evaluators, complete: placement.data.complete, source: placement.data.source },
+      placement: { engine: placement.engine, replicas: placement.replicas, evaluators: placement.evaluators, complete: placement.data.complete, source: placement.data.say },
     },
     editable: hasRole(user, 'editor'),
     ...extra,
