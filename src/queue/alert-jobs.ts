@@ -36,6 +36,8 @@ export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
   alerts: { concurrency: 32 },
   delivery: { concurrency: 4 },
   notify: { concurrency: 16, limiter: { max: APP_PER_SECOND, duration: 1000 } },
+  // The buzz APIs' own 50 a second (paging-jobs.ts).
+  paging: { concurrency: 8, limiter: { max: APP_PER_SECOND, duration: 1000 } },
   escalation: { concurrency: 8 },
 };
 

@@ -193,7 +193,7 @@ describe('paging', () => {
     // The 200 alerts are one Alertmanager group: it escalates once (wt/inc-groups), and paging plans one buzz per person, group and level.
     const storm = () => db()('alert_events').where({ send_group_id: g.id }).select('id');
     await waitFor('the storm escalated', () => db()('feishu_buzzes').where({ open_id: 'ou_carol', purpose: 'escalation' }).whereIn('event_id', storm()).first(), 90_000, 100);
-    // Buzzes are planned by delivery and escalation; the notify queue is not waited on: it holds
+    // Buzzes are planned by delivery and escalation; the paging queue is not waited on: it holds
     // the quiet-hours test's buzz, delayed until its quiet hours end.
     await settled(a.t, ['alerts', 'delivery', 'escalation']);
     // This send group's alerts only: earlier tests escalated other groups to Carol too.
