@@ -13,3 +13,6 @@ export const buzzProcessor: Processor<Pick<WorkerContext, 'paging'>, { id: numbe
     return out;
   },
 };
+
+/** Buzzes queued on `notify` by a version before the `paging` queue: run where they are, not failed unrun. */
+export const notifyQueueBuzzProcessor: typeof buzzProcessor = { ...buzzProcessor, queue: 'notify' };
