@@ -26,6 +26,9 @@ export interface PreparedAlert {
 export interface Applied {
   eventId: number;
   sendGroupId: number | null;
+  /** The event's rule and the start of its episode, as stored: what remediation plans by. */
+  ruleId: number | null;
+  startsAt: Date;
   /** The alert group the event is in (null only for events stored before groups existed). */
   groupId: number | null;
   decision: Decision;
@@ -186,6 +189,8 @@ async function applyOnce(trx: Knex.Transaction, alerts: PreparedAlert[], ctx: St
   const applied = decided.map(({ episode: e, decision }) => ({
     eventId: ids.get(e.key)!,
     sendGroupId: e.row ? e.row.send_group_id : e.first.sendGroupId,
+    ruleId: e.row ? e.row.rule_id : e.first.ruleId,
+    startsAt: new Date(e.first.alert.startsAt),
     groupId: (e.row && !e.refired ? e.row.group_id : groups.ids.get(e.last.group.hash)) ?? null,
     decision,
   }));

@@ -1,6 +1,7 @@
 import type { Paging } from '../paging/paging';
 import type { ActionButtonView } from '../cards/action-buttons';
 import type { Locale } from '../i18n';
+import type { FiredEvent } from '../remedy/plan';
 import type { OncallService } from '../oncall/roster-service';
 import { DeadLetterNotice } from './dead-letter-notice';
 import { DeadLetterReplay } from './dead-letter-replay';
@@ -26,7 +27,7 @@ export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations' 
     alerts: { escalationMinuteMs: number; dedupWindowMs: number; digestThreshold: number };
   };
   /** Remediation actions: planned when alerts fire, offered on their cards. */
-  remedy?: { onFired(eventIds: number[]): Promise<void>; buttonsOf(eventId: number): Promise<ActionButtonView[]> };
+  remedy?: { onFired(events: FiredEvent[]): Promise<void>; buttonsOf(eventId: number): Promise<ActionButtonView[]> };
 }
 
 /** The alert pipeline's services, wired once (main.ts) and shared by the HTTP app and the workers. */

@@ -13,6 +13,7 @@ import { messagesOfEvents } from './outbox';
 import { failureKind, failureText, settle, unwrap, type StoreOutcome } from './store-failures';
 import type { Change } from './transition';
 import type { AlertBatch, BatchAlert } from './webhook';
+import type { FiredEvent } from '../remedy/plan';
 
 export interface ProcessorDeps {
   db: Knex;
@@ -25,7 +26,7 @@ export interface ProcessorDeps {
   dedupWindowMs: number;
   deadLetters: DeadLetterStore;
   /** Remediation actions (src/remedy): told of new firing episodes, to plan their automatic runs. */
-  remedy?: { onFired(eventIds: number[]): Promise<void> };
+  remedy?: { onFired(events: FiredEvent[]): Promise<void> };
 }
 
 export interface ProcessResult {
@@ -210,10 +211,17 @@ export class AlertProcessor {
   private async followUp({ applied, reopened }: AppliedBatch): Promise<void> {
     const groups = [...new Set(applied.flatMap((a) => a.sendGroupId ?? []))];
     await this.d.jobs.deliver(groups);
-    const fired = [...new Set(applied.filter((a) => a.decision.change === 'fired' || a.decision.change === 'refired').map((a) => a.eventId))];
+    // What remediation plans by is known here: handed over, not read back (issue 15).
+    const fired = [
+      ...new Map(
+        applied
+          .filter((a) => a.decision.change === 'fired' || a.decision.change === 'refired')
+          .map((a): [number, FiredEvent] => [a.eventId, { eventId: a.eventId, ruleId: a.ruleId, sendGroupId: a.sendGroupId, startsAt: a.startsAt }]),
+      ).values(),
+    ];
     if (fired.length && this.d.remedy) {
       // The alerts are stored; a failure to plan their actions must not fail the notification's job.
-      await this.d.remedy.onFired(fired).catch((err: unknown) => this.d.logger.error({ err, events: fired }, 'remediation actions not planned'));
+      await this.d.remedy.onFired(fired).catch((err: unknown) => this.d.logger.error({ err, events: fired.map((f) => f.eventId) }, 'remediation actions not planned'));
     }
     // A reopened group's card shows it firing again: its lead event's messages are the group's.
     const reopenedLeads = reopened.length ? (await this.d.db('alert_groups').whereIn('id', reopened).whereNotNull('lead_event_id').pluck('lead_event_id')).map(Number) : [];

@@ -28,6 +28,15 @@ const DEAD_LETTER_NOTICE_DELAY_MS = 2000;
  */
 const SEND_RETRY = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnFail: true };
 
+/**
+ * Feishu's 50 a second as 5 per tenth of a second. BullMQ's limiter is a fixed window: with
+ * 50 per second, a burst spent the window's budget at once and every message after it waited
+ * out the rest of the second (most of webhook → card p99 at 100 alerts/s, issue 15), and two
+ * windows back to back let 100 through within a few milliseconds. Tenths keep the average and
+ * allow at most 55 in any second.
+ */
+const SMOOTH_APP_LIMIT = { max: APP_PER_SECOND / 10, duration: 100 };
+
 export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
   // Jobs mostly wait here for the shared transaction (processing.ts: two at a time): the more
   // are taken at once, the more notifications each transaction stores. 10,000 alerts in
@@ -35,7 +44,9 @@ export const alertQueueTuning: Partial<Record<QueueName, QueueTuning>> = {
   // 500-row transaction is about 60 % of a 100-row one's (issue 15). Connections stay two.
   alerts: { concurrency: 32 },
   delivery: { concurrency: 4 },
-  notify: { concurrency: 16, limiter: { max: APP_PER_SECOND, duration: 1000 } },
+  notify: { concurrency: 16, limiter: SMOOTH_APP_LIMIT },
+  // The buzz APIs' own 50 a second (paging-jobs.ts).
+  paging: { concurrency: 8, limiter: SMOOTH_APP_LIMIT },
   escalation: { concurrency: 8 },
 };
 

@@ -4,15 +4,18 @@ import type { Queues } from './queues';
 export const BUZZ = 'buzz';
 
 /**
- * Buzz jobs ride the `notify` queue: a buzz is a Feishu call like a send, under the same
- * app-wide limiter. One job per buzz row (its id): queueing it twice queues it once. Retries
- * are for Feishu being unreachable or rate limiting; its refusals are recorded, not retried.
+ * Buzz jobs have the `paging` queue to themselves: Feishu limits each API per app (its
+ * frequency-control guide), and the buzz APIs (urgent_app, _sms, _phone) are not the send
+ * API, so their 50 a second are their own. Sharing `notify`'s limiter, a storm's buzzes (one
+ * per private card) took a third of the app's sends (issue 15). One job per buzz row (its id):
+ * queueing it twice queues it once. Retries are for Feishu being unreachable or rate limiting;
+ * its refusals are recorded, not retried.
  */
 export function bullPagingJobs(queues: Queues): PagingJobs {
   return {
     buzz: async (buzzes) => {
       if (!buzzes.length) return;
-      await queues.notify.addBulk(
+      await queues.paging.addBulk(
         buzzes.map(({ id, delayMs }) => ({
           name: BUZZ,
           data: { id },

@@ -85,15 +85,12 @@ interface RunRow {
 export class RemedyRunner {
   constructor(private readonly d: RunnerDeps) {}
 
-  /** The alert pipeline's hook: new firing episodes get their automatic runs (at most one per episode and action). */
-  async onFired(eventIds: number[]): Promise<void> {
-    if (!eventIds.length) return;
-    const events: FiredEvent[] = (await this.d.db('alert_events').whereIn('id', eventIds).select('id', 'rule_id', 'send_group_id', 'starts_at')).map((r: any) => ({
-      eventId: r.id,
-      ruleId: r.rule_id,
-      sendGroupId: r.send_group_id,
-      startsAt: r.starts_at,
-    }));
+  /**
+   * The alert pipeline's hook: new firing episodes get their automatic runs (at most one per
+   * episode and action). The pipeline hands over what it stored, so a storm costs no read-back.
+   */
+  async onFired(events: FiredEvent[]): Promise<void> {
+    if (!events.length) return;
     const triggers = await this.d.actions.triggersFor(
       [...new Set(events.flatMap((e) => e.ruleId ?? []))],
       [...new Set(events.flatMap((e) => e.sendGroupId ?? []))],

@@ -109,7 +109,7 @@ describe('e2e: alert groups (real Alertmanager → promduty → local Feishu)', 
   test('escalation after 1 minute: the escalation user gets one card for the group, the chat one notice', async () => {
     await feishu.waitFor(() => interactive(feishu, 'ou_bob').length >= 1, 20_000);
     await new Promise((r) => setTimeout(r, MINUTE * 2));
-    await settled(t, ['alerts', 'delivery', 'notify', 'escalation']);
+    await settled(t, ['alerts', 'delivery', 'notify', 'paging', 'escalation']);
     assert.equal(interactive(feishu, 'ou_bob').length, 1, 'one message to the escalation user');
     const notices = interactive(feishu, CHAT).filter((m) => m.parent_id && /Escalated/.test(title(m)));
     assert.equal(notices.length, 1, 'one escalation notice in the chat');

@@ -1,8 +1,10 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Queue } from 'bullmq';
 import { DEFAULT_BUZZ_POLICY } from '../../src/sandbox/feishu-buzz';
 import type { SandboxMessage } from '../../src/sandbox/feishu-server';
 import { cards, newFingerprint, postWebhook, sendGroup, settled, startAlertApp, textOf, titleOf, webhookBody, type AlertTestApp } from '../support/alerts';
+import { REDIS_URL } from '../support/env';
 import { waitFor } from '../support/processes';
 
 // One escalation "minute" is 300 ms.
@@ -193,7 +195,7 @@ describe('paging', () => {
     // The 200 alerts are one Alertmanager group: it escalates once (wt/inc-groups), and paging plans one buzz per person, group and level.
     const storm = () => db()('alert_events').where({ send_group_id: g.id }).select('id');
     await waitFor('the storm escalated', () => db()('feishu_buzzes').where({ open_id: 'ou_carol', purpose: 'escalation' }).whereIn('event_id', storm()).first(), 90_000, 100);
-    // Buzzes are planned by delivery and escalation; the notify queue is not waited on: it holds
+    // Buzzes are planned by delivery and escalation; the paging queue is not waited on: it holds
     // the quiet-hours test's buzz, delayed until its quiet hours end.
     await settled(a.t, ['alerts', 'delivery', 'escalation']);
     // This send group's alerts only: earlier tests escalated other groups to Carol too.
@@ -202,5 +204,23 @@ describe('paging', () => {
     await a.feishu.waitFor(() => a.feishu.messagesFor('ou_carol').some((m) => buzzesOf(m).includes('app:ou_carol') && textOf(m).includes('Storm')), 90_000);
     const buzzed = a.feishu.messages().flatMap((m) => (m.buzzes ?? []).filter((b) => b.openId === 'ou_carol' && textOf(m).includes('Storm')));
     assert.equal(buzzed.length, 1);
+  });
+
+  test('a buzz queued on the notify queue (before buzzes had the paging queue) still runs', async () => {
+    const queue = (name: string) => new Queue(name, { connection: { url: REDIS_URL }, prefix: a.t.app.settings.redisPrefix });
+    const [paging, notify] = [queue('paging'), queue('notify')];
+    try {
+      await paging.pause();
+      const g = await sendGroup(a, 'pg-legacy');
+      await fire(g.id, 'OldQueue');
+      const job = await waitFor('the buzz job', async () => (await paging.getJobs(['waiting', 'paused', 'prioritized'])).find((j) => j.name === 'buzz'), 60_000, 50);
+      // As an earlier version queued it: same name and data, on notify.
+      await job.remove();
+      await notify.add('buzz', job.data, { jobId: `buzz-${job.data.id}` });
+      await a.feishu.waitFor(() => buzzesOf(privateCard('ou_alice', 'OldQueue')).includes('app:ou_alice'), 60_000);
+    } finally {
+      await paging.resume();
+      await Promise.all([paging.close(), notify.close()]);
+    }
   });
 });

@@ -103,7 +103,7 @@ describe('the Alertmanager webhook', () => {
     // Both are critical: the default paging buzzes each private card. Let those finish first, so the
     // timeline's order does not depend on whether a buzz or the resolve is stored first.
     await a.feishu.waitFor(() => cards(a.feishu, 'ou_alice').every((m) => (m.buzzes ?? []).length === 1));
-    await settled(a.t); // buzz jobs ride the notify queue
+    await settled(a.t); // the buzz jobs (paging queue) too
     assert.equal((await postWebhook(a.t, fixture('webhook-resolved-b'))).status, 200);
     await settled(a.t);
 

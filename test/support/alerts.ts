@@ -125,7 +125,7 @@ export const textOf = (m: SandboxMessage): string => JSON.stringify(m.content);
  * Resolves once these queues hold no waiting, active or delayed job (escalation timers are left
  * out by default), apart from the next run of each repeatable job (the delivery sweep).
  */
-export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery', 'notify'], timeoutMs = PATIENCE_MS): Promise<void> {
+export async function settled(t: TestApp, names: string[] = ['alerts', 'delivery', 'notify', 'paging'], timeoutMs = PATIENCE_MS): Promise<void> {
   const queues = names.map((n) => new Queue(n, { connection: { url: REDIS_URL }, prefix: t.app.settings.redisPrefix }));
   try {
     await waitFor(

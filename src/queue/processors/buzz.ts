@@ -5,7 +5,7 @@ import { lastAttempt } from '../put-back';
 
 /** One planned buzz is due: buzz the person on their private card, or record why not. */
 export const buzzProcessor: Processor<Pick<WorkerContext, 'paging'>, { id: number }> = {
-  queue: 'notify',
+  queue: 'paging',
   name: BUZZ,
   handle: async (job, ctx) => {
     const out = await ctx.paging.buzzes.run(job.data.id, lastAttempt(job));
@@ -13,3 +13,6 @@ export const buzzProcessor: Processor<Pick<WorkerContext, 'paging'>, { id: numbe
     return out;
   },
 };
+
+/** Buzzes queued on `notify` by a version before the `paging` queue: run where they are, not failed unrun. */
+export const notifyQueueBuzzProcessor: typeof buzzProcessor = { ...buzzProcessor, queue: 'notify' };

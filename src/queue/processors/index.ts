@@ -19,7 +19,7 @@ import { swapRequestNoticeProcessor } from './swap-request-notice';
 import { shiftNoticesProcessor } from './shift-notices';
 import { swapRequestExpiryProcessor } from './swap-request-expiry';
 import { statsDigestProcessor } from './stats-digest';
-import { buzzProcessor } from './buzz';
+import { buzzProcessor, notifyQueueBuzzProcessor } from './buzz';
 import { escalationReminderProcessor } from './escalation-reminder';
 import { remedyRunProcessor } from './remedy-run';
 
@@ -45,6 +45,7 @@ export const processors: Processor<WorkerContext>[] = [
   swapRequestExpiryProcessor,
   statsDigestProcessor,
   buzzProcessor,
+  notifyQueueBuzzProcessor,
   escalationReminderProcessor,
   remedyRunProcessor,
 ];
