@@ -8,8 +8,7 @@ import type { CardSender } from '../core/ports';
 import { clip } from '../core/text';
 import { systemActor, writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson, type Db } from '../db/knex';
-import { rowsOfEvents } from '../events/outbox';
-import { feishuMessageId, isDigestCopy, isPending } from '../events/outbox-keys';
+import { chatCardOf } from '../events/outbox';
 import type { AlertTemplateData } from '../rules/go-template-eval';
 import type { Locale } from '../i18n';
 import type { ActionService } from './actions';
@@ -254,7 +253,7 @@ export class RemedyRunner {
     const group = event?.send_group_id == null ? null : await this.d.db('send_groups').where({ id: event.send_group_id }).first('feishu_chat_id');
     const chatId: string | null = group?.feishu_chat_id ?? null;
     if (!event || !chatId) return 'nowhere';
-    const where = await this.cardOf(event.id, chatId);
+    const where = await chatCardOf(this.d.db, event.id, chatId);
     const waited = this.d.clock.now().getTime() - (run.finished_at ?? this.d.clock.now()).getTime();
     if (where.pending && waited < CARD_WAIT_LIMIT_MS) return 'card pending';
     const action = await this.d.db('remedy_actions').where({ id: run.action_id }).first('name');
@@ -277,24 +276,6 @@ export class RemedyRunner {
     if (where.replyTo) await this.d.sender.reply(where.replyTo, { card }, uuid);
     else await this.d.sender.sendToChat(chatId, card, uuid);
     return 'posted';
-  }
-
-  /**
-   * The message in the chat to reply under: the alert group's card (its rows are on the group's
-   * lead event; an alert outside any group has its own card), null when there is none (a
-   * digest); `pending` while that card is planned and not sent, or not planned yet.
-   */
-  private async cardOf(eventId: number, chatId: string): Promise<{ replyTo: string | null; pending: boolean }> {
-    const lead = (await this.d.db('alert_events as e').join('alert_groups as g', 'g.id', 'e.group_id').where('e.id', eventId).first('g.lead_event_id'))?.lead_event_id;
-    const cardEvents: number[] = lead == null || Number(lead) === eventId ? [eventId] : [Number(lead), eventId];
-    const rows = await rowsOfEvents(this.d.db, cardEvents);
-    const row = cardEvents.map((id) => rows.find((r) => r.eventId === id && r.channel === 'group' && r.receiveId === chatId)).find((r) => r !== undefined);
-    if (!row) {
-      const unplanned = await this.d.db('alert_events').where({ id: cardEvents[0] }).whereNull('last_notified_at').first('id');
-      return { replyTo: null, pending: unplanned !== undefined };
-    }
-    if (isPending(row.messageId)) return { replyTo: null, pending: true };
-    return { replyTo: isDigestCopy(row.messageId) ? null : feishuMessageId(row.messageId), pending: false };
   }
 
   private async templateData(eventId: number): Promise<AlertTemplateData> {

@@ -9,11 +9,11 @@ import { APP, cards, postWebhook, sendGroup, settled, startAlertApp, textOf, web
 const KEYS = { encryptKey: 'remedy-group-key', verificationToken: 'remedy-group-token' };
 
 /**
- * Issue 15 with issue 18's actions: the alerts of a group ride on the group's one card (its
- * outbox rows are on the lead event), so a run for any alert of the group, not only the
- * first, reports in that card's thread.
+ * Issue 15: the alerts of a group ride on the group's one card (its outbox rows are on the
+ * lead event), so what is said about any alert of the group, not only the first, goes in
+ * that card's thread: action results (issue 18), claim notices.
  */
-describe('a remediation run for an alert of a group reports under the group card', () => {
+describe("what is said about an alert of a group goes in the group card's thread", () => {
   let a: AlertTestApp;
   let endpoint: Server;
   let target = '';
@@ -28,6 +28,7 @@ describe('a remediation run for an alert of a group reports under the group card
     target = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
     a = await startAlertApp({ env: { ACTION_RETRY_MS: '200', FEISHU_ENCRYPT_KEY: KEYS.encryptKey, FEISHU_VERIFICATION_TOKEN: KEYS.verificationToken } });
   });
+  const caller = () => new FeishuCaller(a.t.url, { appId: APP.appId, ...KEYS });
   after(async () => {
     await a?.close();
     endpoint?.close();
@@ -52,7 +53,7 @@ describe('a remediation run for an alert of a group reports under the group card
     // The group card offers its first firing alert's actions; another alert's run is asked by command.
     const second = events[1]!.id as number;
     assert.equal((await a.t.api('POST', '/api/v1/users', { name: 'eve', role: 'editor', feishuOpenId: 'ou_eve' })).status, 201);
-    const said = await new FeishuCaller(a.t.url, { appId: APP.appId, ...KEYS }).say('ou_eve', `/actions run restart ${second}`, { chatId: sg.chat, chatType: 'group' });
+    const said = await caller().say('ou_eve', `/actions run restart ${second}`, { chatId: sg.chat, chatType: 'group' });
     assert.equal(said.status, 200);
     const reported = async () => {
       const runs = await db('remedy_runs').where({ action_id: actionId }).whereNotNull('reported_at');
@@ -67,5 +68,21 @@ describe('a remediation run for an alert of a group reports under the group card
     assert.equal(results.length, 4, results.map(textOf).join('\n'));
     for (const r of results) assert.equal(r.parent_id, groupCard.message_id, `a reply in the group card's thread: ${textOf(r).slice(0, 200)}`);
     for (const e of events) assert.ok(results.some((r) => textOf(r).includes(`#${e.id}`)), `the result for alert #${e.id} names it`);
+  });
+
+  test('/claim of the third alert of a group: the notice is a reply under the group card', { timeout: 60_000 }, async () => {
+    const sg = await sendGroup(a, 'claim_group', { notifyOncallPrivate: false, paging: {} });
+    await postWebhook(a.t, webhookBody([0, 1, 2].map((i) => ({ sendGroup: sg.id, name: 'DbSlow', instance: `10.8.1.${i}:3306` }))));
+    await settled(a.t);
+    const third = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).orderBy('id').pluck('id'))[2] as number;
+    const [groupCard] = cards(a.feishu, sg.chat).filter((m) => !m.parent_id);
+    assert.ok(groupCard);
+    await a.t.api('POST', '/api/v1/users', { name: 'ivy', role: 'editor', feishuOpenId: 'ou_ivy' });
+    assert.equal((await caller().say('ou_ivy', `/claim ${third}`, { chatId: sg.chat, chatType: 'group' })).status, 200);
+    const notice = (m: { content?: unknown }) => new RegExp(`ivy claimed (#|&#35;)${third} DbSlow`).test(JSON.stringify(m.content ?? ''));
+    await a.feishu.waitFor((all) => all.some(notice));
+    const said = a.feishu.messages().filter(notice);
+    assert.equal(said.length, 1);
+    assert.equal(said[0]!.parent_id, groupCard.message_id, `under the group card, not a card of its own: ${JSON.stringify(said[0]!.content).slice(0, 200)}`);
   });
 });
