@@ -92,7 +92,11 @@ export class RecipientRateLimit {
         return wait;
       },
       close: async () => {
-        for (const { member, keys } of taken.splice(0)) await this.redis.eval(STAMP, keys.length, ...keys, member, IN_FLIGHT_MS + WINDOW_MS);
+        for (const { member, keys } of taken.splice(0)) {
+          // A stamp lost (Redis away) leaves the slot in flight for IN_FLIGHT_MS: slower, never
+          // over; and it must not turn a send that went out into a failure sent again.
+          await this.redis.eval(STAMP, keys.length, ...keys, member, IN_FLIGHT_MS + WINDOW_MS).catch(() => undefined);
+        }
       },
     };
   }
