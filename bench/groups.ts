@@ -10,27 +10,14 @@
  * Alone: `npx tsx bench/groups.ts [storm|callbacks]`.
  */
 import { createKnex } from '../src/db/connect';
-import type { SandboxMessage } from '../src/sandbox/feishu-server';
 import { postWebhook, settled, webhookBody } from '../test/support/alerts';
 import { CHAT, startChatopsWorld } from '../test/support/chatops-fixture';
+import { overLimit } from '../test/support/feishu-limits';
 import { waitFor } from '../test/support/processes';
 import { benchWorld, bodyMaker, seedGroups, webhookLoad } from './alerts-world';
 import { median, quantile, type Figure } from './stats';
 
 const ISSUE = 15;
-
-/** Sends over Feishu's limits: per receiver 5 in any second, per app 50 in any second. */
-export function overLimit(messages: Pick<SandboxMessage, 'receive_id' | 'created_at'>[]): number {
-  const over = (times: number[], max: number) => {
-    const t = [...times].sort((a, b) => a - b);
-    let n = 0;
-    for (let i = max; i < t.length; i++) if (t[i]! - t[i - max]! < 1000) n++;
-    return n;
-  };
-  const by = new Map<string, number[]>();
-  for (const m of messages) by.set(m.receive_id, [...(by.get(m.receive_id) ?? []), m.created_at]);
-  return [...by.values()].reduce((n, times) => n + over(times, 5), 0) + over(messages.map((m) => m.created_at), 50);
-}
 
 export async function stormBench(groups = 100, perGroup = 100): Promise<Figure[]> {
   const w = await benchWorld();

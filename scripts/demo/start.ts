@@ -48,6 +48,8 @@ export interface Demo {
 }
 
 const API_TOKEN = 'demo-api-token';
+/** Alertmanager's bearer token for promduty's webhook (tests post alerts of their own with it too). */
+export const DEMO_WEBHOOK_TOKEN = 'demo-webhook-token';
 
 async function resetState(databaseUrl: string, redisUrl: string, prefix: string, configDir: string): Promise<void> {
   await dropDatabase(databaseUrl);
@@ -113,7 +115,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       API_TOKEN,
-      WEBHOOK_TOKEN: 'demo-webhook-token',
+      WEBHOOK_TOKEN: DEMO_WEBHOOK_TOKEN,
       FEISHU_SANDBOX: 'on',
       CONFIG_DIR: configDir,
       TZ: timezone,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { feishuMessageId, PENDING, pendingPrefix, uuidOfPending, type OutboxRow, type PendingSend } from './outbox-keys';
+import { feishuMessageId, isDigestCopy, isPending, PENDING, pendingPrefix, uuidOfPending, type OutboxRow, type PendingSend } from './outbox-keys';
 import { insertRows, updateOnDuplicate } from './sql';
 
 /**
@@ -94,4 +94,29 @@ export async function messagesOfEvents(db: Db, eventIds: number[]): Promise<stri
   ).map(Number);
   const rows = await rowsOfEvents(db, [...new Set([...eventIds, ...leads])]);
   return [...new Set(rows.filter((r) => r.channel !== 'webhook').flatMap((r) => feishuMessageId(r.messageId) ?? []))];
+}
+
+/** Where a word about an event goes in a chat (chatCardOf). */
+export interface ChatCard {
+  /** The card to reply under; null when there is none (not sent yet, or the event is on a digest). */
+  replyTo: string | null;
+  /** The card is planned and not sent yet, or not planned yet: its delivery round is to come. */
+  pending: boolean;
+}
+
+/**
+ * The card in `chatId` showing this event: its alert group's (a group's rows are on its lead
+ * event, whichever alert of the group the word is about), else the event's own.
+ */
+export async function chatCardOf(db: Db, eventId: number, chatId: string): Promise<ChatCard> {
+  const lead = (await db('alert_events as e').join('alert_groups as g', 'g.id', 'e.group_id').where('e.id', eventId).first('g.lead_event_id'))?.lead_event_id;
+  const cardEvents: number[] = lead == null || Number(lead) === eventId ? [eventId] : [Number(lead), eventId];
+  const rows = await rowsOfEvents(db, cardEvents);
+  const row = cardEvents.map((id) => rows.find((r) => r.eventId === id && r.channel === 'group' && r.receiveId === chatId)).find((r) => r !== undefined);
+  if (!row) {
+    const unplanned = await db('alert_events').where({ id: cardEvents[0] }).whereNull('last_notified_at').first('id');
+    return { replyTo: null, pending: unplanned !== undefined };
+  }
+  if (isPending(row.messageId)) return { replyTo: null, pending: true };
+  return { replyTo: isDigestCopy(row.messageId) ? null : feishuMessageId(row.messageId), pending: false };
 }

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
-import type { SendOutcome } from '../events/sender';
+import type { RateGate, SendOutcome } from '../events/sender';
+import type { RecipientRateLimit } from '../feishu/rate-limit';
 import { lastAttempt, putBack } from './put-back';
 
 /** Feishu asking us to wait is not a failure, but it should not go on for ever either. */
@@ -10,14 +11,22 @@ const MAX_WAITS = 30;
  * BullMQ should do. Waiting for the recipient's rate limit, or a 429 with
  * `x-ogw-ratelimit-reset`, puts the job back for exactly that long (no attempt counted);
  * other retryable failures throw, for BullMQ's backoff; on the last attempt the sender
- * records a refusal instead of throwing.
+ * records a refusal instead of throwing. What the gate let through counts against Feishu's
+ * limits from when the send is over, answered or not.
  */
 export async function settleSend(
   job: Job<{ waits?: number }>,
   token: string | undefined,
-  send: (lastAttempt: boolean) => Promise<SendOutcome>,
+  limit: RecipientRateLimit,
+  send: (lastAttempt: boolean, gate: RateGate) => Promise<SendOutcome>,
 ): Promise<string> {
-  const out = await send(lastAttempt(job));
+  const slots = limit.slots();
+  let out: SendOutcome;
+  try {
+    out = await send(lastAttempt(job), slots.gate);
+  } finally {
+    await slots.close();
+  }
   if (out.status === 'wait') return putBack(job, token, out.afterMs);
   if (out.status !== 'retry') return out.status;
   const waits = job.data.waits ?? 0;

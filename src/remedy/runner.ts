@@ -8,8 +8,7 @@ import type { CardSender } from '../core/ports';
 import { clip } from '../core/text';
 import { systemActor, writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson, type Db } from '../db/knex';
-import { rowsOfEvents } from '../events/outbox';
-import { feishuMessageId, isDigestCopy } from '../events/outbox-keys';
+import { chatCardOf } from '../events/outbox';
 import type { AlertTemplateData } from '../rules/go-template-eval';
 import { userError, type Locale } from '../i18n';
 import type { ActionService } from './actions';
@@ -48,6 +47,10 @@ export type RunOutcome = { status: 'done' } | { status: 'wait'; afterMs: number 
  */
 const STALE_MS = MAX_BACKOFF_MS + 60_000;
 const HOUR_MS = 3_600_000;
+/** A result whose card is still to be posted looks again after this… */
+const CARD_WAIT_MS = 1000;
+/** …for at most this long after the run ended; then it goes into the chat on its own. */
+const CARD_WAIT_LIMIT_MS = 60_000;
 
 /** Why a run was skipped, in the run's row and the audit log (the card says it in the bot's language). */
 const SKIPPED: Record<SkipReason, string> = {
@@ -73,6 +76,7 @@ interface RunRow {
   duration_ms: number | null;
   answer: string | null;
   error: string | null;
+  finished_at: Date | null;
   reported_at: Date | null;
 }
 
@@ -182,8 +186,7 @@ export class RemedyRunner {
       const wait = await this.attempt(run);
       if (wait) return wait;
     }
-    await this.report(runId);
-    return { status: 'done' };
+    return this.report(runId);
   }
 
   /** One call; the run left retrying (and the wait returned) or final. */
@@ -227,21 +230,29 @@ export class RemedyRunner {
     await writeAudit(trx, actor, { action: 'run', entity: 'action', entityId: run.action_id, after: { ...detail, eventId: run.event_id } });
   }
 
-  /** Posts a final run in the thread of the alert's card (its group's card), once: Feishu's uuid drops a repeat. */
-  private async report(runId: number): Promise<void> {
+  /**
+   * Posts a final run in the thread of the alert's card (its group's card), once: Feishu's uuid
+   * drops a repeat. `wait` while that card is still to be posted (an automatic run due at once
+   * ends before the delivery round that posts the card).
+   */
+  private async report(runId: number): Promise<RunOutcome> {
     const run = (await this.d.db('remedy_runs').where({ id: runId }).first()) as RunRow | undefined;
-    if (!run || run.reported_at || !FINAL_STATES.includes(run.state)) return;
+    if (!run || run.reported_at || !FINAL_STATES.includes(run.state)) return { status: 'done' };
     // An automatic run skipped because the alert resolved first is in the timeline; the thread needs no word of it.
     const quiet = run.trigger === 'auto' && run.state === 'skipped' && run.error === SKIPPED.resolved;
-    if (!quiet) await this.post(run);
+    if (!quiet && (await this.post(run)) === 'card pending') return { status: 'wait', afterMs: CARD_WAIT_MS };
     await this.d.db('remedy_runs').where({ id: runId }).update({ reported_at: this.d.clock.now() });
+    return { status: 'done' };
   }
 
-  private async post(run: RunRow): Promise<void> {
+  private async post(run: RunRow): Promise<'posted' | 'card pending' | 'nowhere'> {
     const event = await this.d.db('alert_events').where({ id: run.event_id }).first('id', 'alertname', 'send_group_id');
     const group = event?.send_group_id == null ? null : await this.d.db('send_groups').where({ id: event.send_group_id }).first('feishu_chat_id');
     const chatId: string | null = group?.feishu_chat_id ?? null;
-    if (!event || !chatId) return;
+    if (!event || !chatId) return 'nowhere';
+    const where = await chatCardOf(this.d.db, event.id, chatId);
+    const waited = this.d.clock.now().getTime() - (run.finished_at ?? this.d.clock.now()).getTime();
+    if (where.pending && waited < CARD_WAIT_LIMIT_MS) return 'card pending';
     const action = await this.d.db('remedy_actions').where({ id: run.action_id }).first('name');
     const view: ActionResultView = {
       action: action?.name ?? `#${run.action_id}`,
@@ -259,15 +270,9 @@ export class RemedyRunner {
     };
     const card = actionResultCard(view, this.d.locale);
     const uuid = `remedy-run-${run.id}`;
-    // The card in the chat is the alert group's (its rows are on the group's lead event); an
-    // alert outside any group has its own card.
-    const lead = (await this.d.db('alert_events as e').join('alert_groups as g', 'g.id', 'e.group_id').where('e.id', event.id).first('g.lead_event_id'))?.lead_event_id;
-    const cardEvents: number[] = lead == null || Number(lead) === event.id ? [event.id] : [Number(lead), event.id];
-    const rows = await rowsOfEvents(this.d.db, cardEvents);
-    const row = cardEvents.map((id) => rows.find((r) => r.eventId === id && r.channel === 'group' && r.receiveId === chatId)).find((r) => r !== undefined);
-    const replyTo = row && !isDigestCopy(row.messageId) ? feishuMessageId(row.messageId) : null;
-    if (replyTo) await this.d.sender.reply(replyTo, { card }, uuid);
+    if (where.replyTo) await this.d.sender.reply(where.replyTo, { card }, uuid);
     else await this.d.sender.sendToChat(chatId, card, uuid);
+    return 'posted';
   }
 
   private async templateData(eventId: number): Promise<AlertTemplateData> {

@@ -4,8 +4,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../scripts/demo/start';
+import { DEMO_WEBHOOK_TOKEN, startDemo, type Demo } from '../../scripts/demo/start';
 import { DEMO } from '../../scripts/demo/world';
+import { webhookBody } from '../support/alerts';
 import { MYSQL_BASE, REDIS_URL, uniqueName } from '../support/env';
 import { requireBinary } from '../support/processes';
 
@@ -173,6 +174,47 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     assert.equal(await stats.locator('.unsupported').count(), 0, 'every element of the card rendered');
     await stats.screenshot({ path: join(ARTIFACTS, 'sandbox-stats-card.png') });
 
+    assert.deepEqual(pageErrors, [], 'the page ran without script errors');
+  });
+
+  test('a storm of alert groups arriving together folds into a storm card: each group once, with its counts, its differing labels summarised and its buttons', { timeout: 120_000 }, async () => {
+    // Eight Alertmanager groups at once (over the digest threshold of 5), three alerts each.
+    const groups = 8;
+    const storm = Array.from({ length: groups }, (_, g) =>
+      webhookBody(
+        Array.from({ length: 3 }, (_, i) => ({ name: 'StormDemo', severity: 'warning', instance: `10.9.${g}.${i}:9100`, sendGroup: demo.world.sendGroupId })),
+        `{}:{storm="${g}"}`,
+      ),
+    );
+    const posted = await Promise.all(
+      storm.map((body) =>
+        fetch(`${demo.urls.promduty}/api/v1/alerts/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_WEBHOOK_TOKEN}` },
+          body: JSON.stringify(body),
+        }),
+      ),
+    );
+    assert.deepEqual(posted.map((r) => r.status), Array(groups).fill(200));
+
+    await page.locator('#chats button.chat', { hasText: 'ops' }).first().click();
+    // The first group may come a round ahead on a card of its own; the rest fold.
+    const digest = page.locator('article.msg', { has: page.locator('.hd-subtitle', { hasText: `告警风暴 · ${DEMO.sendGroup}` }) }).last();
+    await digest.waitFor({ timeout: 60_000 });
+    const listed = Number((await digest.locator('.hd-title').innerText()).match(/^(\d+) 个告警组/)?.[1]);
+    assert.ok(listed >= groups - 1, `${listed} groups on the storm card`);
+    const lines = digest.locator('.md', { hasText: 'StormDemo' });
+    assert.equal(await lines.count(), listed, 'each group listed once');
+    for (let i = 0; i < listed; i++) {
+      const line = await lines.nth(i).innerText();
+      assert.match(line, /StormDemo · 3 条告警（3 条告警中）/, 'the group\'s counts');
+      assert.match(line, /instance: 3 values/, 'the differing label summarised');
+      assert.match(line, /告警组 #\d+/, 'the group named, for /告警组 ID');
+    }
+    assert.equal(await digest.getByRole('button', { name: '全部确认', exact: true }).count(), listed, 'Acknowledge all per group');
+    assert.equal(await digest.locator('select').count(), listed, 'a silence duration per group');
+    await shot('8-storm', digest);
+    await digest.screenshot({ path: join(ARTIFACTS, 'sandbox-storm-card.png') });
     assert.deepEqual(pageErrors, [], 'the page ran without script errors');
   });
 });

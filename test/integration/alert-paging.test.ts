@@ -189,6 +189,23 @@ describe('paging', () => {
     assert.deepEqual(rows.map((r: any) => r.group_key), [`grp${one}`, `grp${two}`]);
   });
 
+  test('a storm of many alert groups in waves: several private storm digests, one buzz', async () => {
+    const g = await sendGroup(a, 'pg-waves', { paging: { critical: 'buzz_app' } });
+    const digests = () => cards(a.feishu, 'ou_alice').filter((m) => textOf(m).includes('pg-waves') && /^\d+ alert groups/.test(titleOf(m)));
+    // Two waves of eight Alertmanager groups at once, the second after the first's digest is out.
+    for (const wave of [1, 2]) {
+      await Promise.all(Array.from({ length: 8 }, () => fire(g.id, `Wave${wave}`)));
+      await a.feishu.waitFor(() => digests().some((m) => textOf(m).includes(`Wave${wave}`)));
+    }
+    await settled(a.t, ['alerts', 'delivery']);
+    assert.ok(digests().length >= 2, `${digests().length} private digests`);
+    // Before: each digest was paged under its first group, always a new one, so each buzzed.
+    const mine = db()('alert_events').where({ send_group_id: g.id }).select('id');
+    const onDigests = await db()('feishu_buzzes').where({ open_id: 'ou_alice', purpose: 'alert' }).where('send_uuid', 'like', 'dg%').whereIn('event_id', mine);
+    assert.deepEqual(onDigests.map((r: any) => r.group_key), [`sg${g.id}`], 'one buzz for the digests, under the send group');
+    await a.feishu.waitFor(() => digests().some((m) => buzzesOf(m).includes('app:ou_alice')));
+  });
+
   test('a storm of 200 alerts escalated at once: the escalation user gets one buzz', async () => {
     const g = await sendGroup(a, 'pg-storm', { escalation: levels([1, a.users.carol, 'buzz_app']), notifyOncallPrivate: false, paging: {} });
     await fire(g.id, 'Storm', 'critical', 200);

@@ -7,5 +7,5 @@ import { settleSend } from '../settle-send';
 export const deadLetterNoticeProcessor: Processor<Pick<WorkerContext, 'alerts' | 'recipientLimit'>, { waits?: number }> = {
   queue: 'notify',
   name: DEAD_LETTER_NOTICE,
-  handle: (job, ctx, token) => settleSend(job, token, (last) => ctx.alerts.deadLetterNotice.send(last, (chat) => ctx.recipientLimit.waitMs(chat))),
+  handle: (job, ctx, token) => settleSend(job, token, ctx.recipientLimit, (last, gate) => ctx.alerts.deadLetterNotice.send(last, gate)),
 };

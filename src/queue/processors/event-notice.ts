@@ -2,6 +2,7 @@ import { escLine } from '../../cards/card';
 import { textCard } from '../../cards/text-card';
 import { isPermanentSendFailure } from '../../core/ports';
 import type { EventChange } from '../../events/actions';
+import { chatCardOf } from '../../events/outbox';
 import { sayText, t } from '../../i18n';
 import { EVENT_NOTICE } from '../chat-jobs';
 import type { WorkerContext } from '../context';
@@ -9,7 +10,7 @@ import type { Processor } from '../processor';
 
 /**
  * Tells the send group's chat who claimed, silenced or unsilenced: as a reply under the
- * event's card when the group has one, else as a small card in the chat.
+ * card showing the event (its alert group's) when there is one, else as a small card in the chat.
  */
 export const eventNoticeProcessor: Processor<Pick<WorkerContext, 'db' | 'cardSender' | 'logger' | 'settings'>, EventChange> = {
   queue: 'actions',
@@ -18,17 +19,14 @@ export const eventNoticeProcessor: Processor<Pick<WorkerContext, 'db' | 'cardSen
     const change = job.data;
     const group = await ctx.db('send_groups').where({ id: change.sendGroupId }).first('feishu_chat_id');
     if (!group?.feishu_chat_id) return 'no chat';
-    const card = await ctx
-      .db('alert_event_messages')
-      .where({ event_id: change.eventIds[0], channel: 'group', receive_id: group.feishu_chat_id })
-      .where('message_id', 'like', 'om\\_%')
-      .first('message_id');
+    // The alert's group card when it is in a group (it rides on that card), else its own.
+    const { replyTo } = await chatCardOf(ctx.db, change.eventIds[0]!, group.feishu_chat_id);
     const uuid = `notice-${change.key}`;
     const L = ctx.settings.locale;
     // Jobs queued before the catalogue carry only the English line.
     const text = change.say ? sayText(L, change.say) : change.text;
     try {
-      if (card) await ctx.cardSender.reply(card.message_id, { text }, uuid);
+      if (replyTo) await ctx.cardSender.reply(replyTo, { text }, uuid);
       else await ctx.cardSender.sendToChat(group.feishu_chat_id, textCard({ title: t(L, `action.title.${change.kind}`), markdown: escLine(text) }), uuid);
     } catch (e) {
       if (!isPermanentSendFailure(e)) throw e;

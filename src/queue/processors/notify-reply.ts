@@ -9,5 +9,5 @@ export const notifyReplyProcessor: Processor<Pick<WorkerContext, 'alerts' | 'rec
   queue: 'notify',
   name: NOTIFY_REPLY,
   handle: (job, ctx, token) =>
-    settleSend(job, token, (last) => ctx.alerts.notices.send(job.data, last, (recipient) => ctx.recipientLimit.waitMs(recipient))),
+    settleSend(job, token, ctx.recipientLimit, (last, gate) => ctx.alerts.notices.send(job.data, last, gate)),
 };

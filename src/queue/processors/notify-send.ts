@@ -8,5 +8,5 @@ export const notifySendProcessor: Processor<Pick<WorkerContext, 'alerts' | 'reci
   queue: 'notify',
   name: NOTIFY_SEND,
   handle: (job, ctx, token) =>
-    settleSend(job, token, (last) => ctx.alerts.outbox.send(job.data.sendGroupId, job.data.uuid, last, (recipient) => ctx.recipientLimit.waitMs(recipient))),
+    settleSend(job, token, ctx.recipientLimit, (last, gate) => ctx.alerts.outbox.send(job.data.sendGroupId, job.data.uuid, last, gate)),
 };
