@@ -208,7 +208,7 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
     for (let i = 0; i < listed; i++) {
       const line = await lines.nth(i).innerText();
       assert.match(line, /StormDemo · 3 条告警（3 条告警中）/, 'the group\'s counts');
-      assert.match(line, /instance: 3 values/, 'the differing label summarised');
+      assert.match(line, /instance：3 个值/, 'the differing label summarised');
       assert.match(line, /告警组 #\d+/, 'the group named, for /告警组 ID');
     }
     assert.equal(await digest.getByRole('button', { name: '全部确认', exact: true }).count(), listed, 'Acknowledge all per group');
