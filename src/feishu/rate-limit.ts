@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
+import { APP_PER_MINUTE, APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 
-const WINDOW_MS = 1000;
+const SECOND_MS = 1000;
+const MINUTE_MS = 60_000;
 /**
  * How long a send admitted and not yet answered counts as "happening now". It is stamped
  * with the time Feishu answered once it did (`Slots.close`); this only bounds how long the
@@ -18,16 +19,16 @@ const IN_FLIGHT_MS = 10_000;
  * however long each took between being admitted and reaching Feishu. (A fixed window counted
  * at admission let two sends a few ms apart in Feishu's eyes fall into two windows: 4 sends
  * over the limit in the 10,000-alert storm, issue 15.)
- * KEYS: the logs to respect; ARGV: member, window ms, in-flight ms, then each key's limit.
+ * KEYS: the logs to respect; ARGV: member, in-flight ms, then each key's limit and window ms.
  * Returns 0 when admitted (the member is in every log), else the ms to wait.
  */
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[2])
 local wait = 0
 for i, key in ipairs(KEYS) do
-  local max = tonumber(ARGV[3 + i])
+  local max = tonumber(ARGV[1 + 2 * i])
+  local window = tonumber(ARGV[2 + 2 * i])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local n = redis.call('ZCARD', key)
   if n >= max then
@@ -38,27 +39,40 @@ for i, key in ipairs(KEYS) do
   end
 end
 if wait > 0 then return wait end
-for _, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now + tonumber(ARGV[3]), ARGV[1])
-  redis.call('PEXPIRE', key, tonumber(ARGV[3]) + window)
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now + tonumber(ARGV[2]), ARGV[1])
+  redis.call('PEXPIRE', key, tonumber(ARGV[2]) + tonumber(ARGV[2 + 2 * i]))
 end
 return 0`;
 
 /**
  * Stamps a member with Redis's time now in every log (again, should it have expired meanwhile).
- * KEYS: the logs; ARGV: member, ms to keep the log.
+ * KEYS: the logs; ARGV: member, then each key's ms to keep it.
  */
 const STAMP = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for _, key in ipairs(KEYS) do
+for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, ARGV[1])
-  redis.call('PEXPIRE', key, tonumber(ARGV[2]))
+  redis.call('PEXPIRE', key, tonumber(ARGV[1 + i]))
 end
 return 0`;
 
-const APP_KEY = 'feishu-rl:app';
-const recipientKey = (recipient: string): string => `feishu-rl:to:${recipient}`;
+/** One sliding log: at most `max` sends in any `windowMs`. */
+interface Log {
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+/** Feishu's limits on sending messages (src/core/feishu-limits.ts); tests pass smaller ones. */
+export interface SendLimits {
+  perRecipientPerSecond: number;
+  perAppPerSecond: number;
+  perAppPerMinute: number;
+}
+
+const FEISHU: SendLimits = { perRecipientPerSecond: PER_RECIPIENT_PER_SECOND, perAppPerSecond: APP_PER_SECOND, perAppPerMinute: APP_PER_MINUTE };
 
 /** The sends one job run was admitted for; `close` once they are done (sent or failed). */
 export interface Slots {
@@ -70,32 +84,41 @@ export interface Slots {
 
 /**
  * Feishu's message limits, counted in Redis so every worker process shares them: 5 a second to
- * one chat or person, 50 a second for the app. The `notify` queue's own limiter (jobs started
- * a second, card updates included) only keeps the queue from running far ahead of this.
+ * one chat or person; for the app 50 a second and 1,000 a minute. The `notify` queue's own
+ * limiter (jobs started a second, card updates included) only keeps the queue from running
+ * far ahead of this.
  */
 export class RecipientRateLimit {
+  private readonly app: Log[];
+
   constructor(
     private readonly redis: Redis,
-    private readonly perRecipient = PER_RECIPIENT_PER_SECOND,
-    private readonly perApp = APP_PER_SECOND,
-  ) {}
+    private readonly limits: SendLimits = FEISHU,
+  ) {
+    this.app = [
+      { key: 'feishu-rl:app', max: limits.perAppPerSecond, windowMs: SECOND_MS },
+      { key: 'feishu-rl:app-minute', max: limits.perAppPerMinute, windowMs: MINUTE_MS },
+    ];
+  }
 
   /** A job run's slots: gate as often as it sends, close when its sends are answered. */
   slots(): Slots {
-    const taken: { member: string; keys: string[] }[] = [];
+    const taken: { member: string; logs: Log[] }[] = [];
     return {
       gate: async (recipient) => {
         const member = randomUUID();
-        const keys = [recipientKey(recipient), APP_KEY];
-        const wait = Number(await this.redis.eval(TAKE, keys.length, ...keys, member, WINDOW_MS, IN_FLIGHT_MS, this.perRecipient, this.perApp));
-        if (wait === 0) taken.push({ member, keys });
+        const logs = [{ key: `feishu-rl:to:${recipient}`, max: this.limits.perRecipientPerSecond, windowMs: SECOND_MS }, ...this.app];
+        const args = logs.flatMap((l) => [l.max, l.windowMs]);
+        const wait = Number(await this.redis.eval(TAKE, logs.length, ...logs.map((l) => l.key), member, IN_FLIGHT_MS, ...args));
+        if (wait === 0) taken.push({ member, logs });
         return wait;
       },
       close: async () => {
-        for (const { member, keys } of taken.splice(0)) {
+        for (const { member, logs } of taken.splice(0)) {
           // A stamp lost (Redis away) leaves the slot in flight for IN_FLIGHT_MS: slower, never
           // over; and it must not turn a send that went out into a failure sent again.
-          await this.redis.eval(STAMP, keys.length, ...keys, member, IN_FLIGHT_MS + WINDOW_MS).catch(() => undefined);
+          const keep = logs.map((l) => IN_FLIGHT_MS + l.windowMs);
+          await this.redis.eval(STAMP, logs.length, ...logs.map((l) => l.key), member, ...keep).catch(() => undefined);
         }
       },
     };

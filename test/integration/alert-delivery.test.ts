@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pendingMessageId } from '../../src/events/outbox-keys';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
 import { textCard } from '../../src/cards/text-card';
 import { silentLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';
@@ -150,6 +151,26 @@ describe('alert delivery to Feishu', () => {
     assert.ok(waits.filter((w) => w > 0).every((w) => w <= 1000));
     assert.equal(await limit.slots().gate('oc_another_chat'), 0, 'each chat has its own budget');
     await Promise.all(runs.map((r) => r.close()));
+  });
+
+  test('the app limit per minute: after 1,000 sends in a minute (here 8) the next waits for the oldest to age out', async () => {
+    // Feishu allows 50 a second but only 1,000 a minute: a storm longer than 20 s at 50/s
+    // would get 429s. A Redis prefix of its own, so the other tests' sends are not counted.
+    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:minute-test:` });
+    try {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+      const limit = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 8 });
+      const runs = Array.from({ length: 9 }, () => limit.slots());
+      const waits: number[] = [];
+      for (const [i, r] of runs.entries()) waits.push(await r.gate(`oc_minute_${i}`));
+      assert.deepEqual(waits.slice(0, 8), [0, 0, 0, 0, 0, 0, 0, 0], 'eight recipients, one send each: all admitted');
+      await Promise.all(runs.map((r) => r.close()));
+      const wait = await limit.slots().gate('oc_minute_last');
+      assert.ok(wait > 55_000 && wait <= 60_000, `the ninth waits for the first to be a minute old: ${wait} ms`);
+      assert.ok(waits[8]! > 1000, `refused while the others were in flight too: ${waits[8]} ms`);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   test('a burst to one chat stays within 5 a second as Feishu sees it, however long each send takes to get there', { timeout: 30_000 }, async () => {
