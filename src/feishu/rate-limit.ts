@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { APP_PER_MINUTE, APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
+import { APP_BURST, APP_PER_MINUTE, APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60_000;
@@ -19,16 +19,24 @@ const IN_FLIGHT_MS = 10_000;
  * however long each took between being admitted and reaching Feishu. (A fixed window counted
  * at admission let two sends a few ms apart in Feishu's eyes fall into two windows: 4 sends
  * over the limit in the 10,000-alert storm, issue 15.)
- * KEYS: the logs to respect; ARGV: member, in-flight ms, then each key's limit and window ms.
+ * Beside the logs, the app's sends are paced (GCRA: a theoretical arrival time in KEYS[1]):
+ * `burst` at once, then one per `interval` ms (0: not paced). The logs alone would let the
+ * minute's 1,000 go in its first 20 seconds.
+ * KEYS: the pace, then the logs to respect; ARGV: member, in-flight ms, pace interval ms, pace
+ * burst, then each log's limit and window ms.
  * Returns 0 when admitted (the member is in every log), else the ms to wait.
  */
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local max = tonumber(ARGV[1 + 2 * i])
-  local window = tonumber(ARGV[2 + 2 * i])
+local interval = tonumber(ARGV[3])
+local base = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local wait = base - now - (tonumber(ARGV[4]) - 1) * interval
+if wait < 0 then wait = 0 end
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local max = tonumber(ARGV[3 + 2 * i - 2])
+  local window = tonumber(ARGV[4 + 2 * i - 2])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local n = redis.call('ZCARD', key)
   if n >= max then
@@ -39,9 +47,10 @@ for i, key in ipairs(KEYS) do
   end
 end
 if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now + tonumber(ARGV[2]), ARGV[1])
-  redis.call('PEXPIRE', key, tonumber(ARGV[2]) + tonumber(ARGV[2 + 2 * i]))
+if interval > 0 then redis.call('SET', KEYS[1], base + interval, 'PX', base + interval - now + 1000) end
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], now + tonumber(ARGV[2]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]) + tonumber(ARGV[4 + 2 * i - 2]))
 end
 return 0`;
 
@@ -58,6 +67,8 @@ for i, key in ipairs(KEYS) do
 end
 return 0`;
 
+const PACE_KEY = 'feishu-rl:app-pace';
+
 /** One sliding log: at most `max` sends in any `windowMs`. */
 interface Log {
   key: string;
@@ -70,9 +81,11 @@ export interface SendLimits {
   perRecipientPerSecond: number;
   perAppPerSecond: number;
   perAppPerMinute: number;
+  /** Of the minute's sends, how many may go at once before the rest are paced (≥ perAppPerMinute: not paced). */
+  appBurst: number;
 }
 
-const FEISHU: SendLimits = { perRecipientPerSecond: PER_RECIPIENT_PER_SECOND, perAppPerSecond: APP_PER_SECOND, perAppPerMinute: APP_PER_MINUTE };
+const FEISHU: SendLimits = { perRecipientPerSecond: PER_RECIPIENT_PER_SECOND, perAppPerSecond: APP_PER_SECOND, perAppPerMinute: APP_PER_MINUTE, appBurst: APP_BURST };
 
 /** The sends one job run was admitted for; `close` once they are done (sent or failed). */
 export interface Slots {
@@ -90,6 +103,8 @@ export interface Slots {
  */
 export class RecipientRateLimit {
   private readonly app: Log[];
+  /** Ms between paced sends: the minute's sends after the burst, spread over the minute. */
+  private readonly paceMs: number;
 
   constructor(
     private readonly redis: Redis,
@@ -99,6 +114,8 @@ export class RecipientRateLimit {
       { key: 'feishu-rl:app', max: limits.perAppPerSecond, windowMs: SECOND_MS },
       { key: 'feishu-rl:app-minute', max: limits.perAppPerMinute, windowMs: MINUTE_MS },
     ];
+    // Whole ms (Redis keeps the pace as an integer), rounded up: never faster than allowed.
+    this.paceMs = limits.appBurst < limits.perAppPerMinute ? Math.ceil(MINUTE_MS / (limits.perAppPerMinute - limits.appBurst)) : 0;
   }
 
   /** A job run's slots: gate as often as it sends, close when its sends are answered. */
@@ -108,8 +125,9 @@ export class RecipientRateLimit {
       gate: async (recipient) => {
         const member = randomUUID();
         const logs = [{ key: `feishu-rl:to:${recipient}`, max: this.limits.perRecipientPerSecond, windowMs: SECOND_MS }, ...this.app];
-        const args = logs.flatMap((l) => [l.max, l.windowMs]);
-        const wait = Number(await this.redis.eval(TAKE, logs.length, ...logs.map((l) => l.key), member, IN_FLIGHT_MS, ...args));
+        const keys = [PACE_KEY, ...logs.map((l) => l.key)];
+        const args = [member, IN_FLIGHT_MS, this.paceMs, this.limits.appBurst, ...logs.flatMap((l) => [l.max, l.windowMs])];
+        const wait = Number(await this.redis.eval(TAKE, keys.length, ...keys, ...args));
         if (wait === 0) taken.push({ member, logs });
         return wait;
       },

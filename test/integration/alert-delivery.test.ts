@@ -159,7 +159,8 @@ describe('alert delivery to Feishu', () => {
     const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:minute-test:` });
     try {
       if (redis.status !== 'ready') await once(redis, 'ready');
-      const limit = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 8 });
+      // Not paced (a burst of the whole minute): the log alone.
+      const limit = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 8, appBurst: 8 });
       const runs = Array.from({ length: 9 }, () => limit.slots());
       const waits: number[] = [];
       for (const [i, r] of runs.entries()) waits.push(await r.gate(`oc_minute_${i}`));
@@ -168,6 +169,25 @@ describe('alert delivery to Feishu', () => {
       const wait = await limit.slots().gate('oc_minute_last');
       assert.ok(wait > 55_000 && wait <= 60_000, `the ninth waits for the first to be a minute old: ${wait} ms`);
       assert.ok(waits[8]! > 1000, `refused while the others were in flight too: ${waits[8]} ms`);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('past its burst the app is paced: the minute spread evenly, not spent in its first 20 seconds', async () => {
+    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:pace-test:` });
+    try {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+      // 120 a minute with a burst of 5: five at once, then one every 60000 / 115 ms, rounded up.
+      const limit = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 120, appBurst: 5 });
+      const gate = (i: number) => limit.slots().gate(`oc_pace_${i}`);
+      const first = [];
+      for (let i = 0; i < 6; i++) first.push(await gate(i));
+      assert.deepEqual(first.slice(0, 5), [0, 0, 0, 0, 0], 'the burst goes at once');
+      assert.ok(first[5]! > 0 && first[5]! <= 522, `the sixth waits for its turn: ${first[5]} ms`);
+      await sleep(first[5]! + 5);
+      assert.equal(await gate(6), 0, 'its turn come, it goes');
+      assert.ok((await gate(7)) > 400, 'and the next waits a whole interval');
     } finally {
       redis.disconnect();
     }
