@@ -1,5 +1,6 @@
 import { clip } from '../core/text';
-import { t, type Locale } from '../i18n';
+import type { Say } from '../core/errors';
+import { sayText, t, type Locale } from '../i18n';
 import { button, card, esc, escLine, fitCount, header, hr, md, note, type Card, type Element } from './card';
 
 export interface SuggestionView {
@@ -23,7 +24,7 @@ export interface SuggestCardInput {
   repeated: number;
   items: SuggestionView[];
   /** Heavy queries with nothing safe to pre-aggregate. */
-  passed: { query: string; runs: number; avgSeconds: number; reason: string }[];
+  passed: { query: string; runs: number; avgSeconds: number; reason: string; say: Say }[];
   /** Editors get the buttons. */
   editable: boolean;
   /** The record rule a click just created (or found). */
@@ -83,7 +84,7 @@ function build(input: SuggestCardInput, shown: number): Card {
   }
   if (input.passed.length) {
     const row = (p: SuggestCardInput['passed'][number]) =>
-      t(L, 'suggest.passedRow', { query: escLine(clip(p.query, 120)), runs: p.runs, avg: seconds(p.avgSeconds), reason: escLine(clip(p.reason, 160)) });
+      t(L, 'suggest.passedRow', { query: escLine(clip(p.query, 120)), runs: p.runs, avg: seconds(p.avgSeconds), reason: escLine(clip(sayText(L, p.say), 160)) });
     elements.push(note([t(L, 'suggest.passed'), ...input.passed.slice(0, 3).map(row)].join('\n')));
   }
   elements.push(note(t(L, 'suggest.ranking', { since: input.since })));

@@ -84,7 +84,7 @@ export class QueryLogService {
       await nextTurn();
       const analysis = suggestRecordRules(q.query);
       if (!analysis.ok) {
-        if (passed.length < limit) passed.push({ query: q.query, runs: q.runs, avgSeconds: q.avgSeconds, reason: analysis.reason });
+        if (passed.length < limit) passed.push({ query: q.query, runs: q.runs, avgSeconds: q.avgSeconds, reason: analysis.reason, say: analysis.say });
         continue;
       }
       analysis.suggestions.forEach((s, index) => {

@@ -1,3 +1,5 @@
+import type { Say } from '../core/errors';
+import { said, t, type MessageKey, type ParamsArg } from '../i18n';
 import type { SyntaxNode } from '@lezer/common';
 import { METRIC_NAME } from '../core/names';
 import { validatePromql } from './promql';
@@ -31,7 +33,10 @@ export interface RecordSuggestion {
   rewritten: string;
 }
 
-export type QueryAnalysis = { ok: true; suggestions: RecordSuggestion[] } | { ok: false; reason: string };
+/** Not suggestable: `reason` in English (API, logs), `say` the same in the bot's catalogue. */
+export type QueryAnalysis = { ok: true; suggestions: RecordSuggestion[] } | { ok: false; reason: string; say: Say };
+
+const passOver = <K extends MessageKey>(key: K, ...params: ParamsArg<K>): QueryAnalysis => ({ ok: false, reason: t('en', key, ...params), say: said(key, ...params) });
 
 const AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar']);
 const RANGE_FUNCTIONS = new Set([
@@ -42,11 +47,9 @@ const RANGE_FUNCTIONS = new Set([
 /** Counters lose `_total` in a record's name once a rate has been taken (Prometheus' naming guide). */
 const COUNTER_RATES = new Set(['rate', 'irate', 'increase']);
 
-const NOT_SUGGESTABLE = 'no aggregation of a range function over one selector to pre-aggregate (like sum by (job) (rate(x_total[5m])))';
-
 export function suggestRecordRules(query: string): QueryAnalysis {
   const check = validatePromql(query);
-  if (!check.valid) return { ok: false, reason: `not a valid expression: ${check.error}` };
+  if (!check.valid) return passOver('suggest.reason.invalid', { error: check.error ?? '' });
   const tree = parsePromqlTree(query);
   const text = (n: SyntaxNode) => query.slice(n.from, n.to);
   const found: { node: SyntaxNode; record: string }[] = [];
@@ -61,7 +64,7 @@ export function suggestRecordRules(query: string): QueryAnalysis {
     for (let c = node.firstChild; c; c = c.nextSibling) visit(c);
   };
   visit(tree.topNode);
-  if (!found.length) return { ok: false, reason: NOT_SUGGESTABLE };
+  if (!found.length) return passOver('suggest.reason.nothing');
   const byExpr = new Map<string, { record: string; spans: [number, number][] }>();
   for (const f of found) {
     const expr = text(f.node);
@@ -73,7 +76,7 @@ export function suggestRecordRules(query: string): QueryAnalysis {
     .map(([expr, { record, spans }]) => ({ record, expr, rewritten: replaceSpans(query, spans, record) }))
     // Defensive: a rewrite that would not parse is never offered.
     .filter((s) => validatePromql(s.rewritten).valid);
-  return suggestions.length ? { ok: true, suggestions } : { ok: false, reason: NOT_SUGGESTABLE };
+  return suggestions.length ? { ok: true, suggestions } : passOver('suggest.reason.nothing');
 }
 
 /** The record name for an aggregation that may be recorded, or null. */

@@ -247,7 +247,7 @@ export function fakeDeps(over: Partial<ChatDeps> = {}): { d: ChatDeps; calls: Ca
             samples: 12_000_000, score: 1.9, existing: calls.accepted.length ? { id: 31, sameExpr: true } : null,
           },
         ],
-        passed: [{ query: 'topk(5, rate(x[5m]))', runs: 9, avgSeconds: 0.2, reason: 'no aggregation to pre-aggregate' }],
+        passed: [{ query: 'topk(5, rate(x[5m]))', runs: 9, avgSeconds: 0.2, reason: 'no aggregation to pre-aggregate', say: { key: 'suggest.reason.nothing', params: {} } }],
       }),
       accept: async (poolId, hash, index, actor) => {
         calls.accepted.push({ poolId, hash, index, by: actor.name });

@@ -157,7 +157,7 @@ describe('the suggestions card', () => {
         query: 'histogram_quantile(0.9, sum by (le) (rate(rpc_seconds_bucket[1m])))', hash: 'fedcba9876543210', index: 0, runs: 12, avgSeconds: 0.05, samples: 9000, existing: { id: 8, sameExpr: true },
       },
     ],
-    passed: [{ query: 'topk(10, rate(x_total{path=~"/api/.*"}[5m]))', runs: 7, avgSeconds: 1.2, reason: 'no aggregation of a range function over one selector to pre-aggregate' }],
+    passed: [{ query: 'topk(10, rate(x_total{path=~"/api/.*"}[5m]))', runs: 7, avgSeconds: 1.2, reason: 'no aggregation of a range function over one selector to pre-aggregate', say: { key: 'suggest.reason.nothing', params: {} } }],
     editable: true,
   };
 

@@ -107,6 +107,11 @@ export const opsCardMessages = defineMessages({
     en: "No query logged for pool {pool} ran repeatedly since {since}. Set the pool's queryLogFile and run scripts/push-query-log.sh beside each of its Prometheus instances.",
     'zh-CN': '自 {since} 以来，采集池 {pool} 没有重复运行的查询记录。请设置采集池的 queryLogFile，并在每个 Prometheus 实例旁运行 scripts/push-query-log.sh。',
   },
+  'suggest.reason.invalid': { en: 'not a valid expression: {error}', 'zh-CN': '不是有效的表达式：{error}' },
+  'suggest.reason.nothing': {
+    en: 'no aggregation of a range function over one selector to pre-aggregate (like sum by (job) (rate(x_total[5m])))',
+    'zh-CN': '没有可预聚合的部分：需要对单个选择器的范围函数做聚合（例如 sum by (job) (rate(x_total[5m]))）',
+  },
   'suggest.passed': { en: 'Heavy, but nothing safe to pre-aggregate:', 'zh-CN': '较重，但没有可安全预聚合的部分：' },
   'suggest.passedRow': { en: '{query} · {runs} runs · {avg}: {reason}', 'zh-CN': '{query} · 运行 {runs} 次 · {avg}：{reason}' },
   'suggest.ranking': {
