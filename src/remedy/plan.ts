@@ -53,6 +53,27 @@ export function autoRuns(events: FiredEvent[], triggers: TriggerRow[], minuteMs 
   return [...out.values()];
 }
 
+/** A trigger with when its action last changed: triggers change only with their action (replaced as a whole). */
+export interface DatedTrigger extends TriggerRow {
+  actionChangedAt: Date;
+}
+
+/** An alert stored a while ago, still firing, with when promduty first saw it fire. */
+export interface StoredFiring extends FiredEvent {
+  firstSeenAt: Date;
+}
+
+/**
+ * The automatic runs alerts stored a while ago should have (the sweep's, for plans lost after
+ * the alert was stored): as autoRuns, but only by actions unchanged since the alert fired. An
+ * action attached (or edited) since is not applied to an alert that fired before it: it was not
+ * part of that alert's plan. An action changed for another reason is left out too; the price of
+ * not keeping when each trigger was made.
+ */
+export function lateAutoRuns(events: StoredFiring[], triggers: DatedTrigger[], minuteMs = 60_000): PlannedRun[] {
+  return events.flatMap((e) => autoRuns([e], triggers.filter((t) => t.actionChangedAt.getTime() <= e.firstSeenAt.getTime()), minuteMs));
+}
+
 /** The actions offered as buttons on an alert's card: attached by its rule or its send group, enabled, by name. */
 export function buttonActions<A extends { id: number; name: string; enabled: boolean }>(
   event: { ruleId: number | null; sendGroupId: number | null },

@@ -15,11 +15,7 @@ import type { ActionService } from './actions';
 import { callHttp, type CallResult } from './http-call';
 import { afterCall, autoRuns, FINAL_STATES, MAX_BACKOFF_MS, planRun, type FiredEvent, type RunState, type RunTrigger, type SkipReason } from './plan';
 import { renderRequest, RenderError } from './render-request';
-
-/** Schedules run jobs (BullMQ in production: src/queue/remedy-jobs.ts); scheduling a run twice runs it once. */
-export interface RemedyJobs {
-  schedule(runId: number, delayMs: number): Promise<void>;
-}
+import { autoRunKey, insertAutoRuns, scheduleRuns, type RemedyJobs } from './queued-runs';
 
 export interface RunnerDeps {
   db: Knex;
@@ -92,6 +88,7 @@ export class RemedyRunner {
   /**
    * The alert pipeline's hook: new firing episodes get their automatic runs (at most one per
    * episode and action). The pipeline hands over what it stored, so a storm costs no read-back.
+   * It runs after the alerts' transaction: what a failure here loses, the sweep (sweep.ts) plans.
    */
   async onFired(events: FiredEvent[]): Promise<void> {
     if (!events.length) return;
@@ -101,15 +98,10 @@ export class RemedyRunner {
     );
     const planned = autoRuns(events, triggers, this.d.minuteMs);
     if (!planned.length) return;
-    const key = (p: { actionId: number; eventId: number }) => `auto:${p.actionId}:${p.eventId}`;
-    await this.d.db('remedy_runs')
-      .insert(planned.map((p) => ({ action_id: p.actionId, event_id: p.eventId, dedupe_key: key(p), trigger: 'auto', state: 'queued', requested_by_name: systemActor.name, due_at: p.dueAt })))
-      .onConflict('dedupe_key')
-      .ignore();
-    // Scheduled again when queued already (a notification processed twice): the job id makes that a no-op.
-    const queued = await this.d.db('remedy_runs').whereIn('dedupe_key', planned.map(key)).where({ state: 'queued' }).select('id', 'due_at');
-    const now = this.d.clock.now().getTime();
-    for (const r of queued) await this.d.jobs.schedule(r.id, Math.max(0, r.due_at.getTime() - now));
+    await insertAutoRuns(this.d.db, planned);
+    // Scheduled again when queued already (a notification processed twice): a no-op while its job lives.
+    const queued = await this.d.db('remedy_runs').whereIn('dedupe_key', planned.map(autoRunKey)).where({ state: 'queued' }).select('id', 'due_at');
+    await scheduleRuns(this.d.jobs, queued, this.d.clock.now());
   }
 
   /**

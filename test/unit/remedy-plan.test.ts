@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { actionCreateSchema, actionUpdateSchema, mergeSecrets, REDACTED } from '../../src/remedy/action-schema';
 import { firstLines } from '../../src/remedy/http-call';
-import { afterCall, autoRuns, BUSY_WAIT_MS, buttonActions, MAX_BACKOFF_MS, planRun, type RunCheck, type TriggerRow } from '../../src/remedy/plan';
+import { afterCall, autoRuns, BUSY_WAIT_MS, buttonActions, lateAutoRuns, MAX_BACKOFF_MS, planRun, type RunCheck, type TriggerRow } from '../../src/remedy/plan';
 import { renderRequest, RenderError, SIGN_HEADERS, type ActionCall } from '../../src/remedy/render-request';
 import { signWebhook } from '../../src/core/webhook-sign';
 import { issuePath } from '../../src/core/validate';
@@ -43,6 +43,28 @@ describe('autoRuns: which automatic runs a fired alert gets', () => {
 
   test('nothing attached, nothing planned', () => {
     assert.deepEqual(autoRuns(events, [trig({ actionId: 7, ruleId: 99 })]), []);
+  });
+});
+
+describe('lateAutoRuns: what the sweep plans for alerts stored a while ago', () => {
+  test('only by actions unchanged since the alert fired; due as when it fired', () => {
+    const events = [
+      { eventId: 1, ruleId: null, sendGroupId: 100, startsAt: T0, firstSeenAt: at(1000) },
+      { eventId: 2, ruleId: null, sendGroupId: 100, startsAt: at(60_000), firstSeenAt: at(61_000) },
+    ];
+    const runs = lateAutoRuns(events, [
+      { ...trig({ actionId: 7, sendGroupId: 100, afterMinutes: 1 }), actionChangedAt: at(1000) },
+      // Attached (or edited) after alert 1 fired, before alert 2.
+      { ...trig({ actionId: 8, sendGroupId: 100 }), actionChangedAt: at(30_000) },
+    ]);
+    assert.deepEqual(
+      runs.map((r) => [r.eventId, r.actionId, r.dueAt.getTime() - T0.getTime()]),
+      [
+        [1, 7, 60_000],
+        [2, 7, 120_000],
+        [2, 8, 60_000],
+      ],
+    );
   });
 });
 
