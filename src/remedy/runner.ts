@@ -48,6 +48,9 @@ const CARD_WAIT_MS = 1000;
 /** …for at most this long after the run ended; then it goes into the chat on its own. */
 const CARD_WAIT_LIMIT_MS = 60_000;
 
+/** Why an automatic run that called already makes no more attempts. */
+const STOPPED = 'not tried again: the alert resolved';
+
 /** Why a run was skipped, in the run's row and the audit log (the card says it in the bot's language). */
 const SKIPPED: Record<SkipReason, string> = {
   action_gone: 'the action was deleted',
@@ -74,6 +77,7 @@ interface RunRow {
   error: string | null;
   finished_at: Date | null;
   reported_at: Date | null;
+  updated_at: Date;
 }
 
 /**
@@ -156,7 +160,7 @@ export class RemedyRunner {
       const [started] = await trx('remedy_runs').where({ action_id: run.action_id }).where('started_at', '>', new Date(now.getTime() - HOUR_MS)).count({ n: '*' });
       const plan = planRun({
         now,
-        run: { trigger: run.trigger, state: run.state, dueAt: run.due_at },
+        run: { trigger: run.trigger, state: run.state, dueAt: run.due_at, updatedAt: run.updated_at },
         action: action ? { enabled: Boolean(action.enabled), maxRunsPerHour: action.max_runs_per_hour } : null,
         event: event ? { status: event.status } : null,
         othersRunning: Number(running?.n ?? 0),
@@ -164,6 +168,9 @@ export class RemedyRunner {
       });
       if (plan.do === 'skip') {
         await this.finish(trx, run, { state: 'skipped', error: SKIPPED[plan.reason] }, now);
+      } else if (plan.do === 'stop') {
+        // It did call: the thread and the timeline say how that went, and why no more attempts.
+        await this.finish(trx, run, { state: 'failed', error: clip(`${run.error ?? 'the call did not finish'}; ${STOPPED}`, 500) }, now);
       } else if (plan.do === 'run') {
         run.attempts += 1;
         await trx('remedy_runs')

@@ -31,14 +31,15 @@ describe('remediation runs are never lost', () => {
         const wait = req.url?.startsWith('/slow') ? 1500 : 0;
         setTimeout(() => {
           calls.push({ path: req.url ?? '', key: String(req.headers['idempotency-key']) });
-          res.writeHead(200).end('done');
+          if (req.url?.startsWith('/fail')) res.writeHead(500).end('locked');
+          else res.writeHead(200).end('done');
         }, wait);
       });
     });
     await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
     target = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
-    // "after 1 minute" is two seconds here.
-    a = await startAlertApp({ env: { ESCALATION_MINUTE_MS: '2000', ACTION_RETRY_MS: '200' } });
+    // "after 1 minute" is two seconds here; a failed call is tried again 3 s later.
+    a = await startAlertApp({ env: { ESCALATION_MINUTE_MS: '2000', ACTION_RETRY_MS: '3000' } });
     remedyQueue = new Queue('remedy', { connection: { url: REDIS_URL }, prefix: a.t.app.settings.redisPrefix });
   });
   after(async () => {
@@ -158,5 +159,24 @@ describe('remediation runs are never lost', () => {
     assert.equal(run.state, 'succeeded');
     assert.equal(callsTo('/slow').length, 1);
     await a.feishu.waitFor(() => resultCards('restart-slow').length === 1);
+  });
+
+  test('an automatic run backing off after a failed call stops when its alert resolves, and says so in the thread', { timeout: 60_000 }, async () => {
+    const sg = await sendGroup(a, 'resolved-backoff');
+    await action({ name: 'restart-flaky', url: `${target}/fail`, retries: 2, triggers: [{ sendGroupId: sg.id, mode: 'auto' }] });
+    const [fp, startsAt] = [newFingerprint(), new Date().toISOString()];
+    const ev = await fire(sg.id, 'ResolvedBackoff', 'firing', fp, startsAt);
+    await waitFor('the first call failed', async () => (await runsOf(ev.id))[0]?.state === 'retrying', 10_000, 20);
+    await fire(sg.id, 'ResolvedBackoff', 'resolved', fp, startsAt);
+
+    const [run] = await reported(ev.id, 1);
+    assert.equal(run.state, 'failed');
+    assert.equal(run.attempts, 1);
+    assert.equal(run.http_status, 500);
+    assert.equal(run.error, 'HTTP 500; not tried again: the alert resolved');
+    await sleep(3500);
+    assert.equal(callsTo('/fail').length, 1, 'no retry after the alert resolved');
+    await a.feishu.waitFor(() => resultCards('restart-flaky').length === 1);
+    assert.match(textOf(resultCards('restart-flaky')[0]!), /not tried again: the alert resolved/);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { actionCreateSchema, actionUpdateSchema, mergeSecrets, REDACTED } from '../../src/remedy/action-schema';
 import { firstLines } from '../../src/remedy/http-call';
-import { afterCall, autoRuns, BUSY_WAIT_MS, buttonActions, lateAutoRuns, MAX_BACKOFF_MS, planRun, type RunCheck, type TriggerRow } from '../../src/remedy/plan';
+import { afterCall, autoRuns, BUSY_WAIT_MS, buttonActions, IN_FLIGHT_MS, lateAutoRuns, MAX_BACKOFF_MS, planRun, type RunCheck, type TriggerRow } from '../../src/remedy/plan';
 import { renderRequest, RenderError, SIGN_HEADERS, type ActionCall } from '../../src/remedy/render-request';
 import { signWebhook } from '../../src/core/webhook-sign';
 import { issuePath } from '../../src/core/validate';
@@ -82,7 +82,7 @@ describe('buttonActions: what a card offers', () => {
 describe('planRun: whether a run goes now', () => {
   const base: RunCheck = {
     now: T0,
-    run: { trigger: 'auto', state: 'queued', dueAt: T0 },
+    run: { trigger: 'auto', state: 'queued', dueAt: T0, updatedAt: at(-60_000) },
     action: { enabled: true, maxRunsPerHour: 3 },
     event: { status: 'firing' },
     othersRunning: 0,
@@ -101,6 +101,20 @@ describe('planRun: whether a run goes now', () => {
   test('"after N minutes still firing": an automatic run of an alert resolved by then is skipped; a button run is the person’s call', () => {
     assert.deepEqual(plan({ event: { status: 'resolved' } }), { do: 'skip', reason: 'resolved' });
     assert.deepEqual(plan({ event: { status: 'resolved' }, run: { trigger: 'button' } }), { do: 'run' });
+  });
+
+  test('an automatic run that called already and whose alert resolved makes no more attempts (it ends failed, not skipped)', () => {
+    assert.deepEqual(plan({ event: { status: 'resolved' }, run: { state: 'retrying' } }), { do: 'stop' });
+    assert.deepEqual(plan({ event: { status: 'resolved' }, run: { state: 'running', updatedAt: at(-IN_FLIGHT_MS) } }), { do: 'stop' });
+    assert.deepEqual(plan({ event: { status: 'resolved' }, run: { state: 'retrying', trigger: 'button' } }), { do: 'run' });
+  });
+
+  test('a call under way is left to the execution making it (its job handed to another worker mid-call); a dead one is taken over', () => {
+    const calling = { state: 'running' as const, updatedAt: at(-1000) };
+    assert.deepEqual(plan({ run: calling }), { do: 'wait', afterMs: IN_FLIGHT_MS - 1000 });
+    assert.deepEqual(plan({ run: calling, event: { status: 'resolved' } }), { do: 'wait', afterMs: IN_FLIGHT_MS - 1000 }, 'not skipped under it either');
+    assert.deepEqual(plan({ run: calling, action: { enabled: false, maxRunsPerHour: 3 } }), { do: 'wait', afterMs: IN_FLIGHT_MS - 1000 });
+    assert.deepEqual(plan({ run: { state: 'running', updatedAt: at(-IN_FLIGHT_MS) } }), { do: 'run' });
   });
 
   test('never two at once for one alert: waits while another run holds it', () => {
