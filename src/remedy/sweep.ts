@@ -43,6 +43,8 @@ export class RemedySweep {
 
   /** Plans the runs recent alerts are missing; returns how many were. */
   private async plan(now: Date): Promise<number> {
+    // Most installs attach no automatic action: then there is nothing to look at.
+    if (!(await this.d.db('remedy_triggers').where({ mode: 'auto' }).first('id'))) return 0;
     const rows = await this.d.db('alert_events')
       .where({ status: 'firing' })
       .where('first_seen_at', '>=', new Date(now.getTime() - SWEEP_WINDOW_MS))
