@@ -48,8 +48,8 @@ const CARD_WAIT_MS = 1000;
 /** …for at most this long after the run ended; then it goes into the chat on its own. */
 const CARD_WAIT_LIMIT_MS = 60_000;
 
-/** Why an automatic run that called already makes no more attempts. */
-const STOPPED = 'not tried again: the alert resolved';
+/** Why an automatic run that called already makes no more attempts: after its last error, in its row and the audit log. */
+const STOPPED = '; not tried again: the alert resolved';
 
 /** Why a run was skipped, in the run's row and the audit log (the card says it in the bot's language). */
 const SKIPPED: Record<SkipReason, string> = {
@@ -170,7 +170,7 @@ export class RemedyRunner {
         await this.finish(trx, run, { state: 'skipped', error: SKIPPED[plan.reason] }, now);
       } else if (plan.do === 'stop') {
         // It did call: the thread and the timeline say how that went, and why no more attempts.
-        await this.finish(trx, run, { state: 'failed', error: clip(`${run.error ?? 'the call did not finish'}; ${STOPPED}`, 500) }, now);
+        await this.finish(trx, run, { state: 'failed', error: `${clip(run.error ?? 'the call did not finish', 500 - STOPPED.length)}${STOPPED}` }, now);
       } else if (plan.do === 'run') {
         run.attempts += 1;
         await trx('remedy_runs')
@@ -253,6 +253,7 @@ export class RemedyRunner {
     const waited = this.d.clock.now().getTime() - (run.finished_at ?? this.d.clock.now()).getTime();
     if (where.pending && waited < CARD_WAIT_LIMIT_MS) return 'card pending';
     const action = await this.d.db('remedy_actions').where({ id: run.action_id }).first('name');
+    const stopped = run.state === 'failed' && Boolean(run.error?.endsWith(STOPPED));
     const view: ActionResultView = {
       action: action?.name ?? `#${run.action_id}`,
       eventId: event.id,
@@ -264,7 +265,8 @@ export class RemedyRunner {
       httpStatus: run.http_status,
       durationMs: run.duration_ms,
       answer: run.answer,
-      error: run.error,
+      error: stopped ? run.error!.slice(0, -STOPPED.length) : run.error,
+      stopped,
       skipped: run.state === 'skipped' ? ((Object.keys(SKIPPED) as SkipReason[]).find((k) => SKIPPED[k] === run.error) ?? null) : null,
     };
     const card = actionResultCard(view, this.d.locale);

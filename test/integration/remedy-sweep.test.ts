@@ -177,6 +177,6 @@ describe('remediation runs are never lost', () => {
     await sleep(3500);
     assert.equal(callsTo('/fail').length, 1, 'no retry after the alert resolved');
     await a.feishu.waitFor(() => resultCards('restart-flaky').length === 1);
-    assert.match(textOf(resultCards('restart-flaky')[0]!), /not tried again: the alert resolved/);
+    assert.match(textOf(resultCards('restart-flaky')[0]!), /Error: HTTP 500\\nNot tried again: the alert resolved\./);
   });
 });
