@@ -10,6 +10,7 @@ import * as m008 from './008_oncall_life';
 import * as m009 from './009_remedy_actions';
 import * as m010 from './010_stats_and_query_log';
 import * as m011 from './011_paging';
+import * as m015 from './015_remedy_runs_by_state';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '009_remedy_actions': m009,
   '010_stats_and_query_log': m010,
   '011_paging': m011,
+  '015_remedy_runs_by_state': m015,
 };

@@ -166,7 +166,7 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       prefix: settings.redisPrefix,
       processors,
       ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
-        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner },
+        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner, remedySweep: remedy.sweep },
       tuning: { ...alertQueueTuning, remedy: remedyQueueTuning },
       lockMs: settings.jobLockMs,
       logger,

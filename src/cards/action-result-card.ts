@@ -22,6 +22,8 @@ export interface ActionResultView {
   error: string | null;
   /** Why a skipped run did not call. */
   skipped?: SkipReasonKey | null;
+  /** A failed automatic run not tried again because its alert resolved meanwhile. */
+  stopped?: boolean;
 }
 
 const TEMPLATE: Record<ActionResultView['state'], Template> = { succeeded: 'green', failed: 'red', skipped: 'grey' };
@@ -41,6 +43,7 @@ export function actionResultCard(v: ActionResultView, locale: Locale): Card {
   const lines = [facts.join(' · ')];
   if (v.state === 'skipped' && v.skipped) lines.push(t(L, 'remedy.result.why', { reason: t(L, `remedy.skip.${v.skipped}`) }));
   else if (v.error) lines.push(t(L, 'remedy.result.error', { error: escLine(clip(v.error, 300)) }));
+  if (v.stopped) lines.push(t(L, 'remedy.result.stopped'));
   if (v.answer) lines.push(`${t(L, 'remedy.result.answer')}\n${esc(clip(v.answer, 1200))}`);
   const title = t(L, `remedy.result.${v.state}`, { name: clip(v.action, 64) });
   return card(header(TEMPLATE[v.state], title, `#${v.eventId}`), [md(lines.join('\n'))], title);

@@ -220,8 +220,9 @@ export class AlertProcessor {
       ).values(),
     ];
     if (fired.length && this.d.remedy) {
-      // The alerts are stored; a failure to plan their actions must not fail the notification's job.
-      await this.d.remedy.onFired(fired).catch((err: unknown) => this.d.logger.error({ err, events: fired.map((f) => f.eventId) }, 'remediation actions not planned'));
+      // The alerts are stored; a failure to plan their actions must not fail the notification's job:
+      // the remedy sweep (src/remedy/sweep.ts) plans them within its interval.
+      await this.d.remedy.onFired(fired).catch((err: unknown) => this.d.logger.error({ err, events: fired.map((f) => f.eventId) }, 'remediation actions not planned yet (the remedy sweep plans them)'));
     }
     // A reopened group's card shows it firing again: its lead event's messages are the group's.
     const reopenedLeads = reopened.length ? (await this.d.db('alert_groups').whereIn('id', reopened).whereNotNull('lead_event_id').pluck('lead_event_id')).map(Number) : [];

@@ -31,6 +31,7 @@ import type { ChatDeps } from '../chat/types';
 import type { StatsDigest } from '../stats/digest';
 import type { PagingRoom } from '../paging/room';
 import type { RemedyRunner } from '../remedy/runner';
+import type { RemedySweep } from '../remedy/sweep';
 
 /**
  * The services and clients main.ts wired, handed to every processor; each processor declares
@@ -79,4 +80,6 @@ export interface WorkerContext {
   statsDigest: StatsDigest;
   /** Runs of remediation actions (src/remedy/runner.ts). */
   remedy: RemedyRunner;
+  /** Plans and schedules remediation runs lost after their alert was stored (src/remedy/sweep.ts). */
+  remedySweep: RemedySweep;
 }

@@ -7,9 +7,12 @@ import { SHIFT_NOTICES } from './processors/shift-notices';
 import { SWAP_REQUEST_EXPIRY } from './processors/swap-request-expiry';
 import { STATS_DIGEST } from './processors/stats-digest';
 import { DELIVERY_SWEEP } from './processors/delivery-sweep';
+import { REMEDY_SWEEP } from './processors/remedy-sweep';
 
 /** How often every send group with work left is asked to deliver (a delivery job that gave up waits at most this). */
 const DELIVERY_SWEEP_MS = 10_000;
+/** How often remediation runs lost after their alert was stored are looked for (an automatic run is late by at most this). */
+const REMEDY_SWEEP_MS = 30_000;
 
 /**
  * Repeatable jobs, registered by every worker process at start. Job schedulers are
@@ -26,4 +29,5 @@ export async function scheduleRepeatables(queues: Queues, settings: Settings): P
   await queues.oncall.upsertJobScheduler(STATS_DIGEST, { pattern: '30 */10 * * * *' }, { name: STATS_DIGEST });
   // One attempt: the next sweep is never more than an interval away.
   await queues.delivery.upsertJobScheduler(DELIVERY_SWEEP, { every: DELIVERY_SWEEP_MS }, { name: DELIVERY_SWEEP, opts: { attempts: 1 } });
+  await queues.remedy.upsertJobScheduler(REMEDY_SWEEP, { every: REMEDY_SWEEP_MS }, { name: REMEDY_SWEEP, opts: { attempts: 1 } });
 }

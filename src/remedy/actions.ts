@@ -4,7 +4,7 @@ import { parseInput } from '../core/validate';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, isDuplicateKey, toJson, type Db } from '../db/knex';
 import { ACTION_LIMITS, actionCreateSchema, actionUpdateSchema, mergeSecrets, REDACTED, type ActionPatch, type Method, type TriggerInput } from './action-schema';
-import { buttonActions, type TriggerRow } from './plan';
+import { buttonActions, type DatedTrigger, type TriggerRow } from './plan';
 import type { ActionCall } from './render-request';
 
 /** An action as the API shows it: header values and the secret redacted. */
@@ -162,16 +162,17 @@ export class ActionService {
     });
   }
 
-  /** Triggers attaching actions to these rules or send groups. */
-  async triggersFor(ruleIds: number[], sendGroupIds: number[], db: Db = this.db): Promise<TriggerRow[]> {
+  /** Triggers attaching actions to these rules or send groups, with when their action last changed. */
+  async triggersFor(ruleIds: number[], sendGroupIds: number[], db: Db = this.db): Promise<DatedTrigger[]> {
     if (!ruleIds.length && !sendGroupIds.length) return [];
-    const rows = await db('remedy_triggers')
+    const rows = await db('remedy_triggers as t')
+      .join('remedy_actions as a', 'a.id', 't.action_id')
       .where((q) => {
-        if (ruleIds.length) q.orWhereIn('rule_id', ruleIds);
-        if (sendGroupIds.length) q.orWhereIn('send_group_id', sendGroupIds);
+        if (ruleIds.length) q.orWhereIn('t.rule_id', ruleIds);
+        if (sendGroupIds.length) q.orWhereIn('t.send_group_id', sendGroupIds);
       })
-      .select();
-    return rows.map(triggerFromRow);
+      .select('t.*', 'a.updated_at as action_updated_at');
+    return rows.map((r: any) => ({ ...triggerFromRow(r), actionChangedAt: r.action_updated_at }));
   }
 
   /** The actions an alert's card offers as buttons. */

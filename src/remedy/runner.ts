@@ -15,11 +15,7 @@ import type { ActionService } from './actions';
 import { callHttp, type CallResult } from './http-call';
 import { afterCall, autoRuns, FINAL_STATES, MAX_BACKOFF_MS, planRun, type FiredEvent, type RunState, type RunTrigger, type SkipReason } from './plan';
 import { renderRequest, RenderError } from './render-request';
-
-/** Schedules run jobs (BullMQ in production: src/queue/remedy-jobs.ts); scheduling a run twice runs it once. */
-export interface RemedyJobs {
-  schedule(runId: number, delayMs: number): Promise<void>;
-}
+import { autoRunKey, insertAutoRuns, scheduleRuns, type RemedyJobs } from './queued-runs';
 
 export interface RunnerDeps {
   db: Knex;
@@ -52,6 +48,9 @@ const CARD_WAIT_MS = 1000;
 /** …for at most this long after the run ended; then it goes into the chat on its own. */
 const CARD_WAIT_LIMIT_MS = 60_000;
 
+/** Why an automatic run that called already makes no more attempts: after its last error, in its row and the audit log. */
+const STOPPED = '; not tried again: the alert resolved';
+
 /** Why a run was skipped, in the run's row and the audit log (the card says it in the bot's language). */
 const SKIPPED: Record<SkipReason, string> = {
   action_gone: 'the action was deleted',
@@ -78,6 +77,7 @@ interface RunRow {
   error: string | null;
   finished_at: Date | null;
   reported_at: Date | null;
+  updated_at: Date;
 }
 
 /**
@@ -92,6 +92,7 @@ export class RemedyRunner {
   /**
    * The alert pipeline's hook: new firing episodes get their automatic runs (at most one per
    * episode and action). The pipeline hands over what it stored, so a storm costs no read-back.
+   * It runs after the alerts' transaction: what a failure here loses, the sweep (sweep.ts) plans.
    */
   async onFired(events: FiredEvent[]): Promise<void> {
     if (!events.length) return;
@@ -101,15 +102,10 @@ export class RemedyRunner {
     );
     const planned = autoRuns(events, triggers, this.d.minuteMs);
     if (!planned.length) return;
-    const key = (p: { actionId: number; eventId: number }) => `auto:${p.actionId}:${p.eventId}`;
-    await this.d.db('remedy_runs')
-      .insert(planned.map((p) => ({ action_id: p.actionId, event_id: p.eventId, dedupe_key: key(p), trigger: 'auto', state: 'queued', requested_by_name: systemActor.name, due_at: p.dueAt })))
-      .onConflict('dedupe_key')
-      .ignore();
-    // Scheduled again when queued already (a notification processed twice): the job id makes that a no-op.
-    const queued = await this.d.db('remedy_runs').whereIn('dedupe_key', planned.map(key)).where({ state: 'queued' }).select('id', 'due_at');
-    const now = this.d.clock.now().getTime();
-    for (const r of queued) await this.d.jobs.schedule(r.id, Math.max(0, r.due_at.getTime() - now));
+    await insertAutoRuns(this.d.db, planned);
+    // Scheduled again when queued already (a notification processed twice): a no-op while its job lives.
+    const queued = await this.d.db('remedy_runs').whereIn('dedupe_key', planned.map(autoRunKey)).where({ state: 'queued' }).select('id', 'due_at');
+    await scheduleRuns(this.d.jobs, queued, this.d.clock.now());
   }
 
   /**
@@ -164,7 +160,7 @@ export class RemedyRunner {
       const [started] = await trx('remedy_runs').where({ action_id: run.action_id }).where('started_at', '>', new Date(now.getTime() - HOUR_MS)).count({ n: '*' });
       const plan = planRun({
         now,
-        run: { trigger: run.trigger, state: run.state, dueAt: run.due_at },
+        run: { trigger: run.trigger, state: run.state, dueAt: run.due_at, updatedAt: run.updated_at },
         action: action ? { enabled: Boolean(action.enabled), maxRunsPerHour: action.max_runs_per_hour } : null,
         event: event ? { status: event.status } : null,
         othersRunning: Number(running?.n ?? 0),
@@ -172,6 +168,9 @@ export class RemedyRunner {
       });
       if (plan.do === 'skip') {
         await this.finish(trx, run, { state: 'skipped', error: SKIPPED[plan.reason] }, now);
+      } else if (plan.do === 'stop') {
+        // It did call: the thread and the timeline say how that went, and why no more attempts.
+        await this.finish(trx, run, { state: 'failed', error: `${clip(run.error ?? 'the call did not finish', 500 - STOPPED.length)}${STOPPED}` }, now);
       } else if (plan.do === 'run') {
         run.attempts += 1;
         await trx('remedy_runs')
@@ -254,6 +253,7 @@ export class RemedyRunner {
     const waited = this.d.clock.now().getTime() - (run.finished_at ?? this.d.clock.now()).getTime();
     if (where.pending && waited < CARD_WAIT_LIMIT_MS) return 'card pending';
     const action = await this.d.db('remedy_actions').where({ id: run.action_id }).first('name');
+    const stopped = run.state === 'failed' && Boolean(run.error?.endsWith(STOPPED));
     const view: ActionResultView = {
       action: action?.name ?? `#${run.action_id}`,
       eventId: event.id,
@@ -265,7 +265,8 @@ export class RemedyRunner {
       httpStatus: run.http_status,
       durationMs: run.duration_ms,
       answer: run.answer,
-      error: run.error,
+      error: stopped ? run.error!.slice(0, -STOPPED.length) : run.error,
+      stopped,
       skipped: run.state === 'skipped' ? ((Object.keys(SKIPPED) as SkipReason[]).find((k) => SKIPPED[k] === run.error) ?? null) : null,
     };
     const card = actionResultCard(view, this.d.locale);

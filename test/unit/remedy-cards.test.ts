@@ -30,6 +30,7 @@ const RESULTS: Record<string, ActionResultView> = {
   succeeded: RESULT,
   failed: { ...RESULT, trigger: 'button', requestedBy: 'Eve *admin*', state: 'failed', attempts: 3, httpStatus: 503, answer: 'upstream <at id=all></at> busy', error: 'HTTP 503' },
   'timed-out': { ...RESULT, state: 'failed', attempts: 3, httpStatus: null, answer: null, error: 'no answer within 10000 ms' },
+  stopped: { ...RESULT, state: 'failed', attempts: 1, httpStatus: 500, answer: 'locked', error: 'HTTP 500', stopped: true },
   skipped: { ...RESULT, state: 'skipped', attempts: 0, httpStatus: null, durationMs: null, answer: null, error: "the action's hourly limit of runs is reached", skipped: 'rate_limited' },
 };
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { actionCreateSchema, actionUpdateSchema, mergeSecrets, REDACTED } from '../../src/remedy/action-schema';
 import { firstLines } from '../../src/remedy/http-call';
-import { afterCall, autoRuns, BUSY_WAIT_MS, buttonActions, MAX_BACKOFF_MS, planRun, type RunCheck, type TriggerRow } from '../../src/remedy/plan';
+import { afterCall, autoRuns, BUSY_WAIT_MS, buttonActions, IN_FLIGHT_MS, lateAutoRuns, MAX_BACKOFF_MS, planRun, type RunCheck, type TriggerRow } from '../../src/remedy/plan';
 import { renderRequest, RenderError, SIGN_HEADERS, type ActionCall } from '../../src/remedy/render-request';
 import { signWebhook } from '../../src/core/webhook-sign';
 import { issuePath } from '../../src/core/validate';
@@ -46,6 +46,28 @@ describe('autoRuns: which automatic runs a fired alert gets', () => {
   });
 });
 
+describe('lateAutoRuns: what the sweep plans for alerts stored a while ago', () => {
+  test('only by actions unchanged since the alert fired; due as when it fired', () => {
+    const events = [
+      { eventId: 1, ruleId: null, sendGroupId: 100, startsAt: T0, firstSeenAt: at(1000) },
+      { eventId: 2, ruleId: null, sendGroupId: 100, startsAt: at(60_000), firstSeenAt: at(61_000) },
+    ];
+    const runs = lateAutoRuns(events, [
+      { ...trig({ actionId: 7, sendGroupId: 100, afterMinutes: 1 }), actionChangedAt: at(1000) },
+      // Attached (or edited) after alert 1 fired, before alert 2.
+      { ...trig({ actionId: 8, sendGroupId: 100 }), actionChangedAt: at(30_000) },
+    ]);
+    assert.deepEqual(
+      runs.map((r) => [r.eventId, r.actionId, r.dueAt.getTime() - T0.getTime()]),
+      [
+        [1, 7, 60_000],
+        [2, 7, 120_000],
+        [2, 8, 60_000],
+      ],
+    );
+  });
+});
+
 describe('buttonActions: what a card offers', () => {
   test('enabled button actions of the rule or send group, by name, at most five', () => {
     const actions = ['b', 'a', 'off', 'c', 'd', 'e', 'f'].map((name, i) => ({ id: i + 1, name, enabled: name !== 'off' }));
@@ -60,7 +82,7 @@ describe('buttonActions: what a card offers', () => {
 describe('planRun: whether a run goes now', () => {
   const base: RunCheck = {
     now: T0,
-    run: { trigger: 'auto', state: 'queued', dueAt: T0 },
+    run: { trigger: 'auto', state: 'queued', dueAt: T0, updatedAt: at(-60_000) },
     action: { enabled: true, maxRunsPerHour: 3 },
     event: { status: 'firing' },
     othersRunning: 0,
@@ -79,6 +101,20 @@ describe('planRun: whether a run goes now', () => {
   test('"after N minutes still firing": an automatic run of an alert resolved by then is skipped; a button run is the person’s call', () => {
     assert.deepEqual(plan({ event: { status: 'resolved' } }), { do: 'skip', reason: 'resolved' });
     assert.deepEqual(plan({ event: { status: 'resolved' }, run: { trigger: 'button' } }), { do: 'run' });
+  });
+
+  test('an automatic run that called already and whose alert resolved makes no more attempts (it ends failed, not skipped)', () => {
+    assert.deepEqual(plan({ event: { status: 'resolved' }, run: { state: 'retrying' } }), { do: 'stop' });
+    assert.deepEqual(plan({ event: { status: 'resolved' }, run: { state: 'running', updatedAt: at(-IN_FLIGHT_MS) } }), { do: 'stop' });
+    assert.deepEqual(plan({ event: { status: 'resolved' }, run: { state: 'retrying', trigger: 'button' } }), { do: 'run' });
+  });
+
+  test('a call under way is left to the execution making it (its job handed to another worker mid-call); a dead one is taken over', () => {
+    const calling = { state: 'running' as const, updatedAt: at(-1000) };
+    assert.deepEqual(plan({ run: calling }), { do: 'wait', afterMs: IN_FLIGHT_MS - 1000 });
+    assert.deepEqual(plan({ run: calling, event: { status: 'resolved' } }), { do: 'wait', afterMs: IN_FLIGHT_MS - 1000 }, 'not skipped under it either');
+    assert.deepEqual(plan({ run: calling, action: { enabled: false, maxRunsPerHour: 3 } }), { do: 'wait', afterMs: IN_FLIGHT_MS - 1000 });
+    assert.deepEqual(plan({ run: { state: 'running', updatedAt: at(-IN_FLIGHT_MS) } }), { do: 'run' });
   });
 
   test('never two at once for one alert: waits while another run holds it', () => {

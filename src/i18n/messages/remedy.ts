@@ -40,6 +40,7 @@ export const remedyMessages = defineMessages({
   'remedy.result.attempts': { en: { one: '{count} attempt', other: '{count} attempts' }, 'zh-CN': '尝试 {count} 次' },
   'remedy.result.error': { en: 'Error: {error}', 'zh-CN': '错误：{error}' },
   'remedy.result.why': { en: 'Why: {reason}', 'zh-CN': '原因：{reason}' },
+  'remedy.result.stopped': { en: 'Not tried again: the alert resolved.', 'zh-CN': '告警已恢复，不再重试。' },
   'remedy.result.answer': { en: '**Answer**', 'zh-CN': '**响应**' },
   'remedy.skip.action_gone': { en: 'the action was deleted', 'zh-CN': '动作已被删除' },
   'remedy.skip.action_disabled': { en: 'the action is disabled', 'zh-CN': '动作已停用' },

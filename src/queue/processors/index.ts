@@ -22,6 +22,7 @@ import { statsDigestProcessor } from './stats-digest';
 import { buzzProcessor, notifyQueueBuzzProcessor } from './buzz';
 import { escalationReminderProcessor } from './escalation-reminder';
 import { remedyRunProcessor } from './remedy-run';
+import { remedySweepProcessor } from './remedy-sweep';
 
 /** Every job processor, one per file; the worker bootstrap registers them all. */
 export const processors: Processor<WorkerContext>[] = [
@@ -48,4 +49,5 @@ export const processors: Processor<WorkerContext>[] = [
   notifyQueueBuzzProcessor,
   escalationReminderProcessor,
   remedyRunProcessor,
+  remedySweepProcessor,
 ];
