@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -192,8 +193,12 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       sandbox?.disconnectPages();
       if (server) {
         const s = server;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        // Requests in flight get a moment to answer; one that hangs (or a keep-alive socket a
+        // client holds open) must not hold the shutdown, so what is left is cut after it.
+        await Promise.race([closed, sleep(Math.min(5000, settings.shutdownGraceMs / 2))]);
         s.closeAllConnections();
+        await closed;
       }
       // Running jobs get most of the grace; the rest is for closing the clients.
       await workers?.close(Math.max(1000, settings.shutdownGraceMs - 3000));

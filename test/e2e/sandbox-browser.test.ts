@@ -64,8 +64,14 @@ describe('the Feishu sandbox page, in a browser, over the demo world', () => {
   });
 
   after(async () => {
-    await context?.close();
-    await demo?.stop();
+    // Each step timed: when this hook is slow on a busy box, the log says which part was.
+    const timed = async (what: string, step: () => Promise<unknown> | undefined) => {
+      const t0 = performance.now();
+      await step();
+      process.stdout.write(`# after: ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    };
+    await timed('chromium closed', () => context?.close());
+    await timed('demo stopped', () => demo?.stop());
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
