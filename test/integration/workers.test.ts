@@ -129,13 +129,16 @@ test('closing is bounded: a job that never finishes does not hold the shutdown p
   const q = createQueues(c, p);
   let started!: () => void;
   const running = new Promise<void>((r) => (started = r));
+  // Held past the close; let go at the end so the worker's connections close and the file can exit.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
   const stuck = startWorkers({
     connection: c,
     prefix: p,
     logger,
     metrics,
     ctx: {},
-    processors: [{ queue: 'config', name: 'forever', handle: () => (started(), new Promise(() => undefined)) }],
+    processors: [{ queue: 'config', name: 'forever', handle: () => (started(), held) }],
   });
   try {
     await q.config.add('forever', {});
@@ -146,6 +149,8 @@ test('closing is bounded: a job that never finishes does not hold the shutdown p
     assert.ok(performance.now() - t0 < 30_000);
     assert.ok(lines.some((l) => l.msg?.startsWith('workers did not close in time')));
   } finally {
+    release();
+    await Promise.allSettled(stuck.workers.map((w) => w.close()));
     await closeQueues(q);
     c.disconnect();
     await dropRedisPrefix(p);

@@ -115,12 +115,23 @@ export async function runReshard(w: ReshardWorld, mode: ShardingMode, log: (line
       const predicted = predict(members);
       let maxTwice = 0;
       let maxUnscraped = 0;
+      let last: Placement | null = null;
       const settledAt = await waitFor(`${mode}: ${step ?? 'start'} to settle over ${members.join(', ')}`, async () => {
-        const p = placement(await activeTargets(live), predicted);
+        const p = (last = placement(await activeTargets(live), predicted));
         maxTwice = Math.max(maxTwice, p.twice);
         maxUnscraped = Math.max(maxUnscraped, p.unscraped);
         return p.settled && Date.now();
-      }, 90_000, POLL_MS);
+      }, 90_000, POLL_MS).catch(async (e: unknown) => {
+        // What a re-shard that never settles looked like (seen once in a loaded full run): what
+        // each instance scrapes and what promduty last published and reloaded where.
+        const seen = await activeTargets(live).catch(() => new Map<string, string[]>());
+        const published = await t.app.db('publish_state as s')
+          .join('prometheus_instances as i', 'i.id', 's.target_id')
+          .where({ 's.target_kind': 'prometheus', 'i.pool_id': pool.id })
+          .select('i.address', 'i.healthy', 's.file', 's.hash', 's.published_at', 's.reload_ok', 's.reloaded_at', 's.error');
+        const detail = { last, active: Object.fromEntries([...seen].map(([k, v]) => [k, v.length])), published };
+        throw new Error(`${(e as Error).message}; ${JSON.stringify(detail)}`, { cause: e });
+      });
       if (!step) return;
       const noticed = await noticedAt();
       const lastReload = await t.app.db('publish_state as s')
