@@ -36,7 +36,6 @@ import { startFeishuWs } from './feishu/ws';
 import { alertPipeline } from './events';
 import { larkBuzzer, larkCardSender, webhookBotSender } from './feishu/send';
 import { RecipientRateLimit } from './feishu/rate-limit';
-import { pacedCardSender } from './feishu/paced-sender';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
 import { bullPagingJobs } from './queue/paging-jobs';
 import { pagingRoom, type PagingRoom } from './paging/room';
@@ -111,21 +110,17 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
   const publisher = queueConfigPublisher(queues, settings.publishDebounceMs);
   const lifecycle = httpLifecycle();
   const cardSender = larkCardSender(lark, logger, metrics);
-  // Feishu's limits, shared by every process through Redis. The alert outbox gates its own sends
-  // (a job waits in the queue, not in place); every other message takes its slot as it goes.
-  const recipientLimit = new RecipientRateLimit(redis);
-  const pacedSender = pacedCardSender(cardSender, recipientLimit, logger);
   const services = buildServices(db, publisher, new SdCache(redis), {
-    redis, clock, logger, sender: pacedSender, defaultTimezone: settings.timezone, locale: settings.locale,
+    redis, clock, logger, sender: cardSender, defaultTimezone: settings.timezone, locale: settings.locale,
     calendarSecret: settings.calendarSecret, publicUrl: settings.publicUrl, ...oncallJobs(queues),
   });
   const poolConfigs = new PoolConfigService(db, services.jobs, settings);
   // One set of alert jobs: the pipeline queues through it, and ChatOps' event changes patch cards with it.
   const alertJobs = bullAlertJobs(queues, settings.alerts.dedupWindowMs, settings.redisTimeoutMs);
   const paging = pagingRoom({ db, clock, logger, metrics, buzzer: larkBuzzer(lark, logger, metrics), jobs: bullPagingJobs(queues) });
-  const remedy = remedyServices({ db, clock, logger, sender: pacedSender, queues, retryMs: settings.actionRetryMs, minuteMs: settings.alerts.escalationMinuteMs, locale: settings.locale });
+  const remedy = remedyServices({ db, clock, logger, sender: cardSender, queues, retryMs: settings.actionRetryMs, minuteMs: settings.alerts.escalationMinuteMs, locale: settings.locale });
   const alerts = alertPipeline({
-    db, clock, logger, metrics, settings, sender: cardSender, pacedSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
+    db, clock, logger, metrics, settings, sender: cardSender, webhookBot: webhookBotSender(metrics), oncall: services.oncall, jobs: alertJobs,
     paging: paging.paging, remedy: remedy.runner,
   });
   const eventCards = alerts.cards;
@@ -171,8 +166,8 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       connection: consumer,
       prefix: settings.redisPrefix,
       processors,
-      ctx: { ...services, db, redis, cardSender: pacedSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
-        metrics, alerts, paging, recipientLimit, remedy: remedy.runner, remedySweep: remedy.sweep },
+      ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
+        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner, remedySweep: remedy.sweep },
       tuning: { ...alertQueueTuning, remedy: remedyQueueTuning },
       lockMs: settings.jobLockMs,
       logger,

@@ -19,8 +19,6 @@ import { OutboxSender, type SenderDeps } from './sender';
 
 /** The pipeline takes what its outbox sender takes, minus the parts it builds itself. */
 export interface PipelineDeps extends Omit<SenderDeps, 'cards' | 'destinations' | 'paging'> {
-  /** `sender` pacing itself in Feishu's limits: for the messages that do not gate their own (reminders). */
-  pacedSender: SenderDeps['sender'];
   paging: Pick<Paging, 'sent' | 'planAlertCards' | 'planEscalationCards'>;
   oncall: Pick<OncallService, 'oncallNow'>;
   settings: {
@@ -64,7 +62,7 @@ export function alertPipeline(d: PipelineDeps) {
     outbox: new OutboxSender({ ...d, cards, destinations }),
     notices: new NoticeService({ ...d, destinations }),
     escalation: new EscalationService({ ...d, minuteMs: alerts.escalationMinuteMs }),
-    reminders: new ReminderService({ ...d, sender: d.pacedSender, minuteMs: alerts.escalationMinuteMs, locale: d.settings.locale }),
+    reminders: new ReminderService({ ...d, minuteMs: alerts.escalationMinuteMs, locale: d.settings.locale }),
   };
 }
 

@@ -7,9 +7,6 @@ import { textCard } from '../../src/cards/text-card';
 import { silentLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';
 import { RecipientRateLimit } from '../../src/feishu/rate-limit';
-import { pacedCardSender } from '../../src/feishu/paced-sender';
-import { isAppError } from '../../src/core/errors';
-import type { SendFailure } from '../../src/core/ports';
 import { larkCardSender } from '../../src/feishu/send';
 import { overLimit } from '../support/feishu-limits';
 import { waitFor } from '../support/processes';
@@ -223,40 +220,6 @@ describe('alert delivery to Feishu', () => {
     const sent = a.feishu.messagesFor(chat);
     assert.equal(sent.length, 8);
     assert.equal(overLimit(sent), 0, sent.map((m) => m.created_at - sent[0]!.created_at).join(' '));
-  });
-
-  test('messages outside the outbox (replies, notices) take their slot too: a burst to one chat paced, a long wait fails as a 429 would', { timeout: 30_000 }, async () => {
-    const lark = larkCardSender(createLarkClient({ ...APP, domain: a.feishu.url, mode: 'http', enabled: true }, silentLogger()), silentLogger());
-    const paced = pacedCardSender(lark, new RecipientRateLimit(a.t.app.redis), silentLogger());
-    const chat = 'oc_paced_notices';
-    await Promise.all(Array.from({ length: 8 }, (_, i) => paced.sendToChat(chat, textCard({ title: `notice ${i}`, markdown: 'body' }), `paced-notice-${i}`)));
-    const sent = a.feishu.messagesFor(chat);
-    assert.equal(sent.length, 8);
-    assert.equal(overLimit(sent), 0, sent.map((m) => m.created_at - sent[0]!.created_at).join(' '));
-
-    // The app's minute spent (here 2): the third waits a minute, so it fails now, retryable, saying how long.
-    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:paced-test:` });
-    try {
-      if (redis.status !== 'ready') await once(redis, 'ready');
-      const tight = pacedCardSender(lark, new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 2, appBurst: 2 }), silentLogger());
-      await tight.sendToUser('ou_paced_1', textCard({ title: 'a', markdown: 'b' }), 'paced-user-1');
-      await tight.sendToUser('ou_paced_2', textCard({ title: 'a', markdown: 'b' }), 'paced-user-2');
-      const refused = await tight.sendToUser('ou_paced_3', textCard({ title: 'a', markdown: 'b' }), 'paced-user-3').then(() => null, (e: unknown) => e);
-      assert.ok(isAppError(refused) && refused.code === 'upstream_failed', String(refused));
-      const failure = refused.details as SendFailure;
-      assert.equal(failure.retryable, true);
-      assert.ok(failure.retryAfterMs! > 50_000, `retry after ${failure.retryAfterMs} ms`);
-      assert.equal(a.feishu.messagesFor('ou_paced_3').length, 0, 'not sent');
-    } finally {
-      redis.disconnect();
-    }
-
-    // Redis away: sent unpaced rather than not at all.
-    const away = a.t.app.redis.duplicate({ lazyConnect: true });
-    const unpaced = pacedCardSender(lark, new RecipientRateLimit(away), silentLogger());
-    await unpaced.sendToChat(chat, textCard({ title: 'without pacing', markdown: 'body' }), 'paced-notice-away');
-    assert.equal(a.feishu.messagesFor(chat).length, 9);
-    away.disconnect();
   });
 
   test('many single cards resolving at once: each card turns green, one summary instead of a reply each', async () => {
