@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../core/clock';
 import { notFound, type Say } from '../core/errors';
-import { fieldError, said, sayText, userError } from '../i18n';
+import { english, fieldError, said, userError } from '../i18n';
 import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
@@ -64,7 +64,6 @@ const fromRow = (r: any): EventRow => ({
 });
 
 // English for logs and the API beside the catalogue words people read.
-const english = (s: Say): string => sayText('en', s);
 const line = (say: Say) => ({ text: english(say), say });
 const result = (say: Say) => ({ message: english(say), say });
 

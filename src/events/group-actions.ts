@@ -3,7 +3,7 @@ import { equalityMatchers, type Silences } from '../alertmanager/silences';
 import { commonLabels } from '../cards/group-parts';
 import type { Clock } from '../core/clock';
 import { notFound, type Say } from '../core/errors';
-import { said, sayText, userError } from '../i18n';
+import { english, said, userError } from '../i18n';
 import { formatDuration } from '../core/text';
 import { writeAudit, type Actor } from '../db/audit';
 import { fromJson, toJson } from '../db/knex';
@@ -43,7 +43,6 @@ export interface GroupActionResult {
 }
 
 // English for logs and the API beside the catalogue words people read.
-const english = (s: Say): string => sayText('en', s);
 
 interface GroupRow {
   id: number;

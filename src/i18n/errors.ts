@@ -15,7 +15,8 @@ export type ErrorKind = ErrorCode | { code: ErrorCode; details: unknown };
 export function userError<K extends MessageKey>(kind: ErrorKind, key: K, ...params: ParamsArg<K>): AppError {
   const code = typeof kind === 'string' ? kind : kind.code;
   const details: unknown = typeof kind === 'string' ? (code === 'validation_failed' ? [] : undefined) : kind.details;
-  return new AppError(code, t('en', key, ...params), details, { say: said(key, ...params) });
+  const { english, say } = saidBoth(key, ...params);
+  return new AppError(code, english, details, { say });
 }
 
 /** One field's problem, in the catalogue's words: the API's `{path, message}` (English) and chat's text. */
@@ -24,7 +25,8 @@ export interface SaidIssue extends FieldIssue {
 }
 
 export function fieldIssue<K extends MessageKey>(path: string, key: K, ...params: ParamsArg<K>): SaidIssue {
-  return { path, message: t('en', key, ...params), say: said(key, ...params) };
+  const { english, say } = saidBoth(key, ...params);
+  return { path, message: english, say };
 }
 
 /**
@@ -48,8 +50,17 @@ export const fieldError = <K extends MessageKey>(path: string, key: K, ...params
  * (src/core/validate.ts) takes its `params.say` into the error's issueSays.
  */
 export function customIssue<K extends MessageKey>(key: K, ...params: ParamsArg<K>): { message: string; params: { say: Say } } {
-  return { message: t('en', key, ...params), params: { say: said(key, ...params) } };
+  const { english, say } = saidBoth(key, ...params);
+  return { message: english, params: { say } };
 }
+
+/** A catalogue message both ways: in English, as the API and logs write it, and as data the bot says in its language. */
+export function saidBoth<K extends MessageKey>(key: K, ...params: ParamsArg<K>): { english: string; say: Say } {
+  return { english: t('en', key, ...params), say: said(key, ...params) };
+}
+
+/** A Say in English, as the API and logs write it. */
+export const english = (s: Say): string => sayText('en', s);
 
 /** A catalogue message as data (for results that travel, like an action's outcome). */
 export function said<K extends MessageKey>(key: K, ...params: ParamsArg<K>): Say {

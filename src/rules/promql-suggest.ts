@@ -1,5 +1,5 @@
 import type { Say } from '../core/errors';
-import { said, t, type MessageKey, type ParamsArg } from '../i18n';
+import { saidBoth, type MessageKey, type ParamsArg } from '../i18n';
 import type { SyntaxNode } from '@lezer/common';
 import { METRIC_NAME } from '../core/names';
 import { validatePromql } from './promql';
@@ -36,7 +36,10 @@ export interface RecordSuggestion {
 /** Not suggestable: `reason` in English (API, logs), `say` the same in the bot's catalogue. */
 export type QueryAnalysis = { ok: true; suggestions: RecordSuggestion[] } | { ok: false; reason: string; say: Say };
 
-const passOver = <K extends MessageKey>(key: K, ...params: ParamsArg<K>): QueryAnalysis => ({ ok: false, reason: t('en', key, ...params), say: said(key, ...params) });
+const passOver = <K extends MessageKey>(key: K, ...params: ParamsArg<K>): QueryAnalysis => {
+  const { english, say } = saidBoth(key, ...params);
+  return { ok: false, reason: english, say };
+};
 
 const AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar']);
 const RANGE_FUNCTIONS = new Set([

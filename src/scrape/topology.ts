@@ -1,5 +1,5 @@
 import type { Say } from '../core/errors';
-import { said, t, type MessageKey, type ParamsArg } from '../i18n';
+import { saidBoth, type MessageKey, type ParamsArg } from '../i18n';
 import type { PoolRole, PoolSpec, RemoteEndpoint, RuleEngine } from './model';
 
 /**
@@ -103,11 +103,10 @@ export interface RuleDataSource {
   say: Say;
 }
 
-const dataSource = <K extends MessageKey>(complete: boolean, key: K, ...params: ParamsArg<K>): RuleDataSource => ({
-  complete,
-  source: t('en', key, ...params),
-  say: said(key, ...params),
-});
+const dataSource = <K extends MessageKey>(complete: boolean, key: K, ...params: ParamsArg<K>): RuleDataSource => {
+  const { english, say } = saidBoth(key, ...params);
+  return { complete, source: english, say };
+};
 
 export function ruleDataSource(p: PoolSpec, instanceCount: number): RuleDataSource {
   const role = roleOf(p);
