@@ -34,6 +34,7 @@ export const REQUIREMENTS = [
     pkg: 'fonts-wqy-microhei',
     why: 'without it Chromium draws the Chinese cards (LOCALE=zh-CN) as empty boxes in screenshots',
   },
+  { name: 'strace', pkg: 'strace', why: "fault test: Redis's fsyncs made slow (a busy disk) before it is killed" },
   { name: 'curl', pkg: 'curl', why: 'scripts/pull-config.sh' },
   { name: 'python3', pkg: 'python3', why: 'scripts/pull-config.sh' },
   { name: 'mariadbd', pkg: 'mariadb-server', dirs: ['/usr/sbin', '/usr/local/sbin'], why: 'the shared MariaDB, and private ones for fault tests' },

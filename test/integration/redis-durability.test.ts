@@ -65,8 +65,9 @@ describe('Redis durability at start and in /readyz', { timeout: 180_000 }, () =>
     }
   });
 
-  test('durable (AOF, noeviction): starts when required; /readyz re-reads it and turns 503 if it changes', async () => {
+  test('durable (AOF, appendfsync always, noeviction): starts when required; /readyz re-reads it and turns 503 if it changes', async () => {
     await set('appendonly', 'yes');
+    await set('appendfsync', 'always');
     const t = await startTestApp({ env: { REDIS_URL: redis.url, REDIS_REQUIRE_DURABLE: 'true' } });
     try {
       assert.deepEqual(await readyz(t.url), { status: 200, body: { status: 'ready', checks: { database: 'ok', redis: 'ok', redis_durability: 'ok' } } });
@@ -75,6 +76,9 @@ describe('Redis durability at start and in /readyz', { timeout: 180_000 }, () =>
       assert.equal(noted.status, 200, 'appendfsync no survives a Redis crash: a warning only');
       assert.match(noted.body.warnings[0], /appendfsync is no/);
       await set('appendfsync', 'everysec');
+      const everysec = await readyz(t.url);
+      assert.equal(everysec.status, 200, 'everysec loses only to a crash while an fsync is slow: a warning only');
+      assert.match(everysec.body.warnings[0], /appendfsync is everysec: .*up to 2 s/);
       await set('appendonly', 'no'); // someone turns it off at run time
       const off = await readyz(t.url);
       assert.equal(off.status, 503);

@@ -38,7 +38,7 @@ const SEND_GROUPS = 4;
 const POLL_MS = 500;
 
 export async function startFaultServers(): Promise<FaultServers> {
-  const [redis, mariadb] = await Promise.all([startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec']), startMariadbServer()]);
+  const [redis, mariadb] = await Promise.all([startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always']), startMariadbServer()]);
   return {
     redis,
     mariadb,

@@ -130,6 +130,11 @@ export class ServerProcess {
     ]);
   }
 
+  /** The running server's pid (null when it is not running). */
+  pid(): number | null {
+    return this.child && !hasExited(this.child) ? (this.child.pid ?? null) : null;
+  }
+
   /** A signal to the running server (SIGSTOP, SIGCONT); nothing when it is not running. */
   signal(s: NodeJS.Signals): void {
     if (this.child && !hasExited(this.child)) this.child.kill(s);

@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './processes';
-import { ServerProcess, trackDir, untrackDir } from './reaper';
+import { freePort, waitFor } from './processes';
+import { ServerProcess, track, trackDir, untrackDir } from './reaper';
 
 /**
  * A private redis-server on a free loopback port, for tests that stop, kill or reconfigure
@@ -23,6 +24,11 @@ export interface RedisServer {
   pause(): void;
   /** SIGCONT after pause. */
   resume(): void;
+  /**
+   * A busy disk: from now on every fsync/fdatasync of the running server takes `delayMs` longer
+   * (strace fault injection), until the returned function is called or the server dies.
+   */
+  slowFsync(delayMs: number): Promise<() => void>;
   /** Starts it again on the same port and directory with the same arguments (after kill); resolves once it answers PING. */
   start(): Promise<void>;
   /** kill + start. */
@@ -74,6 +80,18 @@ export async function startRedisServer(args: string[] = []): Promise<RedisServer
     kill,
     pause: () => server.signal('SIGSTOP'),
     resume: () => server.signal('SIGCONT'),
+    slowFsync: async (delayMs) => {
+      const pid = server.pid();
+      if (!pid) throw new Error('slowFsync: Redis is not running');
+      const us = String(delayMs * 1000);
+      const tracer = track(
+        spawn('strace', ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=fsync,fdatasync', '-e', `inject=fsync:delay_enter=${us}`, '-e', `inject=fdatasync:delay_enter=${us}`, '-p', String(pid)], { stdio: 'ignore' }),
+      );
+      const failed = new Promise<never>((_, reject) => tracer.once('error', (e) => reject(new Error(`strace could not start (${e.message}): install it with: apt-get install -y strace`))));
+      const traced = async () => /TracerPid:\s*[1-9]/.test(await readFile(`/proc/${pid}/status`, 'utf8'));
+      await Promise.race([failed, waitFor('strace attached to Redis', traced, 10_000, 20)]);
+      return () => void tracer.kill('SIGTERM');
+    },
     start: () => server.start(),
     restart: async () => {
       await kill();
