@@ -12,7 +12,7 @@
 import { createKnex } from '../src/db/connect';
 import { postWebhook, settled, webhookBody } from '../test/support/alerts';
 import { CHAT, startChatopsWorld } from '../test/support/chatops-fixture';
-import { overLimit } from '../test/support/feishu-limits';
+import { overLimit, updatesOverLimit } from '../test/support/feishu-limits';
 import { waitFor } from '../test/support/processes';
 import { benchWorld, bodyMaker, seedGroups, webhookLoad } from './alerts-world';
 import { median, quantile, type Figure } from './stats';
@@ -40,10 +40,12 @@ export async function stormBench(groups = 100, perGroup = 100): Promise<Figure[]
     const sent = w.feishu.messages();
     const chat = sent.filter((m) => m.receive_id === 'oc_bench0' && m.msg_type === 'interactive' && !m.parent_id).length;
     const priv = sent.filter((m) => m.receive_id === 'ou_bench0' && m.msg_type === 'interactive').length;
-    const note = `${total} alerts in ${groups} Alertmanager groups: ${chat} cards in the chat, ${priv} private`;
+    const updates = w.feishu.calls.filter((c) => c.method === 'PATCH' && !c.path.includes('urgent')).length;
+    const note = `${total} alerts in ${groups} Alertmanager groups: ${chat} cards in the chat, ${priv} private, ${updates} card updates`;
     return [
       { issue: ISSUE, name: `storm of ${total} alerts in ${groups} groups: cards in the chat`, value: chat, unit: 'cards', goal: { op: '<=', value: groups }, note },
       { issue: ISSUE, name: `storm of ${total} alerts in ${groups} groups: sends over Feishu's limits`, value: overLimit(sent), unit: 'sends', goal: { op: '<=', value: 0 }, note },
+      { issue: ISSUE, name: `storm of ${total} alerts in ${groups} groups: card updates over Feishu's limits`, value: updatesOverLimit(w.feishu.calls), unit: 'updates', goal: { op: '<=', value: 0 }, note },
       { issue: ISSUE, name: `storm of ${total} alerts in ${groups} groups: first card`, value: first / 1000, unit: 's', goal: { op: '<=', value: 2 }, note },
     ];
   } finally {

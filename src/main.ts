@@ -35,7 +35,7 @@ import { remedyQueueTuning } from './queue/remedy-jobs';
 import { startFeishuWs } from './feishu/ws';
 import { alertPipeline } from './events';
 import { larkBuzzer, larkCardSender, webhookBotSender } from './feishu/send';
-import { RecipientRateLimit } from './feishu/rate-limit';
+import { FEISHU_UPDATES, RecipientRateLimit } from './feishu/rate-limit';
 import { alertQueueTuning, bullAlertJobs } from './queue/alert-jobs';
 import { bullPagingJobs } from './queue/paging-jobs';
 import { pagingRoom, type PagingRoom } from './paging/room';
@@ -167,7 +167,8 @@ export async function startPromduty(settings: Settings, opts: StartOptions = {})
       prefix: settings.redisPrefix,
       processors,
       ctx: { ...services, db, redis, cardSender, logger, clock, settings, queues, publisher, lifecycle, configCheck: toolConfigCheck(logger), chat: chatops.chat,
-        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis), remedy: remedy.runner, remedySweep: remedy.sweep },
+        metrics, alerts, paging, recipientLimit: new RecipientRateLimit(redis),
+        updateLimit: new RecipientRateLimit(redis, FEISHU_UPDATES, 'update'), remedy: remedy.runner, remedySweep: remedy.sweep },
       tuning: { ...alertQueueTuning, remedy: remedyQueueTuning },
       lockMs: settings.jobLockMs,
       logger,

@@ -19,3 +19,10 @@ export const APP_BURST = 200;
 
 /** Messages a second to one chat or one user (shared by every bot there). */
 export const PER_RECIPIENT_PER_SECOND = 5;
+
+/**
+ * Updating a card (PATCH /open-apis/im/v1/messages/:id) is another API with limits of its own
+ * (Feishu counts each API separately, per app and tenant): 50 a second and 1,000 a minute for
+ * the app, and 5 updates a second to one message.
+ */
+export const UPDATES_PER_MESSAGE_PER_SECOND = 5;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { APP_BURST, APP_PER_MINUTE, APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
+import { APP_BURST, APP_PER_MINUTE, APP_PER_SECOND, PER_RECIPIENT_PER_SECOND, UPDATES_PER_MESSAGE_PER_SECOND } from '../core/feishu-limits';
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60_000;
@@ -67,7 +67,15 @@ for i, key in ipairs(KEYS) do
 end
 return 0`;
 
-const PACE_KEY = 'feishu-rl:app-pace';
+/**
+ * Which of Feishu's APIs a limit counts: sending messages (keyed by recipient), or updating
+ * cards (keyed by message). Each has its own logs, as Feishu counts them apart.
+ */
+export type LimitedApi = 'send' | 'update';
+const KEYS: Record<LimitedApi, { one: string; app: string }> = {
+  send: { one: 'feishu-rl:to:', app: 'feishu-rl:app' },
+  update: { one: 'feishu-rl:update:msg:', app: 'feishu-rl:update:app' },
+};
 
 /** One sliding log: at most `max` sends in any `windowMs`. */
 interface Log {
@@ -86,10 +94,12 @@ export interface SendLimits {
 }
 
 const FEISHU: SendLimits = { perRecipientPerSecond: PER_RECIPIENT_PER_SECOND, perAppPerSecond: APP_PER_SECOND, perAppPerMinute: APP_PER_MINUTE, appBurst: APP_BURST };
+/** Card updates: 5 a second to one message ("recipient" is the message id), the app's 50/s and 1,000/min of their own. */
+export const FEISHU_UPDATES: SendLimits = { ...FEISHU, perRecipientPerSecond: UPDATES_PER_MESSAGE_PER_SECOND };
 
 /** The sends one job run was admitted for; `close` once they are done (sent or failed). */
 export interface Slots {
-  /** 0 when a message to `recipient` (chat id, open_id, webhook key) may go now; else ms to wait. */
+  /** 0 when a message to `recipient` (chat id, open_id, webhook key; the message id of an update) may go now; else ms to wait. */
   gate: (recipient: string) => Promise<number>;
   /** Feishu has answered (or the send was given up): the admitted sends count from now. */
   close: () => Promise<void>;
@@ -97,22 +107,26 @@ export interface Slots {
 
 /**
  * Feishu's message limits, counted in Redis so every worker process shares them: 5 a second to
- * one chat or person; for the app 50 a second and 1,000 a minute. The `notify` queue's own
- * limiter (jobs started a second, card updates included) only keeps the queue from running
- * far ahead of this.
+ * one chat or person; for the app 50 a second and 1,000 a minute. `api: 'update'` counts card
+ * updates instead (5 a second to one message; the update API's own 50/s and 1,000/min): with
+ * only the `notify` queue's limiter in front of them, a long storm's card updates went past
+ * the minute's 1,000 unchecked. The queue's limiter only keeps it from running far ahead.
  */
 export class RecipientRateLimit {
   private readonly app: Log[];
   /** Ms between paced sends: the minute's sends after the burst, spread over the minute. */
   private readonly paceMs: number;
+  private readonly keys: { one: string; app: string };
 
   constructor(
     private readonly redis: Redis,
     private readonly limits: SendLimits = FEISHU,
+    api: LimitedApi = 'send',
   ) {
+    this.keys = KEYS[api];
     this.app = [
-      { key: 'feishu-rl:app', max: limits.perAppPerSecond, windowMs: SECOND_MS },
-      { key: 'feishu-rl:app-minute', max: limits.perAppPerMinute, windowMs: MINUTE_MS },
+      { key: this.keys.app, max: limits.perAppPerSecond, windowMs: SECOND_MS },
+      { key: `${this.keys.app}-minute`, max: limits.perAppPerMinute, windowMs: MINUTE_MS },
     ];
     // Whole ms (Redis keeps the pace as an integer), rounded up: never faster than allowed.
     this.paceMs = limits.appBurst < limits.perAppPerMinute ? Math.ceil(MINUTE_MS / (limits.perAppPerMinute - limits.appBurst)) : 0;
@@ -124,8 +138,8 @@ export class RecipientRateLimit {
     return {
       gate: async (recipient) => {
         const member = randomUUID();
-        const logs = [{ key: `feishu-rl:to:${recipient}`, max: this.limits.perRecipientPerSecond, windowMs: SECOND_MS }, ...this.app];
-        const keys = [PACE_KEY, ...logs.map((l) => l.key)];
+        const logs = [{ key: `${this.keys.one}${recipient}`, max: this.limits.perRecipientPerSecond, windowMs: SECOND_MS }, ...this.app];
+        const keys = [`${this.keys.app}-pace`, ...logs.map((l) => l.key)];
         const args = [member, IN_FLIGHT_MS, this.paceMs, this.limits.appBurst, ...logs.flatMap((l) => [l.max, l.windowMs])];
         const wait = Number(await this.redis.eval(TAKE, keys.length, ...keys, ...args));
         if (wait === 0) taken.push({ member, logs });

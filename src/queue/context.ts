@@ -72,6 +72,8 @@ export interface WorkerContext {
   alerts: AlertPipeline;
   /** Feishu's per-chat and per-user message limit, shared by every worker through Redis. */
   recipientLimit: RecipientRateLimit;
+  /** Feishu's card-update limits (per message, and the update API's own per app), likewise shared. */
+  updateLimit: RecipientRateLimit;
   /** ChatOps: what chat commands and event-change jobs use (src/wiring/chatops.ts). */
   chat: ChatDeps;
   /** Paging: buzzes and per-user notification rules (src/paging/room.ts). */

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { textCard } from '../../src/cards/text-card';
 import { silentLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';
-import { RecipientRateLimit } from '../../src/feishu/rate-limit';
+import { FEISHU_UPDATES, RecipientRateLimit } from '../../src/feishu/rate-limit';
 import { larkCardSender } from '../../src/feishu/send';
 import { overLimit } from '../support/feishu-limits';
 import { waitFor } from '../support/processes';
@@ -188,6 +188,31 @@ describe('alert delivery to Feishu', () => {
       await sleep(first[5]! + 5);
       assert.equal(await gate(6), 0, 'its turn come, it goes');
       assert.ok((await gate(7)) > 400, 'and the next waits a whole interval');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('card updates have limits of their own: 5 a second to one message, and sends at their limit do not hold them up', async () => {
+    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:update-test:` });
+    try {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+      const sends = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 3, perAppPerMinute: 100, appBurst: 100 });
+      const updates = new RecipientRateLimit(redis, { ...FEISHU_UPDATES, perAppPerSecond: 3 }, 'update');
+      const held = Array.from({ length: 4 }, () => sends.slots());
+      const sent = await Promise.all(held.map((r, i) => r.gate(`oc_update_test_${i}`)));
+      assert.deepEqual(sent.map((w) => w === 0), [true, true, true, false], 'the sends are at their app limit');
+      const toOne = Array.from({ length: 6 }, () => updates.slots());
+      const waits: number[] = [];
+      for (const r of toOne.slice(0, 3)) waits.push(await r.gate('om_one_message'));
+      assert.deepEqual(waits, [0, 0, 0], 'updates count apart from sends');
+      assert.ok((await toOne[3]!.gate('om_other_message')) > 0, 'and the update API has an app limit of its own');
+      await Promise.all([...held, ...toOne].map((r) => r.close()));
+      const perMessage = new RecipientRateLimit(redis, FEISHU_UPDATES, 'update');
+      const five = [];
+      for (let i = 0; i < 6; i++) five.push(await perMessage.slots().gate('om_busy_message'));
+      assert.deepEqual(five.slice(0, 5), [0, 0, 0, 0, 0]);
+      assert.ok(five[5]! > 0 && five[5]! <= 11_000, `the sixth update of one message within a second waits: ${five[5]} ms`);
     } finally {
       redis.disconnect();
     }
