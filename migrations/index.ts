@@ -11,6 +11,7 @@ import * as m009 from './009_remedy_actions';
 import * as m010 from './010_stats_and_query_log';
 import * as m011 from './011_paging';
 import * as m015 from './015_remedy_runs_by_state';
+import * as m017 from './017_live_digests';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '010_stats_and_query_log': m010,
   '011_paging': m011,
   '015_remedy_runs_by_state': m015,
+  '017_live_digests': m017,
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pendingMessageId, feishuMessageId, isDigestCopy, type Channel, type OutboxRow } from './outbox-keys';
+import { digestMessageId, pendingMessageId, feishuMessageId, isDigestCopy, type Channel, type OutboxRow } from './outbox-keys';
 
 /**
  * What the delivery of one send group does with the events waiting for it: pure, so the storm
@@ -54,6 +54,22 @@ export interface PlanInput {
   digestSize: number;
   /** Bytes of event lines per digest at most (with `lineBytes`): long names make smaller digests. */
   digestBytes?: number;
+  /**
+   * The storm digest the group chat is reading (posted recently, see delivery.ts), by chat id:
+   * its Feishu message id and how many groups it lists. While the storm goes on, new groups
+   * are added to it in place rather than posted as another message.
+   */
+  live?: Map<string, LiveDigest>;
+  /**
+   * The send group's digests planned and not sent yet (waiting for a rate limit), by receive
+   * id: their uuid and how many groups they list. New groups join them while they wait.
+   */
+  waiting?: Map<string, { uuid: string; groups: number }>;
+}
+
+export interface LiveDigest {
+  messageId: string;
+  groups: number;
 }
 
 export interface PlannedMessage {
@@ -77,6 +93,10 @@ export interface Plan {
   refresh: number[];
   /** Groups whose first card is posted now: their escalation's first level must be scheduled. */
   escalateGroups: number[];
+  /** Live digests (Feishu message ids) that groups were added to: each needs a card update. */
+  appended: string[];
+  /** Digests still waiting to be sent that groups joined (rendered when sent, so no update). */
+  joined: { uuid: string; channel: Channel; receiveId: string; eventIds: number[] }[];
 }
 
 /** Lines of a "N alerts resolved" reply card (name, target and how long it lasted): ~24 KB. */
@@ -106,6 +126,8 @@ export const groupCardUuid = (groupId: number, channel: Channel, receiveId: stri
 export const groupResolvedUuid = (groupId: number): string => `gp${groupId}-resolved`;
 export const resolvedSummaryUuid = (events: PlanEvent[]): string => `rs${events[0]!.id}x${events.length}-${events[0]!.repeatCount + 1}`;
 export const isDigestUuid = (uuid: string): boolean => uuid.startsWith('dg');
+/** How many events a digest was planned with (its uuid says): more rows on it means some joined later. */
+export const plannedCount = (digestUuid: string): number => Number(/^dg\d+x(\d+)-/.exec(digestUuid)?.[1] ?? 0);
 
 /**
  * About what an event's line costs on a digest card once the card is JSON in JSON (icon, id,
@@ -163,6 +185,49 @@ function unitsOf(events: PlanEvent[]): Unit[] {
 /** A group's card lists differing labels, not rows: about this much of a digest's budget. */
 const GROUP_LINE_BYTES = 550;
 
+/** Groups one digest lists at most: within the count limit, and within the byte budget. */
+export const groupsPerDigest = (digestSize: number, digestBytes?: number): number =>
+  Math.max(1, Math.min(digestSize, digestBytes ? Math.floor(digestBytes / GROUP_LINE_BYTES) : digestSize));
+
+/**
+ * A recipient whose digest is still waiting for its turn (Feishu's limits) gets the new groups
+ * on it, as far as it has room, rather than a message more behind it: the digest is rendered
+ * when it is sent, so it shows them. Returns the units left to post.
+ */
+function joinWaiting(t: { channel: Channel; receiveId: string; units: Unit[] }, input: PlanInput, plan: Plan): Unit[] {
+  const waiting = input.waiting?.get(t.receiveId);
+  if (!waiting) return t.units;
+  const room = groupsPerDigest(input.digestSize, input.digestBytes) - waiting.groups;
+  const joining = t.units.filter((u) => u.groupId).slice(0, Math.max(0, room));
+  if (!joining.length) return t.units;
+  for (const u of joining) plan.rows.push({ eventId: u.lead.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(input.sendGroupId, waiting.uuid) });
+  plan.joined.push({ uuid: waiting.uuid, channel: t.channel, receiveId: t.receiveId, eventIds: joining.map((u) => u.lead.id) });
+  return t.units.filter((u) => !joining.includes(u));
+}
+
+/**
+ * In a storm, a group chat's new groups go onto the storm digest it is reading, as far as that
+ * has room: one card update instead of one more message a round (Feishu counts updates apart
+ * from sends, so the sends' 1,000 a minute are left for the private copies). Only group chats:
+ * a private digest is what pages its reader, and an update pages nobody. Returns the units
+ * left to post.
+ */
+function appendToLive(t: { channel: Channel; receiveId: string; units: Unit[] }, input: PlanInput, plan: Plan): Unit[] {
+  const live = t.channel === 'group' ? input.live?.get(t.receiveId) : undefined;
+  if (!live) return t.units;
+  let room = groupsPerDigest(input.digestSize, input.digestBytes) - live.groups;
+  const added = new Set<Unit>();
+  for (const u of t.units) {
+    if (room <= 0) break;
+    if (!u.groupId) continue;
+    added.add(u);
+    room--;
+    plan.rows.push({ eventId: u.lead.id, channel: t.channel, receiveId: t.receiveId, messageId: digestMessageId(live.messageId) });
+  }
+  if (added.size) plan.appended.push(live.messageId);
+  return t.units.filter((u) => !added.has(u));
+}
+
 /**
  * Alert groups are the unit: each group gets one card per recipient (its lead event's outbox
  * row), posted when the group first has something to say and re-rendered in place afterwards
@@ -178,7 +243,7 @@ export function planDelivery(input: PlanInput): Plan {
   const toPost = new Map<string, { channel: Channel; receiveId: string; units: Unit[] }>(
     targetsOf(to).map(([channel, receiveId]) => [`${channel}:${receiveId}`, { channel, receiveId, units: [] }]),
   );
-  const plan: Plan = { messages: [], rows: [], replies: [], refresh: [], escalateGroups: [] };
+  const plan: Plan = { messages: [], rows: [], replies: [], refresh: [], escalateGroups: [], appended: [], joined: [] };
   const closed: Unit[] = [];
   const over = (u: Unit): boolean => (u.groupId ? u.events.some((e) => e.groupClosed) : u.lead.status === 'resolved');
   for (const u of unitsOf(input.events)) {
@@ -208,11 +273,13 @@ export function planDelivery(input: PlanInput): Plan {
   for (const t of toPost.values()) {
     if (!t.units.length) continue;
     const fold = t.units.length >= 2 && (input.recentRound || t.units.length + (input.backlog.get(t.receiveId) ?? 0) > input.threshold);
-    const leads = t.units.map((u) => ({ ...u.lead, lineBytes: u.groupId ? GROUP_LINE_BYTES : u.lead.lineBytes }));
+    const units = fold || input.recentRound ? appendToLive({ ...t, units: joinWaiting(t, input, plan) }, input, plan) : joinWaiting(t, input, plan);
+    if (!units.length) continue;
+    const leads = units.map((u) => ({ ...u.lead, lineBytes: u.groupId ? GROUP_LINE_BYTES : u.lead.lineBytes }));
     const chunks = fold ? chunkEvenly(leads, digestChunk(leads, t.channel, input)) : leads.map((e) => [e]);
     for (const chunk of chunks) {
       const lead = chunk[0]!;
-      const unit = t.units.find((u) => u.lead.id === lead.id)!;
+      const unit = units.find((u) => u.lead.id === lead.id)!;
       const uuid = fold
         ? digestUuid(chunk, t.channel, t.receiveId)
         : unit.groupId ? groupCardUuid(unit.groupId, t.channel, t.receiveId, over(unit)) : cardUuid(lead, t.channel, t.receiveId);

@@ -4,14 +4,14 @@ import type { Logger } from '../core/logger';
 import type { OncallService } from '../oncall/roster-service';
 import type { OncallPerson } from '../oncall/store';
 import type { AlertDestination } from '../routing/alert-destination';
-import { digestLineBytes, planDelivery, targetsOf, type Plan, type Recipients } from './delivery-plan';
+import { digestLineBytes, isDigestUuid, planDelivery, targetsOf, type Plan, type PlanInput, type Recipients } from './delivery-plan';
 import type { Destinations } from './destinations';
 import { firstStep, scheduleStep } from './escalation-steps';
 import type { Paging } from '../paging/paging';
 import type { AlertJobs, ReplyJob } from './jobs';
 import { APP_PER_SECOND, PER_RECIPIENT_PER_SECOND } from '../core/feishu-limits';
-import { backlogOf, groupsWithPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
-import { webhookReceiveId, type PendingSend } from './outbox-keys';
+import { backlogOf, groupsWithPending, liveDigestOf, lockPending, messagesOfEvents, pendingOfGroup, pendingTotal, RC, rowsOfEvents, writePending } from './outbox';
+import { pendingMessageId, webhookReceiveId, type PendingSend } from './outbox-keys';
 
 export interface DeliveryDeps {
   db: Knex;
@@ -47,6 +47,21 @@ const BATCH = 1000;
 const STORM_ROUND_MS = 1000 / PER_RECIPIENT_PER_SECOND;
 /** A group that posted this recently is in a stream of alerts: its rounds fold. */
 const RECENT_MS = 1000;
+/**
+ * A storm digest takes the chat's new groups for this long after it was posted (then, or once
+ * it is full, the next round posts a new one): the chat sees each new group within a round
+ * on a card that grows, and still gets a new message, which notifies, every half minute of a
+ * storm. At 100 new groups a second over 10 send groups, posting a message per round spent
+ * Feishu's 1,000 messages a minute in 20 s (issue 15).
+ */
+const LIVE_DIGEST_MS = 30_000;
+/**
+ * A private digest planned while a storm goes on (not its first) waits this long before it is
+ * sent, and the groups of the rounds meanwhile join it: one message to the person every two
+ * seconds of a storm, not one a round. Per round, 10 people's private digests alone spent
+ * Feishu's 1,000 messages a minute (bench part alerts: 560 of 634 messages in 30 s).
+ */
+const PRIVATE_STORM_DIGEST_MS = 2000;
 /**
  * Events per digest card at most, and the bytes their lines may take: the card's header,
  * notes and Claim buttons take about 5 KB of Feishu's 30 KB (src/cards/card.ts keeps 28). Longer
@@ -103,19 +118,20 @@ export class DeliveryService {
       return { events: 0, messages: 0 };
     }
     const pending = await pendingOfGroup(this.d.db, sendGroupId);
-    if (pending.length) {
-      await this.d.jobs.send(pending);
-      return { events: 0, messages: 0 };
-    }
+    // Whatever waits is queued (its jobs' ids make this a no-op when they are); the round goes
+    // on, and its groups join those of the waiting digests (delivery-plan.ts: joinWaiting).
+    await this.d.jobs.send(pending);
+    if (pending.some((p) => !isDigestUuid(p.uuid))) return { events: 0, messages: 0 };
     const queued = await pendingTotal(this.d.db);
-    if (queued >= QUEUED_MAX) {
+    if (queued - pending.length >= QUEUED_MAX) {
       await this.d.jobs.deliver([sendGroupId], Math.max(RECHECK_MS, Math.ceil(((queued - QUEUED_MAX) / APP_PER_SECOND) * 1000)));
       return { events: 0, messages: 0 };
     }
-    const { sends, ...planned } = await this.plan(sendGroupId, dest, now);
-    // Nothing of the group was pending before this plan (checked above, and its runs never
-    // overlap; escalation queues its own sends), so what it planned is all there is to send:
-    // no second read of the outbox per round (issue 15).
+    const waiting = new Map(pending.map((p) => [p.recipient, { uuid: p.uuid, groups: p.rows }]));
+    const { sends, ...planned } = await this.plan(sendGroupId, dest, now, waiting);
+    // What was pending before this plan is queued above (the group's runs never overlap;
+    // escalation queues its own sends), so what it planned is all there is to send: no second
+    // read of the outbox per round (issue 15).
     await this.d.jobs.send(sends);
     if (planned.events === BATCH) await this.d.jobs.deliver([sendGroupId]);
     return planned;
@@ -142,7 +158,7 @@ export class DeliveryService {
    * notified only if it did not change since it was read; one that did (resolved in
    * between, say) stays waiting and the next run plans what is left to say about it.
    */
-  private async plan(sendGroupId: number, dest: AlertDestination, now: Date): Promise<{ events: number; messages: number; sends: PendingSend[] }> {
+  private async plan(sendGroupId: number, dest: AlertDestination, now: Date, waiting: PlanInput['waiting']): Promise<{ events: number; messages: number; sends: PendingSend[] }> {
     const events = await this.d.db('alert_events as e')
       .leftJoin('alert_groups as g', 'g.id', 'e.group_id')
       .where({ 'e.send_group_id': sendGroupId })
@@ -154,6 +170,7 @@ export class DeliveryService {
       .select(this.d.db.raw("JSON_UNQUOTE(JSON_EXTRACT(e.labels, '$.instance')) AS instance"));
     if (!events.length) return { events: 0, messages: 0, sends: [] };
     const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
+    const live = recipients.group ? await liveDigestOf(this.d.db, sendGroupId, recipients.group, new Date(now.getTime() - LIVE_DIGEST_MS)) : null;
     const last = (await this.d.db('alert_events').where({ send_group_id: sendGroupId }).max({ at: 'last_notified_at' }).first())?.at as Date | null;
     const plan = planDelivery({
       sendGroupId,
@@ -175,16 +192,20 @@ export class DeliveryService {
       threshold: this.d.threshold,
       digestSize: this.d.digestSize ?? DIGEST_SIZE,
       digestBytes: DIGEST_BYTES,
+      live: live && recipients.group ? new Map([[recipients.group, live]]) : undefined,
+      waiting,
     });
     const severity = new Map<number, string | null>(events.map((e: any) => [e.id, e.severity ?? null]));
     const alertGroup = new Map<number, number | null>(events.map((e: any) => [e.id, e.group_id ?? null]));
-    await this.d.db.transaction(async (trx) => {
+    const fresh = await this.d.db.transaction(async (trx) => {
+      // A waiting digest sent meanwhile cannot take more: plan the round again.
+      if (!(await lockPending(trx, plan.joined.map((j) => pendingMessageId(sendGroupId, j.uuid))))) return false;
       await writePending(trx, plan.rows, now);
-      const privately = plan.messages.filter((m) => m.channel === 'private').map((m) => ({ uuid: m.uuid, openId: m.receiveId, eventIds: m.eventIds }));
+      const privately = [...plan.messages, ...plan.joined].filter((m) => m.channel === 'private').map((m) => ({ uuid: m.uuid, openId: m.receiveId, eventIds: m.eventIds }));
       // The storm guard: a group's card once per alert group; a digest, whichever groups it
       // lists, once per send group. (Under its first group, always a new one, every digest of
       // a storm arriving in rounds buzzed: 10 buzzes in 2 s in the 10,000-alert storm.)
-      const digests = new Set(plan.messages.filter((m) => m.digest).map((m) => m.uuid));
+      const digests = new Set([...plan.messages.filter((m) => m.digest), ...plan.joined].map((m) => m.uuid));
       const scopeOf = (m: { uuid: string; eventIds: number[] }) => {
         const group = digests.has(m.uuid) ? null : alertGroup.get(m.eventIds[0]!);
         return group ? `grp${group}` : `sg${sendGroupId}`;
@@ -198,7 +219,7 @@ export class DeliveryService {
       // (the events already are resolved / escalating), and a crash right after the commit
       // must not lose them. Sends wait for the commit: they read the rows written above.
       await this.d.jobs.reply(plan.replies.map(replyJobOf));
-      await this.d.jobs.patch(await messagesOfEvents(trx, plan.refresh));
+      await this.d.jobs.patch([...(await messagesOfEvents(trx, plan.refresh)), ...plan.appended]);
       const started = new Set<number>();
       for (const e of events.filter((x: any) => plan.escalateGroups.includes(x.group_id))) {
         if (started.has(e.group_id)) continue;
@@ -207,9 +228,18 @@ export class DeliveryService {
         const step = firstStep(lead, dest, this.d.escalationMinuteMs);
         if (step) await scheduleStep(this.d.jobs, step, now.getTime(), this.d.escalationMinuteMs);
       }
+      return true;
     }, RC);
-    if (plan.messages.some((m) => m.digest)) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);
-    const sends = plan.messages.map((m): PendingSend => ({ uuid: m.uuid, sendGroupId, recipient: m.receiveId }));
+    if (!fresh) {
+      await this.d.jobs.deliver([sendGroupId], 0);
+      return { events: 0, messages: 0, sends: [] };
+    }
+    // Again after the commit: a card update queued above may have run before it, without the
+    // groups just added (it folds into the one still waiting otherwise).
+    if (plan.appended.length) await this.d.jobs.patch(plan.appended);
+    if (plan.messages.some((m) => m.digest) || plan.appended.length) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);
+    const open = (m: Plan['messages'][number]) => m.digest && m.channel === 'private' && Boolean(last && now.getTime() - last.getTime() < RECENT_MS);
+    const sends = plan.messages.map((m): PendingSend => ({ uuid: m.uuid, sendGroupId, recipient: m.receiveId, ...(open(m) ? { delayMs: PRIVATE_STORM_DIGEST_MS } : {}) }));
     return { events: events.length, messages: plan.messages.length, sends };
   }
 

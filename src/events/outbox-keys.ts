@@ -60,4 +60,6 @@ export interface PendingSend {
   uuid: string;
   sendGroupId: number;
   recipient: string;
+  /** Not before this many ms (a private storm digest left open for more groups to join). */
+  delayMs?: number;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { feishuMessageId, isDigestCopy, isPending, PENDING, pendingPrefix, uuidOfPending, type OutboxRow, type PendingSend } from './outbox-keys';
+import type { LiveDigest } from './delivery-plan';
+import { digestMessageId, feishuMessageId, isDigestCopy, isPending, PENDING, pendingPrefix, uuidOfPending, type OutboxRow, type PendingSend } from './outbox-keys';
 import { insertRows, updateOnDuplicate } from './sql';
 
 /**
@@ -39,14 +40,26 @@ export async function writePending(trx: Knex.Transaction, rows: OutboxRow[], at:
   );
 }
 
-/** Every pending send of a send group, oldest first. */
-export async function pendingOfGroup(db: Db, sendGroupId: number): Promise<PendingSend[]> {
+/** Every pending send of a send group, oldest first, with how many outbox rows it holds. */
+export async function pendingOfGroup(db: Db, sendGroupId: number): Promise<(PendingSend & { rows: number })[]> {
   const rows = await db('alert_event_messages')
     .where('message_id', 'like', `${pendingPrefix(sendGroupId)}%`)
     .groupBy('message_id')
     .orderByRaw('MIN(id)')
-    .select('message_id', db.raw('MIN(receive_id) AS receive_id'));
-  return rows.map((r: any) => ({ uuid: uuidOfPending(r.message_id), sendGroupId, recipient: r.receive_id }));
+    .select('message_id', db.raw('MIN(receive_id) AS receive_id'), db.raw('COUNT(*) AS n'));
+  return rows.map((r: any) => ({ uuid: uuidOfPending(r.message_id), sendGroupId, recipient: r.receive_id, rows: Number(r.n) }));
+}
+
+/**
+ * Locks the rows of planned messages that a delivery round adds to, and says whether each is
+ * still unsent: a send records its rows under the same locks, so it either finished first
+ * (the round must plan afresh) or records the added rows too (sender.ts).
+ */
+export async function lockPending(trx: Knex.Transaction, pending: string[]): Promise<boolean> {
+  for (const id of pending) {
+    if (!(await trx('alert_event_messages').where({ message_id: id }).forUpdate().first('id'))) return false;
+  }
+  return true;
 }
 
 /** True while the send group has a message pending. */
@@ -119,4 +132,20 @@ export async function chatCardOf(db: Db, eventId: number, chatId: string): Promi
   }
   if (isPending(row.messageId)) return { replyTo: null, pending: true };
   return { replyTo: isDigestCopy(row.messageId) ? null : feishuMessageId(row.messageId), pending: false };
+}
+
+/**
+ * The storm digest a send group last posted to `chatId`, if it was posted at `since` or later:
+ * its message and how many groups it lists (its outbox rows, read from the message_id index).
+ */
+export async function liveDigestOf(db: Db, sendGroupId: number, chatId: string, since: Date): Promise<LiveDigest | null> {
+  const live = await db('live_digests').where({ send_group_id: sendGroupId, receive_id: chatId }).where('posted_at', '>=', since).first('message_id');
+  if (!live) return null;
+  const row = await db('alert_event_messages').where({ message_id: digestMessageId(live.message_id), receive_id: chatId }).first(db.raw('COUNT(*) AS n'));
+  return { messageId: live.message_id, groups: Number(row?.n ?? 0) };
+}
+
+/** A storm digest was just posted to a group chat: later rounds of the storm add to it. */
+export async function markLiveDigest(db: Db, sendGroupId: number, chatId: string, messageId: string, at: Date): Promise<void> {
+  await insertRows(db, 'live_digests', [{ send_group_id: sendGroupId, receive_id: chatId, message_id: messageId, posted_at: at }], updateOnDuplicate(['message_id', 'posted_at']));
 }

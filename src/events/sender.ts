@@ -6,12 +6,12 @@ import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { CardSender, SendFailure, WebhookBotSender } from '../core/ports';
 import { toJson } from '../db/knex';
-import { isDigestUuid } from './delivery-plan';
+import { isDigestUuid, plannedCount } from './delivery-plan';
 import type { Destinations } from './destinations';
 import type { EventCardService } from './card-refresh';
 import type { AlertJobs } from './jobs';
 import type { Paging } from '../paging/paging';
-import { hasPending, RC, rowsOfMessage } from './outbox';
+import { hasPending, markLiveDigest, RC, rowsOfMessage } from './outbox';
 import { digestMessageId, pendingMessageId, webhookSentId, type OutboxRow } from './outbox-keys';
 
 export interface SenderDeps {
@@ -72,7 +72,15 @@ export class OutboxSender {
       if (!card) return await this.refuse(pending, rows, 'the events are gone', kind);
       const stored = await this.deliver(sendGroupId, first, card, uuid);
       if (stored === null) return await this.refuse(pending, rows, 'Feishu delivery is off', kind);
-      await this.record(pending, digest && stored.startsWith('om_') ? digestMessageId(stored) : stored);
+      const recorded =
+        digest && first.channel === 'group' && stored.startsWith('om_')
+          ? await this.recordLiveDigest(sendGroupId, pending, first.receiveId, stored)
+          : await this.record(pending, digest && stored.startsWith('om_') ? digestMessageId(stored) : stored);
+      // Groups that joined the digest after it was planned (delivery-plan.ts: joinWaiting) are
+      // on it; an update makes sure they show: they may have joined after it was rendered, or
+      // this is a second send of its uuid after a crash, which Feishu answers with the message
+      // it already has, as it was.
+      if (digest && stored.startsWith('om_') && Math.max(recorded, rows.length) > plannedCount(uuid)) await this.d.jobs.patch([stored]);
       if (first.channel === 'private' || first.channel === 'escalation') await this.d.paging.sent(uuid, stored);
       this.d.metrics.alertNotifications.inc({ channel: first.channel, kind, outcome: 'sent' });
       return { status: 'sent' };
@@ -106,8 +114,18 @@ export class OutboxSender {
    * the delivery record (no timeline row per event and recipient: in a storm those were a
    * third of the database's work, saying again what the outbox says).
    */
-  private async record(pending: string, stored: string): Promise<void> {
-    await this.d.db('alert_event_messages').where({ message_id: pending }).update({ message_id: stored, updated_at: this.d.clock.now() });
+  /** Returns how many rows it recorded: those rendered, and any that joined meanwhile. */
+  private async record(pending: string, stored: string, db: Knex = this.d.db): Promise<number> {
+    return db('alert_event_messages').where({ message_id: pending }).update({ message_id: stored, updated_at: this.d.clock.now() });
+  }
+
+  /** A storm digest in a group chat: recorded, and the chat's live digest from now on (delivery.ts). */
+  private async recordLiveDigest(sendGroupId: number, pending: string, chatId: string, messageId: string): Promise<number> {
+    return this.d.db.transaction(async (trx) => {
+      const n = await this.record(pending, digestMessageId(messageId), trx);
+      await markLiveDigest(trx, sendGroupId, chatId, messageId, this.d.clock.now());
+      return n;
+    }, RC);
   }
 
   private async refuse(pending: string, rows: OutboxRow[], reason: string, kind: string, feishuCode: number | null = null): Promise<SendOutcome> {

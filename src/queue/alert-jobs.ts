@@ -81,10 +81,10 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadl
     send: async (messages) => {
       // The k-th message to one recipient waits k/5 seconds: few come back from its rate limit.
       const nth = new Map<string, number>();
-      const jobs = messages.map(({ uuid, sendGroupId, recipient }) => {
+      const jobs = messages.map(({ uuid, sendGroupId, recipient, delayMs = 0 }) => {
         const k = nth.get(recipient) ?? 0;
         nth.set(recipient, k + 1);
-        const delay = Math.floor(k / PER_RECIPIENT_PER_SECOND) * 1000;
+        const delay = Math.max(delayMs, Math.floor(k / PER_RECIPIENT_PER_SECOND) * 1000);
         return { name: NOTIFY_SEND, data: { uuid, sendGroupId }, opts: { jobId: `send-${uuid}`, delay, ...SEND_RETRY } };
       });
       if (jobs.length) await queues.notify.addBulk(jobs);

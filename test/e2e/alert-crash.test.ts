@@ -83,7 +83,8 @@ test('SIGKILL in the middle of a batch: after a restart every alert is stored an
   assert.ok([...perGroup.values()].every((c) => c.sort().join() === 'group,private'), 'one chat card and one private copy per group');
   const named = new Set(rows.map((r: any) => String(r.message_id).replace(/^digest:/, '')));
   const posted = feishu.messages().filter((m) => !m.parent_id);
-  assert.deepEqual(posted.filter((m) => !named.has(m.message_id)).map((m) => m.message_id), [], 'a card nobody recorded: a double post');
+  const unnamed = posted.filter((m) => !named.has(m.message_id));
+  assert.deepEqual(unnamed.map((m) => `${m.message_id} ${m.receive_id} ${m.uuid}`), [], `a card nobody recorded: a double post (Feishu has ${posted.length} cards)`);
   const ids = new Set(posted.map((m) => m.message_id));
   assert.ok([...named].every((id) => ids.has(id)), 'every recorded card exists in Feishu');
   assert.ok(storedAtKill < TOTAL || sentAtKill < named.size, `the kill came mid-batch (stored ${storedAtKill}/${TOTAL}, sent ${sentAtKill}/${named.size})`);

@@ -143,6 +143,29 @@ describe('alert delivery to Feishu', () => {
     for (const id of groupIds) assert.equal(text.match(new RegExp(`[Gg]roup #${id}(?!\\d)`, 'g'))?.length, 1, `group ${id} on exactly one message`);
   });
 
+  test("a storm in waves: the later groups go onto the chat's storm digest in place (one card update), not into a message more", async () => {
+    const sg = await sendGroup(a, 'waves', { notifyOncallPrivate: false });
+    const wave = (from: number) => Promise.all(Array.from({ length: 10 }, (_, i) => postWebhook(a.t, webhookBody([{ sendGroup: sg.id, name: 'Wave', instance: `10.9.0.${from + i}:9100` }]))));
+    await wave(0);
+    await settled(a.t);
+    const before = cards(a.feishu, sg.chat);
+    const digest = before.filter((m) => m.uuid?.startsWith('dg')).at(-1);
+    assert.ok(digest, `the first wave's 10 groups at once fold into a storm digest: ${before.map((m) => m.uuid).join(' ')}`);
+    const patchesBefore = a.feishu.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(digest.message_id)).length;
+
+    await wave(10);
+    await settled(a.t);
+    const after = cards(a.feishu, sg.chat);
+    assert.equal(after.length, before.length, 'no new message in the chat');
+    assert.ok(a.feishu.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(digest.message_id)).length > patchesBefore, 'the digest was updated');
+    const groupIds = (await a.t.app.db('alert_events').where({ send_group_id: sg.id }).distinct('group_id').pluck('group_id')) as number[];
+    assert.equal(groupIds.length, 20);
+    const text = after.map(textOf).join('\n');
+    for (const id of groupIds) assert.equal(text.match(new RegExp(`[Gg]roup #${id}(?!\\d)`, 'g'))?.length, 1, `group ${id} on exactly one message`);
+    const onDigest = await a.t.app.db('alert_event_messages').where({ message_id: `digest:${digest.message_id}` }).count({ n: '*' }).first();
+    assert.ok(Number(onDigest?.n) >= 10, `the second wave is recorded on the digest: ${onDigest?.n} groups`);
+  });
+
   test('the per-recipient limit: 5 messages a second to one chat, shared by every worker through Redis', async () => {
     const limit = new RecipientRateLimit(a.t.app.redis);
     const runs = Array.from({ length: 12 }, () => limit.slots());

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chunkEvenly, digestLineBytes, planDelivery, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
+import { chunkEvenly, digestLineBytes, digestUuid, planDelivery, plannedCount, type PlanEvent, type PlanInput } from '../../src/events/delivery-plan';
 import { digestCard } from '../../src/cards/digest-card';
 import { CARD_MAX_BYTES, cardBytes } from '../../src/cards/card';
 import { digestMessageId, pendingMessageId, type OutboxRow } from '../../src/events/outbox-keys';
@@ -160,6 +160,44 @@ describe('delivery plan', () => {
     assert.ok(chat.length <= 3 && chat.every((m) => m.digest), `${chat.length} digests`);
     assert.equal(chat.flatMap((m) => m.eventIds).length, 100, 'one line per group (its lead)');
     assert.equal(plan.escalateGroups.length, 100);
+  });
+
+  test("a storm going on: the chat's new groups go onto its live digest as far as it has room (one update), the rest and the private copies are posted", () => {
+    const groups = (from: number, n: number) => range(n, from).map((g) => inGroup(g * 10, g, g * 10));
+    const live = new Map([['oc_ops', { messageId: 'om_storm', groups: 38 }]]);
+    const plan = planDelivery(input(groups(1, 5), { recentRound: true, digestSize: 400, digestBytes: 22_000, live }));
+    const onLive = plan.rows.filter((r) => r.messageId === digestMessageId('om_storm'));
+    assert.deepEqual(onLive.map((r) => [r.eventId, r.channel, r.receiveId]), [[10, 'group', 'oc_ops'], [20, 'group', 'oc_ops']], '40 groups a digest (22,000 bytes of 550): room for 2');
+    assert.deepEqual(plan.appended, ['om_storm']);
+    const chat = plan.messages.filter((m) => m.channel === 'group');
+    assert.deepEqual(chat.map((m) => [m.eventIds, m.digest]), [[[30, 40, 50], true]], 'the rest on a new digest');
+    assert.deepEqual(plan.messages.filter((m) => m.channel === 'private').flatMap((m) => m.eventIds), [10, 20, 30, 40, 50], 'a private digest pages its reader: always posted');
+    assert.deepEqual(plan.escalateGroups, [1, 2, 3, 4, 5], 'escalation starts for groups on the live digest too');
+
+    const one = planDelivery(input(groups(7, 1), { recentRound: true, digestSize: 400, digestBytes: 22_000, live: new Map([['oc_ops', { messageId: 'om_storm', groups: 3 }]]) }));
+    assert.deepEqual(one.appended, ['om_storm'], 'within a second of the last round even one group joins it');
+    assert.deepEqual(one.messages.filter((m) => m.channel === 'group'), []);
+  });
+
+  test('a digest still waiting for its turn takes the new groups (it is rendered when sent), as far as it has room', () => {
+    const waiting = new Map([['ou_alice', { uuid: 'dg5x3-p1-abcd', groups: 39 }]]);
+    const plan = planDelivery(input([inGroup(10, 1, 10), inGroup(20, 2, 20), inGroup(30, 3, 30)], { recentRound: true, digestSize: 400, digestBytes: 22_000, waiting }));
+    assert.deepEqual(plan.rows.filter((r) => r.channel === 'private' && r.messageId === pendingMessageId(3, 'dg5x3-p1-abcd')).map((r) => r.eventId), [10]);
+    assert.deepEqual(plan.joined, [{ uuid: 'dg5x3-p1-abcd', channel: 'private', receiveId: 'ou_alice', eventIds: [10] }]);
+    assert.deepEqual(plan.messages.filter((m) => m.channel === 'private').map((m) => [m.eventIds, m.digest]), [[[20, 30], true]], 'the rest on a digest of their own');
+    assert.deepEqual(plan.messages.filter((m) => m.channel === 'group').map((m) => m.eventIds), [[10, 20, 30]], 'the chat has no waiting digest');
+  });
+
+  test("a digest's uuid says how many events it was planned with (more rows on it: some joined)", () => {
+    assert.equal(plannedCount(digestUuid([firing(120), firing(121), firing(125)], 'private', 'ou_alice')), 3);
+    assert.equal(plannedCount('ev12-g1-abcdef12'), 0);
+  });
+
+  test('no storm going on: a live digest is left alone, a lone group gets its own card', () => {
+    const live = new Map([['oc_ops', { messageId: 'om_storm', groups: 3 }]]);
+    const plan = planDelivery(input([inGroup(10, 1, 10)], { digestSize: 400, digestBytes: 22_000, live }));
+    assert.deepEqual(plan.appended, []);
+    assert.deepEqual(plan.messages.filter((m) => m.channel === 'group').map((m) => [m.eventIds, m.digest]), [[[10], false]]);
   });
 
   test('property: every event to post reaches every recipient exactly once, in ≤ digestSize chunks', () => {
