@@ -11,9 +11,14 @@ import { DB_TIMEZONE, type Db, type Knex } from '../db/knex';
  * pass cost more than the escaping itself (processing bench, issue 15: knex + escaping were
  * 12 % of the worker's CPU).
  */
-export async function insertRows(db: Db, table: string, rows: Record<string, unknown>[], suffix = ''): Promise<{ insertId: number }> {
+export function insertRows(db: Db, table: string, rows: Record<string, unknown>[], suffix = ''): Promise<{ insertId: number }> {
   const columns = Object.keys(rows[0]!);
-  const values = rows.map((r) => `(${columns.map((c) => escape((r[c] ?? null) as SqlValue, false, DB_TIMEZONE)).join(',')})`);
+  return insertValues(db, table, columns, rows.map((r) => columns.map((c) => r[c])), suffix);
+}
+
+/** `insertRows` with each row's values in the order of `columns` (undefined is NULL). */
+export async function insertValues(db: Db, table: string, columns: readonly string[], rows: unknown[][], suffix = ''): Promise<{ insertId: number }> {
+  const values = rows.map((r) => `(${r.map((v) => escape((v ?? null) as SqlValue, false, DB_TIMEZONE)).join(',')})`);
   const sql = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}${suffix ? ` ${suffix}` : ''}`;
   const [result] = await db.raw(sql);
   return { insertId: Number(result.insertId) };
