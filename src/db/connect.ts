@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import { DB_TIMEZONE } from './knex';
 
 /** Connecting to MySQL / MariaDB: the one place a knex instance is made (main.ts calls it). */
 
@@ -21,8 +22,7 @@ export function parseDatabaseUrl(url: string): DbTarget {
       user: decodeURIComponent(u.username || 'root'),
       password: decodeURIComponent(u.password),
       database,
-      // Everything is stored and read as UTC; the on-call code applies group time zones itself.
-      timezone: 'Z',
+      timezone: DB_TIMEZONE,
       charset: 'utf8mb4',
       supportBigNumbers: true,
       dateStrings: false,

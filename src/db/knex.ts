@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 export type { Knex };
 export type Db = Knex | Knex.Transaction;
 
+/** Everything is stored and read as UTC; the on-call code applies group time zones itself. */
+export const DB_TIMEZONE = 'Z';
+
 /** MariaDB returns JSON columns as text; mysql2 on MySQL returns objects. Accept both. */
 export function fromJson<T>(v: unknown, fallback: T): T {
   if (v == null) return fallback;
