@@ -21,8 +21,8 @@ export interface AlertJobs {
   deliver(sendGroupIds: number[], delayMs?: number): Promise<void>;
   /** Sends planned messages by their uuid (see outbox.ts), spread out per recipient. */
   send(messages: PendingSend[]): Promise<void>;
-  /** Re-renders these Feishu messages (debounced per message). */
-  patch(messageIds: string[]): Promise<void>;
+  /** Re-renders these Feishu messages (debounced per message; `delayMs` 0: no wait for more changes). */
+  patch(messageIds: string[], delayMs?: number): Promise<void>;
   /** Replies under cards and notices in a send group's chat. */
   reply(replies: ReplyJob[]): Promise<void>;
   /** Runs one escalation level after `delayMs`. */

@@ -49,21 +49,24 @@ const GONE: SendFailure = { feishuCode: null, httpStatus: null, retryable: false
 export class OutboxSender {
   constructor(private readonly d: SenderDeps) {}
 
-  /** `lastAttempt`: a failure worth retrying is recorded as a refusal instead. */
-  async send(sendGroupId: number, uuid: string, lastAttempt: boolean, gate: RateGate): Promise<SendOutcome> {
+  /**
+   * `lastAttempt`: a failure worth retrying is recorded as a refusal instead. `ranBefore`: an
+   * earlier run of this send may have reached Feishu (a retry, a crash).
+   */
+  async send(sendGroupId: number, uuid: string, lastAttempt: boolean, gate: RateGate, ranBefore = false): Promise<SendOutcome> {
     const pending = pendingMessageId(sendGroupId, uuid);
     const rows = await rowsOfMessage(this.d.db, [pending]);
     const first = rows[0];
     if (!first) return { status: 'gone' };
     const wait = await gate(first.receiveId);
     if (wait > 0) return { status: 'wait', afterMs: wait };
-    const out = await this.attempt(sendGroupId, pending, uuid, rows, lastAttempt);
+    const out = await this.attempt(sendGroupId, pending, uuid, rows, lastAttempt, ranBefore);
     // The group's last pending message is out: what arrived meanwhile can be planned now.
     if (out.status !== 'retry' && !(await hasPending(this.d.db, sendGroupId))) await this.d.jobs.deliver([sendGroupId]);
     return out;
   }
 
-  private async attempt(sendGroupId: number, pending: string, uuid: string, rows: OutboxRow[], lastAttempt: boolean): Promise<SendOutcome> {
+  private async attempt(sendGroupId: number, pending: string, uuid: string, rows: OutboxRow[], lastAttempt: boolean, ranBefore: boolean): Promise<SendOutcome> {
     const first = rows[0]!;
     const digest = isDigestUuid(uuid);
     const kind = digest ? 'digest' : 'card';
@@ -76,11 +79,11 @@ export class OutboxSender {
         digest && first.channel === 'group' && stored.startsWith('om_')
           ? await this.recordLiveDigest(sendGroupId, pending, first.receiveId, stored)
           : await this.record(pending, digest && stored.startsWith('om_') ? digestMessageId(stored) : stored);
-      // Groups that joined the digest after it was planned (delivery-plan.ts: joinWaiting) are
-      // on it; an update makes sure they show: they may have joined after it was rendered, or
-      // this is a second send of its uuid after a crash, which Feishu answers with the message
-      // it already has, as it was.
-      if (digest && stored.startsWith('om_') && Math.max(recorded, rows.length) > plannedCount(uuid)) await this.d.jobs.patch([stored]);
+      // Groups that joined a digest (delivery-plan.ts: joinWaiting) after it was rendered are
+      // recorded on it; an update shows them. So does one after a second send of its uuid (a
+      // retry, a crash), which Feishu answers with the message it already has, as it was.
+      const joinedLate = recorded > rows.length || (ranBefore && rows.length > plannedCount(uuid));
+      if (digest && stored.startsWith('om_') && joinedLate) await this.d.jobs.patch([stored]);
       if (first.channel === 'private' || first.channel === 'escalation') await this.d.paging.sent(uuid, stored);
       this.d.metrics.alertNotifications.inc({ channel: first.channel, kind, outcome: 'sent' });
       return { status: 'sent' };

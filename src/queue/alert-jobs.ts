@@ -89,7 +89,7 @@ export function bullAlertJobs(queues: Queues, dedupWindowMs: number, ingestDeadl
       });
       if (jobs.length) await queues.notify.addBulk(jobs);
     },
-    patch: (messageIds) => addFolding(queues.notify, NOTIFY_PATCH, PATCH_DEBOUNCE_MS, messageIds.map((messageId) => [`patch-${messageId}`, { messageId }])),
+    patch: (messageIds, delayMs = PATCH_DEBOUNCE_MS) => addFolding(queues.notify, NOTIFY_PATCH, delayMs, messageIds.map((messageId) => [`patch-${messageId}`, { messageId }])),
     reply: async (replies) => {
       if (replies.length) await queues.notify.addBulk(replies.map((r) => ({ name: NOTIFY_REPLY, data: r, opts: { jobId: `reply-${r.uuid}`, ...SEND_RETRY } })));
     },

@@ -8,5 +8,7 @@ export const notifySendProcessor: Processor<Pick<WorkerContext, 'alerts' | 'reci
   queue: 'notify',
   name: NOTIFY_SEND,
   handle: (job, ctx, token) =>
-    settleSend(job, token, ctx.recipientLimit, (last, gate) => ctx.alerts.outbox.send(job.data.sendGroupId, job.data.uuid, last, gate)),
+    settleSend(job, token, ctx.recipientLimit, (last, gate) =>
+      ctx.alerts.outbox.send(job.data.sendGroupId, job.data.uuid, last, gate, job.attemptsMade > 0 || job.stalledCounter > 0),
+    ),
 };
