@@ -12,6 +12,7 @@ import * as m010 from './010_stats_and_query_log';
 import * as m011 from './011_paging';
 import * as m015 from './015_remedy_runs_by_state';
 import * as m017 from './017_live_digests';
+import * as m018 from './018_events_by_silence';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '011_paging': m011,
   '015_remedy_runs_by_state': m015,
   '017_live_digests': m017,
+  '018_events_by_silence': m018,
 };

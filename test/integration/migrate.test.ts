@@ -29,3 +29,17 @@ test('two processes creating and migrating the same new database at once both su
     await dropDatabase(url);
   }
 });
+
+test('lifting a silence reads its events by index, not by a locking scan of every event', async () => {
+  const url = `${MYSQL_BASE}/${uniqueName('mig')}`;
+  await ensureDatabase(url);
+  const db = createKnex(url, { min: 0, max: 2 });
+  try {
+    await migrateLatest(db);
+    const [plan] = await db.raw("EXPLAIN SELECT id FROM alert_events WHERE silence_id = 'x' FOR UPDATE");
+    assert.equal(plan[0].key, 'alert_events_silence_id_index', JSON.stringify(plan));
+  } finally {
+    await db.destroy();
+    await dropDatabase(url);
+  }
+});
