@@ -44,10 +44,12 @@ export async function ingestBench(seconds = 10, connections = 16, durable = fals
     const cpuPerRequest = ((p.cpuSeconds() - cpu0) / r.requests.total) * 1e6;
     const note = `autocannon, ${connections} connections, ${r.requests.total} requests, ROLE=api, ${cpuPerRequest.toFixed(0)} µs of promduty CPU per request; load generator and Redis on the same 2 cores`;
     if (redis) {
+      // What the production setting costs, beside the goal rows above (no goal of its own: the
+      // fsync per Redis turn is the disk's, and the same notifications are at stake either way).
       const durableNote = `${note}; Redis with appendonly yes, appendfsync always`;
       return [
-        { issue: ISSUE, name: 'webhook ingest, 5-alert bodies, Redis appendfsync always', value: r.requests.average, unit: 'req/s', goal: { op: '>=', value: 4000 }, note: durableNote },
-        { issue: ISSUE, name: 'webhook ingest latency, p99, Redis appendfsync always', value: r.latency.p99, unit: 'ms', goal: { op: '<=', value: 30 }, note: durableNote },
+        { issue: ISSUE, name: 'webhook ingest, 5-alert bodies, Redis appendfsync always', value: r.requests.average, unit: 'req/s', note: durableNote },
+        { issue: ISSUE, name: 'webhook ingest latency, p99, Redis appendfsync always', value: r.latency.p99, unit: 'ms', note: durableNote },
       ];
     }
     return [
