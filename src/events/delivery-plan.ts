@@ -189,6 +189,13 @@ const GROUP_LINE_BYTES = 550;
 export const groupsPerDigest = (digestSize: number, digestBytes?: number): number =>
   Math.max(1, Math.min(digestSize, digestBytes ? Math.floor(digestBytes / GROUP_LINE_BYTES) : digestSize));
 
+/** The digest `messageId` (stored form) takes `t`'s group units as far as `room` goes; returns those it took. */
+function fillDigest(t: { channel: Channel; receiveId: string; units: Unit[] }, room: number, messageId: string, plan: Plan): Unit[] {
+  const taken = t.units.filter((u) => u.groupId).slice(0, Math.max(0, room));
+  for (const u of taken) plan.rows.push({ eventId: u.lead.id, channel: t.channel, receiveId: t.receiveId, messageId });
+  return taken;
+}
+
 /**
  * A recipient whose digest is still waiting for its turn (Feishu's limits) gets the new groups
  * on it, as far as it has room, rather than a message more behind it: the digest is rendered
@@ -198,10 +205,8 @@ function joinWaiting(t: { channel: Channel; receiveId: string; units: Unit[] }, 
   const waiting = input.waiting?.get(t.receiveId);
   if (!waiting) return t.units;
   const room = groupsPerDigest(input.digestSize, input.digestBytes) - waiting.groups;
-  const joining = t.units.filter((u) => u.groupId).slice(0, Math.max(0, room));
-  if (!joining.length) return t.units;
-  for (const u of joining) plan.rows.push({ eventId: u.lead.id, channel: t.channel, receiveId: t.receiveId, messageId: pendingMessageId(input.sendGroupId, waiting.uuid) });
-  plan.joined.push({ uuid: waiting.uuid, channel: t.channel, receiveId: t.receiveId, eventIds: joining.map((u) => u.lead.id) });
+  const joining = fillDigest(t, room, pendingMessageId(input.sendGroupId, waiting.uuid), plan);
+  if (joining.length) plan.joined.push({ uuid: waiting.uuid, channel: t.channel, receiveId: t.receiveId, eventIds: joining.map((u) => u.lead.id) });
   return t.units.filter((u) => !joining.includes(u));
 }
 
@@ -215,17 +220,9 @@ function joinWaiting(t: { channel: Channel; receiveId: string; units: Unit[] }, 
 function appendToLive(t: { channel: Channel; receiveId: string; units: Unit[] }, input: PlanInput, plan: Plan): Unit[] {
   const live = t.channel === 'group' ? input.live?.get(t.receiveId) : undefined;
   if (!live) return t.units;
-  let room = groupsPerDigest(input.digestSize, input.digestBytes) - live.groups;
-  const added = new Set<Unit>();
-  for (const u of t.units) {
-    if (room <= 0) break;
-    if (!u.groupId) continue;
-    added.add(u);
-    room--;
-    plan.rows.push({ eventId: u.lead.id, channel: t.channel, receiveId: t.receiveId, messageId: digestMessageId(live.messageId) });
-  }
-  if (added.size) plan.appended.push(live.messageId);
-  return t.units.filter((u) => !added.has(u));
+  const added = fillDigest(t, groupsPerDigest(input.digestSize, input.digestBytes) - live.groups, digestMessageId(live.messageId), plan);
+  if (added.length) plan.appended.push(live.messageId);
+  return t.units.filter((u) => !added.includes(u));
 }
 
 /**

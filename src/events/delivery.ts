@@ -180,9 +180,10 @@ export class DeliveryService {
     const recipients = recipientsOf(dest, await this.oncallOf(dest, now));
     const live = recipients.group ? await liveDigestOf(this.d.db, sendGroupId, recipients.group, new Date(now.getTime() - LIVE_DIGEST_MS)) : null;
     const last = (await this.d.db('alert_events').where({ send_group_id: sendGroupId }).max({ at: 'last_notified_at' }).first())?.at as Date | null;
+    const recentRound = last != null && now.getTime() - last.getTime() < RECENT_MS;
     const plan = planDelivery({
       sendGroupId,
-      recentRound: last != null && now.getTime() - last.getTime() < RECENT_MS,
+      recentRound,
       events: events.map((e: any) => ({
         id: e.id,
         lineBytes: digestLineBytes(e.alertname, e.instance ?? '', e.severity ?? ''),
@@ -200,7 +201,7 @@ export class DeliveryService {
       threshold: this.d.threshold,
       digestSize: this.d.digestSize ?? DIGEST_SIZE,
       digestBytes: DIGEST_BYTES,
-      live: live && recipients.group ? new Map([[recipients.group, live]]) : undefined,
+      live: live ? new Map([[recipients.group!, live]]) : undefined,
       waiting,
     });
     const severity = new Map<number, string | null>(events.map((e: any) => [e.id, e.severity ?? null]));
@@ -249,7 +250,7 @@ export class DeliveryService {
       await this.d.jobs.patch(plan.appended, 0);
       await this.d.jobs.deliver([sendGroupId], LIVE_ROUND_MS);
     } else if (plan.messages.some((m) => m.digest)) await this.d.jobs.deliver([sendGroupId], STORM_ROUND_MS);
-    const open = (m: Plan['messages'][number]) => m.digest && m.channel === 'private' && Boolean(last && now.getTime() - last.getTime() < RECENT_MS);
+    const open = (m: Plan['messages'][number]) => recentRound && m.digest && m.channel === 'private';
     const sends = plan.messages.map((m): PendingSend => ({ uuid: m.uuid, sendGroupId, recipient: m.receiveId, ...(open(m) ? { delayMs: PRIVATE_STORM_DIGEST_MS } : {}) }));
     return { events: events.length, messages: plan.messages.length, sends };
   }

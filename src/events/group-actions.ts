@@ -42,8 +42,6 @@ export interface GroupActionResult {
   say: Say;
 }
 
-// English for logs and the API beside the catalogue words people read.
-
 interface GroupRow {
   id: number;
   alertname: string;

@@ -115,9 +115,9 @@ export class OutboxSender {
   /**
    * The copies are sent: their outbox rows now hold the message and when it went out. That is
    * the delivery record (no timeline row per event and recipient: in a storm those were a
-   * third of the database's work, saying again what the outbox says).
+   * third of the database's work, saying again what the outbox says). Returns how many rows it
+   * recorded: those rendered, and any that joined meanwhile.
    */
-  /** Returns how many rows it recorded: those rendered, and any that joined meanwhile. */
   private async record(pending: string, stored: string, db: Knex = this.d.db): Promise<number> {
     return db('alert_event_messages').where({ message_id: pending }).update({ message_id: stored, updated_at: this.d.clock.now() });
   }
