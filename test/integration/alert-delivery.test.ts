@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { pendingMessageId } from '../../src/events/outbox-keys';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
+import type { Redis } from 'ioredis';
 import { textCard } from '../../src/cards/text-card';
 import { silentLogger } from '../../src/core/logger';
 import { createLarkClient } from '../../src/feishu/client';
@@ -20,6 +21,16 @@ describe('alert delivery to Feishu', () => {
   after(() => a.close());
 
   const event = (alertname: string) => a.t.app.db('alert_events').where({ alertname }).first();
+  /** A Redis prefix of the test's own, so the other tests' sends are not in its limit logs. */
+  const withOwnLogs = async (name: string, fn: (redis: Redis) => Promise<void>): Promise<void> => {
+    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:${name}:` });
+    try {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+      await fn(redis);
+    } finally {
+      redis.disconnect();
+    }
+  };
   const sendCalls = (receiveId: string) => a.feishu.calls.filter((c) => c.path === '/open-apis/im/v1/messages' && c.body?.receive_id === receiveId);
 
   test('firing: card in the chat @ the person on call, a private card, the custom bot signed without buttons', async () => {
@@ -178,10 +189,8 @@ describe('alert delivery to Feishu', () => {
 
   test('the app limit per minute: after 1,000 sends in a minute (here 8) the next waits for the oldest to age out', async () => {
     // Feishu allows 50 a second but only 1,000 a minute: a storm longer than 20 s at 50/s
-    // would get 429s. A Redis prefix of its own, so the other tests' sends are not counted.
-    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:minute-test:` });
-    try {
-      if (redis.status !== 'ready') await once(redis, 'ready');
+    // would get 429s.
+    await withOwnLogs('minute-test', async (redis) => {
       // Not paced (a burst of the whole minute): the log alone.
       const limit = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 8, appBurst: 8 });
       const runs = Array.from({ length: 9 }, () => limit.slots());
@@ -192,15 +201,11 @@ describe('alert delivery to Feishu', () => {
       const wait = await limit.slots().gate('oc_minute_last');
       assert.ok(wait > 55_000 && wait <= 60_000, `the ninth waits for the first to be a minute old: ${wait} ms`);
       assert.ok(waits[8]! > 1000, `refused while the others were in flight too: ${waits[8]} ms`);
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 
   test('past its burst the app is paced: the minute spread evenly, not spent in its first 20 seconds', async () => {
-    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:pace-test:` });
-    try {
-      if (redis.status !== 'ready') await once(redis, 'ready');
+    await withOwnLogs('pace-test', async (redis) => {
       // 120 a minute with a burst of 5: five at once, then one every 60000 / 115 ms, rounded up.
       const limit = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 120, appBurst: 5 });
       const gate = (i: number) => limit.slots().gate(`oc_pace_${i}`);
@@ -211,15 +216,11 @@ describe('alert delivery to Feishu', () => {
       await sleep(first[5]! + 5);
       assert.equal(await gate(6), 0, 'its turn come, it goes');
       assert.ok((await gate(7)) > 400, 'and the next waits a whole interval');
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 
   test('card updates have limits of their own: 5 a second to one message, and sends at their limit do not hold them up', async () => {
-    const redis = a.t.app.redis.duplicate({ keyPrefix: `${a.t.app.settings.redisPrefix}:update-test:` });
-    try {
-      if (redis.status !== 'ready') await once(redis, 'ready');
+    await withOwnLogs('update-test', async (redis) => {
       const sends = new RecipientRateLimit(redis, { perRecipientPerSecond: 5, perAppPerSecond: 3, perAppPerMinute: 100, appBurst: 100 });
       const updates = new RecipientRateLimit(redis, { ...FEISHU_UPDATES, perAppPerSecond: 3 }, 'update');
       const held = Array.from({ length: 4 }, () => sends.slots());
@@ -236,9 +237,7 @@ describe('alert delivery to Feishu', () => {
       for (let i = 0; i < 6; i++) five.push(await perMessage.slots().gate('om_busy_message'));
       assert.deepEqual(five.slice(0, 5), [0, 0, 0, 0, 0]);
       assert.ok(five[5]! > 0 && five[5]! <= 11_000, `the sixth update of one message within a second waits: ${five[5]} ms`);
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 
   test('a burst to one chat stays within 5 a second as Feishu sees it, however long each send takes to get there', { timeout: 30_000 }, async () => {
